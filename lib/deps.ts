@@ -1,0 +1,19 @@
+/**
+ * The only file with `npm:` specifiers. Exact versions, so the program runs the same from
+ * source, from a URL (where deno.json is ignored) and compiled.
+ *
+ * @module
+ */
+
+export { Command, CommanderError, InvalidArgumentError, Option } from "npm:commander@15.1.0";
+export * as YAML from "npm:yaml@2.9.1";
+export {
+  configure,
+  getLogger,
+  type Logger,
+  type LogLevel,
+  type LogRecord,
+  reset as resetLogging,
+  type Sink,
+} from "npm:@logtape/logtape@2.4.2";
+export { default as currencyCodes } from "npm:currency-codes@2.2.0";

@@ -1,0 +1,312 @@
+/**
+ * Reading one Caisse-AP message from a byte stream.
+ *
+ * Caisse-AP over IP has no framing: no start or end byte, no overall length. A reader
+ * infers the end of a message: the bytes received end exactly on a record boundary and
+ * no further byte arrives for a short quiet period, or the peer closes. Records split
+ * across TCP segments are reassembled. A size cap and a time-out end runaway input.
+ *
+ * @module
+ */
+
+import { type Field, type PartialDecode, RecordScanner } from "./tlv.ts";
+
+/** Default silence, after a record boundary, that ends a message: 300 ms. */
+export const DEFAULT_QUIET_MS = 300;
+/** Default cap on the size of one message: 64 KiB. */
+export const DEFAULT_MAX_BYTES = 64 * 1024;
+
+/** Something bytes can be read from, like a `Deno.Conn`. */
+export interface ByteSource {
+  /**
+   * Reads into `buffer`.
+   *
+   * @param buffer Where to put the bytes.
+   * @returns How many bytes were read, or `null` at the end of the stream.
+   */
+  read(buffer: Uint8Array): Promise<number | null>;
+}
+
+/** How {@linkcode MessageReader.read} decides that a message is whole. */
+export interface ReadOptions {
+  /**
+   * Silence after a record boundary that ends the message, in milliseconds. Default
+   * {@linkcode DEFAULT_QUIET_MS}.
+   */
+  quietMs?: number;
+  /** Largest message accepted, in bytes. Default {@linkcode DEFAULT_MAX_BYTES}. */
+  maxBytes?: number;
+  /**
+   * Time allowed for the whole message, from the call, in milliseconds. Default: no limit.
+   */
+  timeoutMs?: number;
+  /**
+   * Ends the message at once, without waiting for the quiet period, when it returns true
+   * for the records of a message that ends on a record boundary.
+   */
+  isComplete?: (fields: readonly Field[]) => boolean;
+  /** Cancels the reading; the returned promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Why a message ended: `complete` (the `isComplete` test passed), `quiet` (silence after
+ * a record boundary, or after a defect), `closed` (the peer closed the stream).
+ */
+export type MessageEnd = "complete" | "quiet" | "closed";
+
+/** One message read from a stream. */
+export interface Message extends PartialDecode {
+  /** The bytes received, one character per byte (Latin-1), to log or echo exactly. */
+  text: string;
+  /** Why the message ended. */
+  end: MessageEnd;
+  /** When its first byte arrived, in milliseconds since the epoch. */
+  startedAt: number;
+}
+
+/**
+ * No whole message within the time allowed. Carries what was received.
+ *
+ * @example
+ * ```ts
+ * import { MessageTimeoutError } from "./framing.ts";
+ * const error = new MessageTimeoutError(180_000, "CZ004");
+ * error.name; // "TimeoutError"
+ * ```
+ */
+export class MessageTimeoutError extends Error {
+  /** The time allowed, in milliseconds. */
+  readonly timeoutMs: number;
+  /** What was received before the time ran out (Latin-1 text). */
+  readonly received: string;
+
+  /**
+   * Builds the error.
+   *
+   * @param timeoutMs The time allowed.
+   * @param received What was received.
+   */
+  constructor(timeoutMs: number, received: string) {
+    super(
+      received.length === 0
+        ? `No data within ${formatMs(timeoutMs)}`
+        : `No whole message within ${formatMs(timeoutMs)}: ${received.length} bytes received`,
+    );
+    this.name = "TimeoutError";
+    this.timeoutMs = timeoutMs;
+    this.received = received;
+  }
+}
+
+/**
+ * A message larger than the cap. Carries the start of what was received.
+ *
+ * @example
+ * ```ts
+ * import { MessageSizeError } from "./framing.ts";
+ * new MessageSizeError(65536, "CZ004").message; // "Message larger than 65536 bytes"
+ * ```
+ */
+export class MessageSizeError extends RangeError {
+  /** The cap, in bytes. */
+  readonly maxBytes: number;
+  /** The start of what was received (Latin-1 text). */
+  readonly received: string;
+
+  /**
+   * Builds the error.
+   *
+   * @param maxBytes The cap.
+   * @param received What was received.
+   */
+  constructor(maxBytes: number, received: string) {
+    super(`Message larger than ${maxBytes} bytes`);
+    this.name = "MessageSizeError";
+    this.maxBytes = maxBytes;
+    this.received = received;
+  }
+}
+
+const TIMER = Symbol("timer");
+const CHUNK_SIZE = 16 * 1024;
+
+/**
+ * Reads messages, one after the other, from a byte stream such as a TCP connection.
+ * Bytes that arrive after a message (while the answer is being prepared) are kept for
+ * the next one. Not for concurrent use: one `read` at a time.
+ *
+ * @example Read a request from a connection
+ * ```ts ignore
+ * import { MessageReader } from "./framing.ts";
+ * const conn = await Deno.connect({ port: 8888 });
+ * const message = await new MessageReader(conn).read({ timeoutMs: 180_000 });
+ * console.log(message?.fields);
+ * ```
+ */
+export class MessageReader {
+  readonly #source: ByteSource;
+  readonly #chunk = new Uint8Array(CHUNK_SIZE);
+  #pending: Promise<number | null> | null = null;
+  #carry = "";
+  #eof = false;
+  #startedAt = 0;
+
+  /**
+   * Makes a reader.
+   *
+   * @param source Where bytes come from.
+   */
+  constructor(source: ByteSource) {
+    this.#source = source;
+  }
+
+  /** Whether the peer has closed its side of the stream. */
+  get ended(): boolean {
+    return this.#eof;
+  }
+
+  /**
+   * Reads the next message.
+   *
+   * @param options See {@linkcode ReadOptions}.
+   * @returns The message, or `null` when the stream ended before its first byte.
+   * @throws {MessageTimeoutError} No whole message within `timeoutMs`.
+   * @throws {MessageSizeError} More than `maxBytes` bytes.
+   */
+  async read(options: ReadOptions = {}): Promise<Message | null> {
+    const quietMs = options.quietMs ?? DEFAULT_QUIET_MS;
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
+    const scanner = new RecordScanner();
+    let text = this.#carry;
+    this.#carry = "";
+    let boundary = text.length > 0 && scanner.scan(text);
+    let startedAt = text.length > 0 ? this.#startedAt : 0;
+    for (;;) {
+      if (text.length > maxBytes) throw new MessageSizeError(maxBytes, text.slice(0, 1024));
+      if (boundary && options.isComplete?.(scanner.fields)) {
+        return { ...scanner.finish(text), text, end: "complete", startedAt };
+      }
+      if (this.#eof) {
+        if (text.length === 0) return null;
+        return { ...scanner.finish(text), text, end: "closed", startedAt };
+      }
+      // Silence ends a message that stands on a record boundary, or one that can no
+      // longer become valid; otherwise wait for the rest until the deadline.
+      const quiet = boundary || scanner.stopped;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new MessageTimeoutError(options.timeoutMs ?? 0, text);
+      const got = await this.#next(quiet ? Math.min(quietMs, left) : left, options.signal);
+      if (got === TIMER) {
+        if (quiet) return { ...scanner.finish(text), text, end: "quiet", startedAt };
+        continue;
+      }
+      if (got !== null) {
+        if (text.length === 0) startedAt = Date.now();
+        text += got;
+        boundary = scanner.scan(text);
+      }
+    }
+  }
+
+  /**
+   * Waits until the peer closes the stream, keeping any bytes it sends meanwhile for the
+   * next {@linkcode MessageReader.read}. Used while an answer is delayed, to notice a
+   * point of sale that gave up.
+   *
+   * @param signal Stops the waiting (the promise then resolves with `false`).
+   * @returns `true` when the peer closed, `false` when the signal stopped the wait.
+   */
+  async waitForEnd(signal: AbortSignal): Promise<boolean> {
+    while (!this.#eof) {
+      if (signal.aborted) return false;
+      let got: string | null | typeof TIMER;
+      try {
+        got = await this.#next(Infinity, signal);
+      } catch (error) {
+        if (signal.aborted) return false;
+        throw error;
+      }
+      if (typeof got === "string") {
+        if (this.#carry.length === 0) this.#startedAt = Date.now();
+        this.#carry += got;
+        if (this.#carry.length > DEFAULT_MAX_BYTES) {
+          this.#carry = this.#carry.slice(0, DEFAULT_MAX_BYTES + 1);
+        }
+      }
+    }
+    return true;
+  }
+
+  async #next(waitMs: number, signal?: AbortSignal): Promise<string | null | typeof TIMER> {
+    if (this.#pending === null) {
+      const pending = this.#source.read(this.#chunk);
+      pending.catch(() => {});
+      this.#pending = pending;
+    }
+    const pending = this.#pending;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
+    const waits: Promise<number | null | typeof TIMER>[] = [pending];
+    if (waitMs !== Infinity) {
+      waits.push(new Promise((resolve) => timer = setTimeout(() => resolve(TIMER), waitMs)));
+    }
+    if (signal) {
+      signal.throwIfAborted();
+      waits.push(
+        new Promise((_, reject) => {
+          onAbort = () => reject(signal.reason);
+          signal.addEventListener("abort", onAbort, { once: true });
+        }),
+      );
+    }
+    try {
+      const got = await Promise.race(waits);
+      if (got === TIMER) return TIMER;
+      this.#pending = null;
+      if (got === null) {
+        this.#eof = true;
+        return null;
+      }
+      return latin1.decode(this.#chunk.subarray(0, got));
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      // A reset connection ends the stream like a close.
+      this.#pending = null;
+      this.#eof = true;
+      if (isConnectionEnd(error)) return null;
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener("abort", onAbort);
+    }
+  }
+}
+
+const latin1 = new TextDecoder("latin1");
+
+function isConnectionEnd(error: unknown): boolean {
+  return error instanceof Deno.errors.ConnectionReset ||
+    error instanceof Deno.errors.BrokenPipe ||
+    error instanceof Deno.errors.BadResource ||
+    error instanceof Deno.errors.Interrupted ||
+    error instanceof Deno.errors.NotConnected;
+}
+
+/**
+ * Formats milliseconds for a message: `180 s`, `1.5 s`, `300 ms`.
+ *
+ * @param ms Milliseconds.
+ * @returns The text.
+ *
+ * @example
+ * ```ts
+ * import { formatMs } from "./framing.ts";
+ * formatMs(180_000); // "180 s"
+ * ```
+ */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}

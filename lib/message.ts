@@ -1,0 +1,590 @@
+/**
+ * Typed Caisse-AP requests and answers: build a request from options, read a request or
+ * an answer into named properties, check a request against the protocol, and explain an
+ * answer in words.
+ *
+ * @module
+ */
+
+import {
+  type Currency,
+  findCurrency,
+  formatAmount,
+  fromAmountField,
+  toAmountField,
+} from "./money.ts";
+import {
+  ACTIONS,
+  APPLICATIONS,
+  checkFormat,
+  COMPLEMENTS,
+  MANDATORY_IDENTIFICATION_TAGS,
+  MANDATORY_REQUEST_TAGS,
+  READ_MODES,
+  STATUSES,
+  tagName,
+  TAGS,
+} from "./tags.ts";
+import { decode, type Field, type FrameError, getField, RECORD_HEADER_LENGTH } from "./tlv.ts";
+
+/** What the point of sale asks for (CD). */
+export type Action =
+  | "debit"
+  | "credit"
+  | "cancellation"
+  | "identification"
+  | "duplicate"
+  | "print"
+  | "status";
+
+/** CD value of each action. */
+export const ACTION_CODES: Readonly<Record<Action, string>> = {
+  debit: "0",
+  credit: "1",
+  cancellation: "2",
+  duplicate: "3",
+  identification: "I",
+  print: "P",
+  status: "T",
+};
+
+/** The POS protocol identifier that known clients send and real terminals accept. */
+export const DEFAULT_POS_ID = "012345678901";
+/** The protocol version that known clients send. */
+export const DEFAULT_VERSION = "0300";
+/** CC value that asks for a cheque. */
+export const CHEQUE_APPLICATION = "00C";
+
+/** Options of {@linkcode buildRequest}. */
+export interface RequestOptions {
+  /** What to do. Default `"debit"`. */
+  action?: Action;
+  /** Amount in minor units (cents for EUR). Required, except for an identification. */
+  amount?: number;
+  /** Currency, alphabetic or numeric code, or a {@linkcode Currency}. Default `"EUR"`. */
+  currency?: string | Currency;
+  /** POS (register) number, CA: 2 digits. Default `"01"`. */
+  register?: string;
+  /** POS protocol identifier, CJ: 12 digits. Default {@linkcode DEFAULT_POS_ID}. */
+  posId?: string;
+  /** Protocol version, CZ. Default {@linkcode DEFAULT_VERSION}. */
+  version?: string;
+  /** Answer at once with AE=11 (BA=1) rather than at the end of the transaction. */
+  immediate?: boolean;
+  /** Payment application, CC, for example {@linkcode CHEQUE_APPLICATION}. */
+  application?: string;
+  /** Private data, CF: free text echoed by the terminal, often the POS's reference. */
+  privateData?: string;
+  /** Force an online authorisation (BB=1). */
+  forceOnline?: boolean;
+  /** More records, sent after the others (their tags must not repeat the others'). */
+  extra?: readonly Field[];
+}
+
+/**
+ * Builds a request. Records come in the order known clients send them: CZ, CJ, CA, CE,
+ * BA, CD, CC, CB, then CF, BB and the extra records. BF is never sent.
+ *
+ * @param options What to ask for.
+ * @returns The request's records.
+ * @throws {RangeError} An amount or currency that cannot be sent, a missing amount.
+ * @throws {TypeError} A register, identifier or tag of the wrong shape.
+ *
+ * @example A debit of 112.45 EUR
+ * ```ts
+ * import { buildRequest } from "./message.ts";
+ * import { encode } from "./tlv.ts";
+ * encode(buildRequest({ amount: 11245 }));
+ * // "CZ0040300CJ012012345678901CA00201CE003978BA0010CD0010CB00511245"
+ * ```
+ */
+export function buildRequest(options: RequestOptions): Field[] {
+  const action = options.action ?? "debit";
+  const code = ACTION_CODES[action];
+  if (code === undefined) {
+    throw new TypeError(
+      `Unknown action "${action}": expected one of ${Object.keys(ACTION_CODES).join(", ")}`,
+    );
+  }
+  const fields: Field[] = [
+    { tag: "CZ", value: checked("CZ", options.version ?? DEFAULT_VERSION) },
+    { tag: "CJ", value: checked("CJ", options.posId ?? DEFAULT_POS_ID) },
+    { tag: "CA", value: checked("CA", options.register ?? "01") },
+  ];
+  if (action === "identification") {
+    fields.push({ tag: "CD", value: code });
+  } else {
+    const currency = typeof options.currency === "object"
+      ? options.currency
+      : findCurrency(options.currency ?? "EUR");
+    if (!currency) {
+      throw new RangeError(
+        `Unknown currency "${options.currency}": expected an ISO 4217 code such as "EUR" or "978"`,
+      );
+    }
+    if (options.amount === undefined) {
+      throw new RangeError(`Missing amount: a ${action} needs one`);
+    }
+    fields.push(
+      { tag: "CE", value: currency.number },
+      { tag: "BA", value: options.immediate ? "1" : "0" },
+      { tag: "CD", value: code },
+    );
+    if (options.application !== undefined) {
+      fields.push({ tag: "CC", value: checked("CC", options.application) });
+    }
+    fields.push({ tag: "CB", value: toAmountField(options.amount) });
+  }
+  if (options.privateData !== undefined) {
+    fields.push({ tag: "CF", value: checked("CF", options.privateData) });
+  }
+  if (options.forceOnline) fields.push({ tag: "BB", value: "1" });
+  for (const field of options.extra ?? []) {
+    if (fields.some((f) => f.tag === field.tag)) {
+      throw new TypeError(`Extra record "${field.tag}" repeats a tag of the request`);
+    }
+    fields.push({ tag: field.tag, value: field.value });
+  }
+  return fields;
+}
+
+function checked(tag: string, value: string): string {
+  const problem = checkFormat(tag, value);
+  if (problem) throw new TypeError(`Invalid ${tagName(tag)} "${value}": ${problem}`);
+  return value;
+}
+
+/** A request, read into named properties. Absent records are `undefined`. */
+export interface Request {
+  /** All the records, in wire order. */
+  fields: Field[];
+  /** CZ. */
+  version?: string;
+  /** CJ. */
+  posId?: string;
+  /** CA. */
+  register?: string;
+  /** CD, the action code. */
+  actionCode?: string;
+  /** The action, when CD is a known code. */
+  action?: Action;
+  /** CB in minor units, when it is 1 to 12 digits. */
+  amount?: number;
+  /** CE, the numeric currency code. */
+  currencyCode?: string;
+  /** The currency, when CE is a known ISO 4217 code. */
+  currency?: Currency;
+  /** BA=1: answer at once. */
+  immediate: boolean;
+  /** CC, the application asked for. */
+  application?: string;
+  /** CC=00C: a cheque. */
+  cheque: boolean;
+  /** CF. */
+  privateData?: string;
+}
+
+const ACTION_BY_CODE: Readonly<Record<string, Action>> = Object.fromEntries(
+  Object.entries(ACTION_CODES).map(([action, code]) => [code, action as Action]),
+);
+
+/**
+ * Reads a request's records into named properties.
+ *
+ * @param fields The records.
+ * @returns The request.
+ *
+ * @example
+ * ```ts
+ * import { parseRequest } from "./message.ts";
+ * import { decode } from "./tlv.ts";
+ * const request = parseRequest(decode("CZ0040300CJ012012345678901CA00201CE003978BA0010CD0010CB00511245"));
+ * request.amount; // 11245
+ * request.currency?.code; // "EUR"
+ * ```
+ */
+export function parseRequest(fields: Field[]): Request {
+  const actionCode = getField(fields, "CD");
+  const currencyCode = getField(fields, "CE");
+  const application = getField(fields, "CC");
+  return {
+    fields,
+    version: getField(fields, "CZ"),
+    posId: getField(fields, "CJ"),
+    register: getField(fields, "CA"),
+    actionCode,
+    action: actionCode === undefined ? undefined : ACTION_BY_CODE[actionCode],
+    amount: fromAmountField(getField(fields, "CB")),
+    currencyCode,
+    currency: currencyCode !== undefined && /^[0-9]{3}$/.test(currencyCode)
+      ? findCurrency(currencyCode)
+      : undefined,
+    immediate: getField(fields, "BA") === "1",
+    application,
+    cheque: application === CHEQUE_APPLICATION,
+    privateData: getField(fields, "CF"),
+  };
+}
+
+/** One thing a request does differently from what the protocol expects. */
+export interface Finding {
+  /**
+   * `error`: a terminal cannot process the request (it answers AE=01 AF=09);
+   * `warning`: a real terminal may reject it or misbehave.
+   */
+  level: "error" | "warning";
+  /** The tag concerned, if any. */
+  tag?: string;
+  /** Byte offset of the record concerned (of the defect, for a frame error). */
+  offset?: number;
+  /** What is wrong, in words, for example `"CJ must be 12 digits"`. */
+  message: string;
+}
+
+/**
+ * Checks a request against the protocol (PROTOCOL.md §2-3): mandatory records, the format
+ * of each known tag, known action and currency, tags a POS should not send.
+ *
+ * @param fields The request's records, as decoded.
+ * @param frameError The decoding defect, if the frame was malformed: it is reported first.
+ * @returns The findings, errors first; empty for a conforming request.
+ *
+ * @example The classic client bug: the length of CJ sent as its value
+ * ```ts
+ * import { checkRequest } from "./message.ts";
+ * import { decode } from "./tlv.ts";
+ * checkRequest(decode("CZ0040300CJ003012CA00201CE003978CD0010CB0041250"));
+ * // [{ level: "warning", tag: "CJ", offset: 9, message: "CJ must be 12 digits" }]
+ * ```
+ */
+export function checkRequest(fields: readonly Field[], frameError?: FrameError): Finding[] {
+  const errors: Finding[] = [];
+  const warnings: Finding[] = [];
+  if (frameError) {
+    errors.push({
+      level: "error",
+      ...(frameError.tag ? { tag: frameError.tag } : {}),
+      offset: frameError.offset,
+      message: frameError.message,
+    });
+  }
+  const actionCode = getField(fields, "CD");
+  const mandatory = actionCode === "I" ? MANDATORY_IDENTIFICATION_TAGS : MANDATORY_REQUEST_TAGS;
+  for (const tag of mandatory) {
+    if (getField(fields, tag) === undefined) {
+      errors.push({
+        level: "error",
+        tag,
+        message: `Mandatory ${tag} (${tagName(tag)}) is missing`,
+      });
+    }
+  }
+  let offset = 0;
+  for (const { tag, value } of fields) {
+    const info = TAGS[tag];
+    const at = { tag, offset };
+    offset += RECORD_HEADER_LENGTH + value.length;
+    if (!info) {
+      warnings.push({ level: "warning", ...at, message: `Unknown tag ${tag} (kept, echoed)` });
+      continue;
+    }
+    const problem = info.charset === "records" ? checkConstructed(value) : checkFormat(tag, value);
+    if (problem) {
+      // An amount or action the terminal cannot read makes the request unusable.
+      const level = tag === "CB" || tag === "CD" ? "error" : "warning";
+      (level === "error" ? errors : warnings).push({ level, ...at, message: problem });
+      continue;
+    }
+    if (info.direction === "terminal") {
+      warnings.push({
+        level: "warning",
+        ...at,
+        message: `${tag} is sent by the terminal, not the POS`,
+      });
+    } else if (tag === "BF") {
+      warnings.push({
+        level: "warning",
+        ...at,
+        message: "BF must not be sent: newer Ingenico software fails on it",
+      });
+    } else if (tag === "CD" && !(value in ACTIONS)) {
+      warnings.push({ level: "warning", ...at, message: `Unknown action type CD=${value}` });
+    } else if (tag === "CE" && !findCurrency(value)) {
+      warnings.push({
+        level: "warning",
+        ...at,
+        message: `Unknown currency CE=${value} (ISO 4217)`,
+      });
+    } else if (info.values && tag !== "CC" && !(value in info.values)) {
+      warnings.push({ level: "warning", ...at, message: `Unknown value ${tag}=${value}` });
+    } else if (tag === "CC" && !(value in APPLICATIONS)) {
+      warnings.push({ level: "warning", ...at, message: `Unknown application CC=${value}` });
+    }
+  }
+  if (actionCode === "I" && getField(fields, "CB") !== undefined) {
+    warnings.push({
+      level: "warning",
+      tag: "CB",
+      message: "CB is not sent with an identification (CD=I)",
+    });
+  }
+  return [...errors, ...warnings];
+}
+
+function checkConstructed(value: string): string | undefined {
+  try {
+    decode(value, { versionFirst: false });
+    return undefined;
+  } catch (error) {
+    return `Constructed value is malformed: ${(error as Error).message}`;
+  }
+}
+
+/** An answer, read into named properties. Absent records are `undefined`. */
+export interface Answer {
+  /** All the records, in wire order. */
+  fields: Field[];
+  /** AE: `"10"` done, `"01"` not done, `"11"` request taken into account. */
+  status?: string;
+  /** AE=10. */
+  approved: boolean;
+  /** AE=11: the immediate-mode acknowledgement. */
+  acknowledged: boolean;
+  /** AF, whole. */
+  complement?: string;
+  /** The first two digits of AF. */
+  complementCode?: string;
+  /** The meaning of AF's code, for example `"refused"`. */
+  reason?: string;
+  /** CZ. */
+  version?: string;
+  /** CJ. */
+  posId?: string;
+  /** CA. */
+  register?: string;
+  /** CD. */
+  actionCode?: string;
+  /** CB in minor units (leading zeros ignored). */
+  amount?: number;
+  /** CE. */
+  currencyCode?: string;
+  /** The currency, when CE is known. */
+  currency?: Currency;
+  /** CC, the application used. */
+  application?: string;
+  /** CI, how the card was read. */
+  readMode?: string;
+  /** AC, the authorisation number. */
+  authorisation?: string;
+  /** AA, the masked card number. */
+  cardNumber?: string;
+  /** AB, the card expiry (YYMM). */
+  expiry?: string;
+  /** AI, the card application identifier. */
+  aid?: string;
+  /** CG, the merchant contract number. */
+  contract?: string;
+  /** CF, the private data. */
+  privateData?: string;
+  /** The records of ZT, the receipt, when present and well formed. */
+  receipt?: Field[];
+}
+
+/**
+ * Reads an answer's records into named properties.
+ *
+ * @param fields The records.
+ * @returns The answer.
+ *
+ * @example
+ * ```ts
+ * import { parseAnswer } from "./message.ts";
+ * import { decode } from "./tlv.ts";
+ * const answer = parseAnswer(decode("CZ0040300CA00201CD0010CB0041250CE003978AE00201AF00204"));
+ * answer.approved; // false
+ * answer.reason; // "refused"
+ * ```
+ */
+export function parseAnswer(fields: Field[]): Answer {
+  const status = getField(fields, "AE");
+  const complement = getField(fields, "AF");
+  const complementCode = complement?.slice(0, 2);
+  const currencyCode = getField(fields, "CE");
+  const zt = getField(fields, "ZT");
+  let receipt: Field[] | undefined;
+  if (zt !== undefined) {
+    try {
+      receipt = decode(zt, { versionFirst: false });
+    } catch {
+      receipt = undefined;
+    }
+  }
+  return {
+    fields,
+    status,
+    approved: status === "10",
+    acknowledged: status === "11",
+    complement,
+    complementCode,
+    reason: complementCode === undefined ? undefined : COMPLEMENTS[complementCode],
+    version: getField(fields, "CZ"),
+    posId: getField(fields, "CJ"),
+    register: getField(fields, "CA"),
+    actionCode: getField(fields, "CD"),
+    amount: fromAmountField(getField(fields, "CB")),
+    currencyCode,
+    currency: currencyCode !== undefined && /^[0-9]{3}$/.test(currencyCode)
+      ? findCurrency(currencyCode)
+      : undefined,
+    application: getField(fields, "CC"),
+    readMode: getField(fields, "CI"),
+    authorisation: getField(fields, "AC"),
+    cardNumber: getField(fields, "AA"),
+    expiry: getField(fields, "AB"),
+    aid: getField(fields, "AI"),
+    contract: getField(fields, "CG"),
+    privateData: getField(fields, "CF"),
+    receipt,
+  };
+}
+
+/**
+ * Compares an approved answer with its request, as a careful POS must (quirks 2, 3 and 6
+ * of PROTOCOL.md §5): only when AE=10, amounts compared ignoring leading zeros, CZ allowed
+ * to differ. A lower amount is a partial approval.
+ *
+ * @param request The request sent.
+ * @param answer The answer received.
+ * @returns What differs, in words; empty when all is consistent or the answer is not AE=10.
+ *
+ * @example
+ * ```ts
+ * import { buildRequest, compareAnswer, parseAnswer, parseRequest } from "./message.ts";
+ * const request = parseRequest(buildRequest({ amount: 1250 }));
+ * const answer = parseAnswer([...request.fields, { tag: "AE", value: "10" }]);
+ * compareAnswer(request, answer); // []
+ * ```
+ */
+export function compareAnswer(request: Request, answer: Answer): string[] {
+  if (!answer.approved) return [];
+  const notes: string[] = [];
+  for (
+    const [tag, asked, got] of [
+      ["CA", request.register, answer.register],
+      ["CD", request.actionCode, answer.actionCode],
+      ["CE", request.currencyCode, answer.currencyCode],
+    ] as const
+  ) {
+    if (asked !== undefined && got !== undefined && asked !== got) {
+      notes.push(`The answer's ${tag} (${tagName(tag)}) is "${got}", the request's "${asked}"`);
+    }
+  }
+  if (request.amount !== undefined && answer.amount !== undefined) {
+    const money = (minor: number) =>
+      request.currency
+        ? `${formatAmount(minor, request.currency)} ${request.currency.code}`
+        : `${minor}`;
+    if (answer.amount < request.amount) {
+      notes.push(`Partial approval: ${money(answer.amount)} of ${money(request.amount)}`);
+    } else if (answer.amount > request.amount) {
+      notes.push(
+        `The answer's amount ${money(answer.amount)} is more than the ${
+          money(request.amount)
+        } asked`,
+      );
+    }
+  }
+  return notes;
+}
+
+/**
+ * Explains an answer in words, one line per fact: the outcome first, then the amount,
+ * the application, how the card was read, the authorisation number, the masked card...
+ *
+ * @param answer The answer.
+ * @returns The lines.
+ *
+ * @example
+ * ```ts
+ * import { explainAnswer, parseAnswer } from "./message.ts";
+ * import { decode } from "./tlv.ts";
+ * explainAnswer(parseAnswer(decode("CZ0040300AE00201AF00204")))[0];
+ * // "Not done (AE=01): AF=04 refused"
+ * ```
+ */
+export function explainAnswer(answer: Answer): string[] {
+  const lines: string[] = [];
+  if (answer.approved) lines.push("Approved (AE=10)");
+  else if (answer.acknowledged) {
+    lines.push("Request taken into account (AE=11), the result comes later");
+  } else if (answer.status === "01") {
+    const detail = answer.complement?.slice(2).trim();
+    lines.push(
+      answer.complement === undefined
+        ? "Not done (AE=01), no reason given (no AF)"
+        : `Not done (AE=01): AF=${answer.complementCode} ${answer.reason ?? "(unknown reason)"}${
+          detail ? `, detail "${detail}"` : ""
+        }`,
+    );
+  } else if (answer.status === undefined) lines.push("No status (AE missing)");
+  else lines.push(`Unknown status AE=${answer.status}`);
+  const row = (label: string, value: string | undefined, meaning?: string) => {
+    if (value !== undefined) {
+      lines.push(`${label.padEnd(16)}${value}${meaning ? ` ${meaning}` : ""}`);
+    }
+  };
+  if (answer.amount !== undefined) {
+    row(
+      "amount",
+      answer.currency
+        ? `${formatAmount(answer.amount, answer.currency)} ${answer.currency.code}`
+        : `${answer.amount} (minor units, currency ${answer.currencyCode ?? "not given"})`,
+    );
+  }
+  if (answer.actionCode !== undefined) {
+    row("action", answer.actionCode, ACTIONS[answer.actionCode] ?? "(unknown)");
+  }
+  if (answer.application !== undefined) {
+    row("application", answer.application, APPLICATIONS[answer.application] ?? "(unknown)");
+  }
+  if (answer.readMode !== undefined) {
+    row("read mode", answer.readMode, READ_MODES[answer.readMode] ?? "(unknown)");
+  }
+  row("authorisation", answer.authorisation);
+  row("card", answer.cardNumber);
+  row(
+    "expiry",
+    answer.expiry && /^[0-9]{4}$/.test(answer.expiry)
+      ? `${answer.expiry.slice(2)}/${answer.expiry.slice(0, 2)}`
+      : answer.expiry,
+  );
+  row("AID", answer.aid);
+  row("contract", answer.contract);
+  row("private data", answer.privateData);
+  row("register", answer.register);
+  row("version", answer.version);
+  if (answer.status !== undefined && !(answer.status in STATUSES)) row("status", answer.status);
+  const known = new Set([
+    "AE",
+    "AF",
+    "CB",
+    "CE",
+    "CD",
+    "CC",
+    "CI",
+    "AC",
+    "AA",
+    "AB",
+    "AI",
+    "CG",
+    "CF",
+    "CA",
+    "CZ",
+    "CJ",
+    "BA",
+  ]);
+  for (const { tag, value } of answer.fields) {
+    if (!known.has(tag)) row(tag, value, `(${tagName(tag)})`);
+  }
+  return lines;
+}

@@ -1,0 +1,196 @@
+/**
+ * Amounts and currencies: decimal text to minor units and back, exactly (no floating
+ * point), for every ISO 4217 currency and its own number of decimals.
+ *
+ * @module
+ */
+
+import { currencyCodes } from "./deps.ts";
+
+/** An ISO 4217 currency. */
+export interface Currency {
+  /** Alphabetic code, for example `"EUR"`. */
+  readonly code: string;
+  /** Numeric code, three digits, for example `"978"` (the value of CE). */
+  readonly number: string;
+  /** Number of decimals of its minor unit: 2 for EUR, 0 for JPY, 3 for BHD. */
+  readonly digits: number;
+  /** English name. */
+  readonly name: string;
+}
+
+/** Largest amount CB can carry: 12 digits of minor units. */
+export const MAX_MINOR_UNITS = 999_999_999_999;
+
+const cache = new Map<string, Currency | null>();
+
+/**
+ * Finds a currency by alphabetic code (any case) or numeric code (`978`, `48` or `048`).
+ *
+ * @param code The code.
+ * @returns The currency, or `undefined` when ISO 4217 has no such code.
+ *
+ * @example
+ * ```ts
+ * import { findCurrency } from "./money.ts";
+ * findCurrency("jpy")?.digits; // 0
+ * findCurrency("978")?.code; // "EUR"
+ * ```
+ */
+export function findCurrency(code: string): Currency | undefined {
+  const key = code.trim().toUpperCase();
+  let found = cache.get(key);
+  if (found === undefined) {
+    const entry = /^[0-9]{1,3}$/.test(key)
+      ? currencyCodes.number(key.padStart(3, "0"))
+      : /^[A-Z]{3}$/.test(key)
+      ? currencyCodes.code(key)
+      : undefined;
+    found = entry
+      ? Object.freeze({
+        code: entry.code,
+        number: entry.number,
+        digits: entry.digits,
+        name: entry.currency,
+      })
+      : null;
+    cache.set(key, found);
+  }
+  return found ?? undefined;
+}
+
+/**
+ * Gets a currency by alphabetic or numeric code.
+ *
+ * @param code The code.
+ * @returns The currency.
+ * @throws {RangeError} When ISO 4217 has no such code.
+ *
+ * @example
+ * ```ts
+ * import { getCurrency } from "./money.ts";
+ * getCurrency("EUR").number; // "978"
+ * ```
+ */
+export function getCurrency(code: string): Currency {
+  const found = findCurrency(code);
+  if (!found) {
+    throw new RangeError(
+      `Unknown currency "${code}": expected an ISO 4217 code such as "EUR" or "978"`,
+    );
+  }
+  return found;
+}
+
+/** An amount parsed from text. */
+export interface ParsedAmount {
+  /** Absolute value in minor units (cents for EUR). */
+  minor: number;
+  /** Whether the text had a minus sign (a refund, for the client). */
+  negative: boolean;
+}
+
+/**
+ * Parses a decimal amount exactly: `"112.45"` EUR is 11245 cents. A dot is the decimal
+ * separator; a leading `-` marks a negative amount.
+ *
+ * @param text The amount, for example `"112.45"`, `"-3"`, `"1000"`.
+ * @param currency The currency, which sets how many decimals are allowed.
+ * @returns The amount in minor units and its sign.
+ * @throws {SyntaxError} Text that is not a decimal number.
+ * @throws {RangeError} More decimals than the currency has, or more than 12 digits.
+ *
+ * @example
+ * ```ts
+ * import { getCurrency, parseAmount } from "./money.ts";
+ * parseAmount("112.45", getCurrency("EUR")); // { minor: 11245, negative: false }
+ * parseAmount("1000", getCurrency("JPY")); // { minor: 1000, negative: false }
+ * ```
+ */
+export function parseAmount(text: string, currency: Currency): ParsedAmount {
+  const match = /^([+-]?)([0-9]+)(?:\.([0-9]+))?$/.exec(text.trim());
+  if (!match) {
+    const hint = /^[+-]?[0-9]+,[0-9]+$/.test(text.trim())
+      ? ": use a dot as the decimal separator"
+      : "";
+    throw new SyntaxError(
+      `Invalid amount "${text}": expected a decimal number such as "112.45"${hint}`,
+    );
+  }
+  const [, sign, whole, fraction = ""] = match;
+  if (fraction.length > currency.digits) {
+    throw new RangeError(
+      `Invalid amount "${text}": ${currency.code} has ${currency.digits} decimal${
+        currency.digits === 1 ? "" : "s"
+      }, not ${fraction.length}`,
+    );
+  }
+  const digits = (whole + fraction.padEnd(currency.digits, "0")).replace(/^0+(?=.)/, "");
+  if (digits.length > 12) {
+    throw new RangeError(
+      `Invalid amount "${text}": ${digits} minor units of ${currency.code} is more than the 12 digits CB can carry`,
+    );
+  }
+  return { minor: Number(digits), negative: sign === "-" };
+}
+
+/**
+ * Formats minor units as a decimal amount: 11245 cents is `"112.45"`.
+ *
+ * @param minor Minor units, a whole number.
+ * @param currency The currency.
+ * @returns The decimal text.
+ *
+ * @example
+ * ```ts
+ * import { formatAmount, getCurrency } from "./money.ts";
+ * formatAmount(5, getCurrency("EUR")); // "0.05"
+ * formatAmount(1500, getCurrency("BHD")); // "1.500"
+ * ```
+ */
+export function formatAmount(minor: number, currency: Currency): string {
+  const sign = minor < 0 ? "-" : "";
+  const digits = String(Math.abs(minor)).padStart(currency.digits + 1, "0");
+  if (currency.digits === 0) return sign + digits;
+  const cut = digits.length - currency.digits;
+  return `${sign}${digits.slice(0, cut)}.${digits.slice(cut)}`;
+}
+
+/**
+ * Writes minor units as the value of CB: at least 2 digits (`"05"`), at most 12.
+ *
+ * @param minor Minor units, a whole number from 0 to 999999999999.
+ * @returns The CB value.
+ * @throws {RangeError} A negative, fractional or too large amount.
+ *
+ * @example
+ * ```ts
+ * import { toAmountField } from "./money.ts";
+ * toAmountField(5); // "05"
+ * ```
+ */
+export function toAmountField(minor: number): string {
+  if (!Number.isSafeInteger(minor) || minor < 0 || minor > MAX_MINOR_UNITS) {
+    throw new RangeError(
+      `Invalid amount ${minor}: expected whole minor units from 0 to ${MAX_MINOR_UNITS}`,
+    );
+  }
+  return String(minor).padStart(2, "0");
+}
+
+/**
+ * Reads a CB value: digits only, leading zeros ignored (answers may be zero-padded).
+ *
+ * @param value The CB value.
+ * @returns Minor units, or `undefined` when the value is not 1 to 12 digits.
+ *
+ * @example
+ * ```ts
+ * import { fromAmountField } from "./money.ts";
+ * fromAmountField("000000001250"); // 1250
+ * ```
+ */
+export function fromAmountField(value: string | undefined): number | undefined {
+  if (value === undefined || !/^[0-9]{1,12}$/.test(value)) return undefined;
+  return Number(value);
+}
