@@ -8,12 +8,15 @@
 export { Command, CommanderError, InvalidArgumentError, Option } from "npm:commander@15.1.0";
 export * as YAML from "npm:yaml@2.9.1";
 export {
-  configure,
+  configureSync,
+  getAnsiColorFormatter,
+  getJsonLinesFormatter,
   getLogger,
+  getTextFormatter,
   type Logger,
   type LogLevel,
   type LogRecord,
-  reset as resetLogging,
+  resetSync as resetLogging,
   type Sink,
 } from "npm:@logtape/logtape@2.4.2";
 export { default as currencyCodes } from "npm:currency-codes@2.2.0";

@@ -41,6 +41,11 @@ export interface ReadOptions {
    */
   timeoutMs?: number;
   /**
+   * Silence inside a record that ends the message as it is (cut short), in milliseconds.
+   * Default: none; the message waits for its end until `timeoutMs`.
+   */
+  stallMs?: number;
+  /**
    * Ends the message at once, without waiting for the quiet period, when it returns true
    * for the records of a message that ends on a record boundary.
    */
@@ -51,9 +56,10 @@ export interface ReadOptions {
 
 /**
  * Why a message ended: `complete` (the `isComplete` test passed), `quiet` (silence after
- * a record boundary, or after a defect), `closed` (the peer closed the stream).
+ * a record boundary, or after a defect), `stalled` (silence inside a record, see
+ * `stallMs`), `closed` (the peer closed the stream).
  */
-export type MessageEnd = "complete" | "quiet" | "closed";
+export type MessageEnd = "complete" | "quiet" | "stalled" | "closed";
 
 /** One message read from a stream. */
 export interface Message extends PartialDecode {
@@ -195,11 +201,16 @@ export class MessageReader {
       // Silence ends a message that stands on a record boundary, or one that can no
       // longer become valid; otherwise wait for the rest until the deadline.
       const quiet = boundary || scanner.stopped;
+      const stalling = !quiet && text.length > 0 && options.stallMs !== undefined;
       const left = deadline - Date.now();
       if (left <= 0) throw new MessageTimeoutError(options.timeoutMs ?? 0, text);
-      const got = await this.#next(quiet ? Math.min(quietMs, left) : left, options.signal);
+      const wait = quiet ? quietMs : stalling ? options.stallMs! : Infinity;
+      const got = await this.#next(Math.min(wait, left), options.signal);
       if (got === TIMER) {
         if (quiet) return { ...scanner.finish(text), text, end: "quiet", startedAt };
+        if (stalling && wait <= left) {
+          return { ...scanner.finish(text), text, end: "stalled", startedAt };
+        }
         continue;
       }
       if (got !== null) {
@@ -309,4 +320,25 @@ function isConnectionEnd(error: unknown): boolean {
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${ms} ms`;
   return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
+/**
+ * Writes all of `bytes`, however many calls it takes.
+ *
+ * @param conn Where to write.
+ * @param bytes What to write.
+ *
+ * @example
+ * ```ts ignore
+ * import { writeAll } from "./framing.ts";
+ * const conn = await Deno.connect({ port: 8888 });
+ * await writeAll(conn, new TextEncoder().encode("CZ0040300"));
+ * ```
+ */
+export async function writeAll(
+  conn: { write(p: Uint8Array): Promise<number> },
+  bytes: Uint8Array,
+): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) written += await conn.write(bytes.subarray(written));
 }

@@ -85,6 +85,13 @@ Deno.test("silence inside a record is not the end of a message", async () => {
   assert.equal(message?.error, undefined);
 });
 
+Deno.test("stallMs ends a message that stops inside a record", async () => {
+  const message = await read(["CZ0040300CB005112"], { stallMs: 60, timeoutMs: 5_000 });
+  assert.equal(message?.end, "stalled");
+  assert.equal(message?.error?.kind, "truncated");
+  assert.equal(message?.error?.offset, 9);
+});
+
 Deno.test("a pause on a record boundary longer than the quiet period ends the message", async () => {
   const reader = new MessageReader(
     new ScriptedSource(["CZ0040300CA00201", { wait: 120 }, "CZ0040300CA00202", "end"]),

@@ -153,7 +153,9 @@ export function decide(
       outcome: "rejected",
       answer: status(answer, "01", "09"),
       delayMs: 0,
-      reason: `bad message format: ${errors.map((e) => e.message).join("; ")}`,
+      reason: `bad message format: ${errors[0].message}${
+        errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""
+      }`,
       findings,
     };
   }
@@ -206,8 +208,8 @@ export function decide(
       answer: status(answer, "01", complement),
       delayMs: settings.delayMs,
       reason: parsed.cheque
-        ? "failure mode: cheque refused"
-        : `failure mode: ${settings.failureType}`,
+        ? "failure mode, cheque refused"
+        : `failure mode, ${settings.failureType}`,
       findings,
     };
   }
@@ -238,7 +240,7 @@ export function decide(
     outcome: "approved",
     answer,
     delayMs: settings.delayMs,
-    reason: `approved: ${settings.paymentType}`,
+    reason: `${settings.paymentType} card`,
     findings,
   };
 }

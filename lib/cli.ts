@@ -1,0 +1,264 @@
+/**
+ * What the two command-line programs share: the version, the reference tool's old short
+ * options, number parsing, and turning commander's errors into one line and exit code 2.
+ *
+ * @module
+ */
+
+import config from "../deno.json" with { type: "json" };
+import { type Command, CommanderError, InvalidArgumentError } from "./deps.ts";
+import { type CliLogLevel, LOG_LEVELS } from "./logging.ts";
+
+/** The version of caisse-ap, from deno.json. */
+export const VERSION: string = config.version;
+
+/** Exit codes of both programs. */
+export const EXIT = {
+  /** Done (approved, or acknowledged in immediate mode); the simulator stopped cleanly. */
+  ok: 0,
+  /** The operation was refused or failed (AE=01). */
+  notDone: 1,
+  /** Bad command line. */
+  usage: 2,
+  /** Connection, time-out, protocol or other I/O error. */
+  io: 3,
+} as const;
+
+/**
+ * Rewrites the reference tool's multi-letter short options (`-ft`, `-pt`, `-sc`, `-ck`),
+ * which commander cannot declare, into their long forms, so existing scripts keep working.
+ *
+ * @param args The command line.
+ * @param aliases Old short option to long option, for example `{ "-ft": "--failure-type" }`.
+ * @returns The command line with the old options rewritten.
+ *
+ * @example
+ * ```ts
+ * import { expandLegacyOptions } from "./cli.ts";
+ * expandLegacyOptions(["-ft", "refused"], { "-ft": "--failure-type" });
+ * // ["--failure-type", "refused"]
+ * ```
+ */
+export function expandLegacyOptions(
+  args: readonly string[],
+  aliases: Readonly<Record<string, string>>,
+): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      out.push(...args.slice(i));
+      break;
+    }
+    const eq = arg.indexOf("=");
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const long = aliases[name];
+    out.push(long ? long + (eq > 0 ? arg.slice(eq) : "") : arg);
+  }
+  return out;
+}
+
+/**
+ * Makes a commander option parser for a whole number in a range.
+ *
+ * @param what What the number is, for the error message.
+ * @param min Smallest value.
+ * @param max Largest value.
+ * @returns The parser.
+ *
+ * @example
+ * ```ts
+ * import { integer } from "./cli.ts";
+ * integer("port", 0, 65535)("8888"); // 8888
+ * ```
+ */
+export function integer(what: string, min: number, max: number): (value: string) => number {
+  return (value: string) => {
+    if (!/^[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max} (${what}).`);
+    }
+    return Number(value);
+  };
+}
+
+/**
+ * Makes a commander option parser for a duration in seconds (decimals allowed), returned
+ * in milliseconds.
+ *
+ * @param max Largest value, in seconds.
+ * @returns The parser.
+ *
+ * @example
+ * ```ts
+ * import { seconds } from "./cli.ts";
+ * seconds(3600)("1.5"); // 1500
+ * ```
+ */
+export function seconds(max: number): (value: string) => number {
+  return (value: string) => {
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || Number(value) > max) {
+      throw new InvalidArgumentError(
+        `expected a number of seconds from 0 to ${max}, such as 3 or 0.5.`,
+      );
+    }
+    return Math.round(Number(value) * 1000);
+  };
+}
+
+/**
+ * Parses a log level: debug, info, warn (or warning) or error, in any case.
+ *
+ * @param value The text.
+ * @returns The level.
+ *
+ * @example
+ * ```ts
+ * import { logLevel } from "./cli.ts";
+ * logLevel("WARNING"); // "warn"
+ * ```
+ */
+export function logLevel(value: string): CliLogLevel {
+  const level = value.toLowerCase() === "warning" ? "warn" : value.toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new InvalidArgumentError(`expected one of ${LOG_LEVELS.join(", ")}.`);
+  }
+  return level as CliLogLevel;
+}
+
+/**
+ * Makes a commander option parser that accepts one of a list of words.
+ *
+ * @param words The words accepted.
+ * @returns The parser.
+ *
+ * @example
+ * ```ts
+ * import { oneOf } from "./cli.ts";
+ * oneOf(["a", "b"])("b"); // "b"
+ * ```
+ */
+export function oneOf<T extends string>(words: readonly T[]): (value: string) => T {
+  return (value: string) => {
+    if (!(words as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`expected one of ${words.join(", ")}.`);
+    }
+    return value as T;
+  };
+}
+
+/**
+ * Sets a command up for `main()`: errors are thrown rather than ending the process, and
+ * commander's own error text is kept quiet so {@linkcode runCommand} prints one line.
+ *
+ * @param program The command.
+ * @returns The same command.
+ *
+ * @example
+ * ```ts
+ * import { prepareCommand } from "./cli.ts";
+ * import { Command } from "./deps.ts";
+ * prepareCommand(new Command("demo"));
+ * ```
+ */
+export function prepareCommand(program: Command): Command {
+  return program
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text: string) => writeStdout(text),
+      writeErr: () => {},
+      outputError: () => {},
+    })
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false);
+}
+
+/**
+ * Parses a command line with a prepared command.
+ *
+ * @param program The command, set up by {@linkcode prepareCommand}.
+ * @param args The command line.
+ * @returns `undefined` when the program should go on, or the exit code to end with:
+ * 0 after `--help` or `--version`, 2 after a usage error (reported in one line).
+ *
+ * @example
+ * ```ts
+ * import { parseCommandLine, prepareCommand } from "./cli.ts";
+ * import { Command } from "./deps.ts";
+ * const program = prepareCommand(new Command("demo").option("--x"));
+ * parseCommandLine(program, ["--x"]); // undefined
+ * ```
+ */
+export function parseCommandLine(program: Command, args: readonly string[]): number | undefined {
+  try {
+    program.parse([...args], { from: "user" });
+    return undefined;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === "commander.helpDisplayed" || error.code === "commander.help" ||
+        error.code === "commander.version"
+      ) {
+        return EXIT.ok;
+      }
+      return usageError(program.name(), error.message.replace(/^error: /, ""));
+    }
+    throw error;
+  }
+}
+
+/**
+ * Prints a usage error in one line, with how to see the help.
+ *
+ * @param name The program's name.
+ * @param message What was wrong.
+ * @returns Exit code 2.
+ *
+ * @example
+ * ```ts ignore
+ * import { usageError } from "./cli.ts";
+ * return usageError("caisse-ap-client", "Invalid amount \"abc\"");
+ * ```
+ */
+export function usageError(name: string, message: string): number {
+  const text = message.replace(/\s*\n\s*/g, " ").replace(/\.$/, "");
+  writeStderr(`${name}: ${text}. See '${name} --help'.\n`);
+  return EXIT.usage;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Writes text to standard output, all of it, synchronously.
+ *
+ * @param text The text.
+ *
+ * @example
+ * ```ts
+ * import { writeStdout } from "./cli.ts";
+ * writeStdout("done\n");
+ * ```
+ */
+export function writeStdout(text: string): void {
+  writeSync(Deno.stdout, text);
+}
+
+/**
+ * Writes text to standard error, all of it, synchronously.
+ *
+ * @param text The text.
+ *
+ * @example
+ * ```ts
+ * import { writeStderr } from "./cli.ts";
+ * writeStderr("warning\n");
+ * ```
+ */
+export function writeStderr(text: string): void {
+  writeSync(Deno.stderr, text);
+}
+
+function writeSync(stream: { writeSync(p: Uint8Array): number }, text: string): void {
+  const bytes = encoder.encode(text);
+  let written = 0;
+  while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+}

@@ -1,0 +1,99 @@
+/**
+ * Logging set-up for the command-line programs, through LogTape: text for people on
+ * standard error (coloured on a terminal), or JSON lines on request. Library code only
+ * calls `getLogger(["caisse-ap", ...])`; nothing is printed unless a program configures it.
+ *
+ * @module
+ */
+
+import {
+  configureSync,
+  getAnsiColorFormatter,
+  getJsonLinesFormatter,
+  getTextFormatter,
+  type LogLevel,
+  type LogRecord,
+} from "./deps.ts";
+
+/** Log levels of the command line, as in the reference tool. */
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+/** A log level of the command line. */
+export type CliLogLevel = typeof LOG_LEVELS[number];
+/** Output formats of the log. */
+export const LOG_FORMATS = ["text", "json"] as const;
+/** An output format of the log. */
+export type LogFormat = typeof LOG_FORMATS[number];
+
+/** Options of {@linkcode setupLogging}. */
+export interface LoggingOptions {
+  /** Lowest level written. */
+  level: CliLogLevel;
+  /** `text` for people, `json` for one JSON object per line. */
+  format: LogFormat;
+  /** Where lines go. Default: standard error. */
+  write?: (line: string) => void;
+  /** Colour the text. Default: when standard error is a terminal and NO_COLOR is unset. */
+  color?: boolean;
+}
+
+const encoder = new TextEncoder();
+
+function writeStderr(line: string): void {
+  const bytes = encoder.encode(line);
+  let written = 0;
+  while (written < bytes.length) written += Deno.stderr.writeSync(bytes.subarray(written));
+}
+
+/**
+ * Configures LogTape for a program: the `caisse-ap` category at the given level.
+ * Calling it again replaces the previous configuration.
+ *
+ * @param options Level, format and destination.
+ *
+ * @example
+ * ```ts
+ * import { setupLogging } from "./logging.ts";
+ * setupLogging({ level: "info", format: "text" });
+ * ```
+ */
+export function setupLogging(options: LoggingOptions): void {
+  const color = options.color ?? (isTerminal() && !noColor());
+  const format: (record: LogRecord) => string = options.format === "json"
+    ? getJsonLinesFormatter()
+    : color
+    ? getAnsiColorFormatter({ timestamp: "time", value: "bare", category: categoryName })
+    : getTextFormatter({ timestamp: "time", value: "bare", category: categoryName });
+  const write = options.write ?? writeStderr;
+  configureSync({
+    reset: true,
+    sinks: { out: (record: LogRecord) => write(format(record)) },
+    loggers: [
+      { category: ["caisse-ap"], lowestLevel: toLogTapeLevel(options.level), sinks: ["out"] },
+      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["out"] },
+    ],
+  });
+}
+
+function categoryName(category: readonly string[]): string {
+  return category.slice(1).join(".");
+}
+
+function toLogTapeLevel(level: CliLogLevel): LogLevel {
+  return level === "warn" ? "warning" : level;
+}
+
+function isTerminal(): boolean {
+  try {
+    return Deno.stderr.isTerminal();
+  } catch {
+    return false;
+  }
+}
+
+function noColor(): boolean {
+  try {
+    return (Deno.env.get("NO_COLOR") ?? "") !== "";
+  } catch {
+    return false;
+  }
+}

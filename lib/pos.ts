@@ -1,0 +1,287 @@
+/**
+ * The point-of-sale side: connect to a terminal, send one request, read the whole answer
+ * (however it is split), and return it decoded and checked against the request. One
+ * request per connection, as every known POS does; the POS closes the connection.
+ *
+ * @module
+ */
+
+import {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_QUIET_MS,
+  formatMs,
+  type MessageEnd,
+  MessageReader,
+  writeAll,
+} from "./framing.ts";
+import {
+  type Answer,
+  buildRequest,
+  compareAnswer,
+  parseAnswer,
+  parseRequest,
+  type RequestOptions,
+} from "./message.ts";
+import { decodePartial, encode, escapeText, type Field } from "./tlv.ts";
+
+/** The terminal's default port. */
+export const DEFAULT_PORT = 8888;
+/** Default time to connect: 10 s. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Default time to wait for the answer: 180 s (the cardholder may take long). */
+export const DEFAULT_ANSWER_TIMEOUT_MS = 180_000;
+
+/** Where the terminal is and how long to wait for it. */
+export interface ConnectionOptions {
+  /** Host name or address of the terminal. Default `"127.0.0.1"`. */
+  host?: string;
+  /** Port of the terminal. Default {@linkcode DEFAULT_PORT}. */
+  port?: number;
+  /** Time allowed to connect, in milliseconds. Default {@linkcode DEFAULT_CONNECT_TIMEOUT_MS}. */
+  connectTimeoutMs?: number;
+  /** Time allowed for the answer, in milliseconds. Default {@linkcode DEFAULT_ANSWER_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /**
+   * Silence after a record boundary that ends the answer, in milliseconds, when the
+   * terminal keeps the connection open. Default {@linkcode DEFAULT_QUIET_MS}.
+   */
+  quietMs?: number;
+  /** Largest answer accepted, in bytes. Default {@linkcode DEFAULT_MAX_BYTES}. */
+  maxBytes?: number;
+  /** Cancels the exchange. */
+  signal?: AbortSignal;
+}
+
+/**
+ * What went wrong talking to the terminal:
+ * - `connect`: no connection (refused, unreachable, time-out);
+ * - `timeout`: no whole answer in time;
+ * - `closed`: the terminal closed the connection without answering;
+ * - `protocol`: the answer is malformed;
+ * - `io`: the connection failed while sending or reading.
+ */
+export type PosErrorKind = "connect" | "timeout" | "closed" | "protocol" | "io";
+
+/**
+ * A failed exchange with the terminal. Its message says what happened and what to do.
+ *
+ * @example
+ * ```ts ignore
+ * import { pay, PosError } from "./pos.ts";
+ * try {
+ *   await pay({ amount: 1250 }, { port: 8888 });
+ * } catch (error) {
+ *   if (error instanceof PosError && error.paymentMayBeTaken) console.log("check the terminal");
+ * }
+ * ```
+ */
+export class PosError extends Error {
+  /** What went wrong. */
+  readonly kind: PosErrorKind;
+  /** Whether the terminal may have taken the payment although the POS has no answer. */
+  readonly paymentMayBeTaken: boolean;
+  /** The bytes received, if any (one character per byte). */
+  readonly received: string;
+
+  /**
+   * Builds the error.
+   *
+   * @param kind What went wrong.
+   * @param message What happened and what to do.
+   * @param options The cause, whether the payment may be taken, what was received.
+   */
+  constructor(
+    kind: PosErrorKind,
+    message: string,
+    options: { cause?: unknown; paymentMayBeTaken?: boolean; received?: string } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "PosError";
+    this.kind = kind;
+    this.paymentMayBeTaken = options.paymentMayBeTaken ?? false;
+    this.received = options.received ?? "";
+  }
+}
+
+/** A request sent and its answer. */
+export interface ExchangeResult {
+  /** The request's records (as far as they decode, for a raw frame). */
+  request: Field[];
+  /** The request as sent. */
+  requestText: string;
+  /** The answer, decoded. */
+  answer: Answer;
+  /** The answer as received (one character per byte). */
+  answerText: string;
+  /** How the answer's end was detected: the terminal closed, silence, ... */
+  end: MessageEnd;
+  /** What a careful POS should notice: partial approval, mismatching echo... */
+  warnings: string[];
+  /** Time from connection to answer, in milliseconds. */
+  elapsedMs: number;
+}
+
+/**
+ * Sends a request and reads the answer.
+ *
+ * @param request The request's records, or a raw frame sent exactly as given.
+ * @param options Where the terminal is and how long to wait.
+ * @returns The exchange.
+ * @throws {PosError} No connection, no answer, or a malformed answer.
+ *
+ * @example
+ * ```ts ignore
+ * import { exchange } from "./pos.ts";
+ * const result = await exchange("CZ0040300CJ012012345678901CA00201CD001I", { port: 8888 });
+ * console.log(result.answer.status);
+ * ```
+ */
+export async function exchange(
+  request: readonly Field[] | string,
+  options: ConnectionOptions = {},
+): Promise<ExchangeResult> {
+  const requestText = typeof request === "string" ? request : encode(request);
+  const fields = typeof request === "string" ? decodePartial(request).fields : [...request];
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port ?? DEFAULT_PORT;
+  const where = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const started = performance.now();
+  const conn = await connect(host, port, where, options);
+  try {
+    try {
+      await writeAll(conn, new TextEncoder().encode(requestText));
+    } catch (error) {
+      throw new PosError(
+        "io",
+        `Sending the request to ${where} failed: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const timeoutMs = options.timeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
+    let message;
+    try {
+      message = await new MessageReader(conn).read({
+        quietMs: options.quietMs ?? DEFAULT_QUIET_MS,
+        maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+        timeoutMs,
+        signal: options.signal,
+      });
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      const name = (error as Error).name;
+      const received = (error as { received?: string }).received ?? "";
+      if (name === "TimeoutError") {
+        throw new PosError(
+          "timeout",
+          `No answer within ${
+            formatMs(timeoutMs)
+          }: the payment may still have been taken; check the terminal`,
+          { cause: error, paymentMayBeTaken: true, received },
+        );
+      }
+      if (name === "MessageSizeError") {
+        throw new PosError(
+          "protocol",
+          `The answer is larger than ${
+            options.maxBytes ?? DEFAULT_MAX_BYTES
+          } bytes: this is not a Caisse-AP terminal, or it misbehaves`,
+          { cause: error, paymentMayBeTaken: true, received },
+        );
+      }
+      throw new PosError(
+        "io",
+        `Reading the answer from ${where} failed: ${(error as Error).message}`,
+        {
+          cause: error,
+          paymentMayBeTaken: true,
+        },
+      );
+    }
+    if (message === null) {
+      throw new PosError(
+        "closed",
+        `The terminal at ${where} closed the connection without answering: the payment may still have been taken; check the terminal`,
+        { paymentMayBeTaken: true },
+      );
+    }
+    if (message.error) {
+      throw new PosError(
+        "protocol",
+        `Malformed answer from ${where}: ${message.error.message} (received "${
+          escapeText(message.text.slice(0, 300))
+        }"): the payment may still have been taken; check the terminal`,
+        { cause: message.error, paymentMayBeTaken: true, received: message.text },
+      );
+    }
+    const answer = parseAnswer(message.fields);
+    const warnings = compareAnswer(parseRequest(fields), answer);
+    return {
+      request: fields,
+      requestText,
+      answer,
+      answerText: message.text,
+      end: message.end,
+      warnings,
+      elapsedMs: performance.now() - started,
+    };
+  } finally {
+    try {
+      conn.close();
+    } catch { /* already closed */ }
+  }
+}
+
+async function connect(
+  host: string,
+  port: number,
+  where: string,
+  options: ConnectionOptions,
+): Promise<Deno.TcpConn> {
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(connectTimeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  try {
+    return await Deno.connect({ hostname: host, port, transport: "tcp", signal });
+  } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    if (timeout.aborted) {
+      throw new PosError(
+        "connect",
+        `Cannot connect to ${where} within ${
+          formatMs(connectTimeoutMs)
+        }: check the terminal's address and that it is on the network`,
+        { cause: error },
+      );
+    }
+    const reason = error instanceof Deno.errors.ConnectionRefused
+      ? "connection refused; is the terminal (or the simulator) running on this port?"
+      : (error as Error).message;
+    throw new PosError("connect", `Cannot connect to ${where}: ${reason}`, { cause: error });
+  }
+}
+
+/**
+ * Builds a request from options, sends it and reads the answer: a debit, a refund
+ * (`action: "credit"`), a cheque (`application: "00C"`), an identification...
+ *
+ * @param request What to ask for (see {@linkcode RequestOptions}).
+ * @param options Where the terminal is and how long to wait.
+ * @returns The exchange; `result.answer.approved` says whether it was done.
+ * @throws {PosError} No connection, no answer, or a malformed answer.
+ * @throws {RangeError} A request that cannot be built (amount, currency).
+ *
+ * @example A 12.50 EUR debit
+ * ```ts ignore
+ * import { pay } from "./pos.ts";
+ * const result = await pay({ amount: 1250, currency: "EUR" }, { port: 8888 });
+ * if (result.answer.approved) console.log("paid, authorisation", result.answer.authorisation);
+ * ```
+ */
+export function pay(
+  request: RequestOptions,
+  options: ConnectionOptions = {},
+): Promise<ExchangeResult> {
+  return exchange(buildRequest(request), options);
+}

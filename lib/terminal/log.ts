@@ -1,0 +1,159 @@
+/**
+ * The simulator's log: listens to a {@linkcode TerminalSimulator}'s events and writes each
+ * exchange through LogTape: the peer, the raw request, a table of its records with their
+ * names, the decision and why, the raw answer. Wire data is escaped before it is logged.
+ *
+ * @module
+ */
+
+import { getLogger } from "../deps.ts";
+import { formatMs } from "../framing.ts";
+import { tagName, valueMeaning } from "../tags.ts";
+import { escapeText, type Field } from "../tlv.ts";
+import type { TerminalSimulator } from "./simulator.ts";
+
+/**
+ * Formats records as an aligned table, one line per record, with the tag's name and the
+ * meaning of coded values.
+ *
+ * @param fields The records.
+ * @returns The lines, indented by two spaces.
+ *
+ * @example
+ * ```ts
+ * import { formatTable } from "./log.ts";
+ * formatTable([{ tag: "AF", value: "04" }]);
+ * // ["  AF  status complement          04  (refused)"]
+ * ```
+ */
+export function formatTable(fields: readonly Field[]): string[] {
+  return fields.map(({ tag, value }) => {
+    const meaning = valueMeaning(tag, value);
+    return `  ${tag}  ${tagName(tag).padEnd(25)}  ${escapeText(value)}${
+      meaning ? `  (${meaning})` : ""
+    }`;
+  });
+}
+
+/** Where {@linkcode logSimulator} writes: a LogTape logger, or anything shaped like one. */
+export interface SimulatorLogger {
+  /**
+   * Logs a detail.
+   *
+   * @param message A message template, with `{name}` placeholders.
+   * @param properties The values of the placeholders, and more data.
+   */
+  debug(message: string, properties: Record<string, unknown>): void;
+  /**
+   * Logs an event.
+   *
+   * @param message A message template, with `{name}` placeholders.
+   * @param properties The values of the placeholders, and more data.
+   */
+  info(message: string, properties: Record<string, unknown>): void;
+  /**
+   * Logs something that went wrong.
+   *
+   * @param message A message template, with `{name}` placeholders.
+   * @param properties The values of the placeholders, and more data.
+   */
+  warn(message: string, properties: Record<string, unknown>): void;
+}
+
+/**
+ * Logs what a simulator does, under the category `["caisse-ap", "terminal"]`.
+ *
+ * @param simulator The simulator to listen to.
+ * @param logger Where to log. Default: LogTape's `caisse-ap.terminal` logger.
+ *
+ * @example
+ * ```ts ignore
+ * import { logSimulator } from "./log.ts";
+ * import { TerminalSimulator } from "./simulator.ts";
+ * const terminal = new TerminalSimulator({ port: 0 });
+ * logSimulator(terminal);
+ * await terminal.start();
+ * ```
+ */
+export function logSimulator(
+  simulator: TerminalSimulator,
+  logger: SimulatorLogger = getLogger(["caisse-ap", "terminal"]),
+): void {
+  simulator.on("listening", ({ detail }) => {
+    logger.debug("Listening on {address}", { address: formatAddress(detail) });
+  });
+  simulator.on("connection", ({ detail }) => {
+    logger.debug("Connection #{connectionId} from {peer}", { ...detail });
+  });
+  simulator.on("disconnect", ({ detail }) => {
+    logger.debug("Connection #{connectionId} from {peer} closed", { ...detail });
+  });
+  simulator.on("problem", ({ detail }) => {
+    const quiet = detail.error.name === "TimeoutError" && detail.received.length === 0;
+    const props = {
+      connectionId: detail.connectionId,
+      peer: detail.peer,
+      error: detail.error.message,
+      received: escapeText(detail.received.slice(0, 200)),
+    };
+    if (quiet) logger.debug("Connection #{connectionId} from {peer}: {error}, closed", props);
+    else logger.warn("Connection #{connectionId} from {peer}: {error}", props);
+  });
+  simulator.on("request", ({ detail: t }) => {
+    const base = { id: t.id, peer: t.peer, connectionId: t.connectionId };
+    logger.info("#{id} request from {peer}: {frame}", {
+      ...base,
+      frame: escapeText(t.requestText),
+    });
+    if (t.request.length > 0) {
+      logger.info(`#{id} decoded:\n${formatTable(t.request).join("\n")}`, {
+        ...base,
+        fields: t.request,
+      });
+    }
+    for (const finding of t.plan.findings) {
+      logger.warn("#{id} {level}: {message}", {
+        ...base,
+        level: finding.level === "error" ? "error in request" : "conformance",
+        message: finding.message,
+        tag: finding.tag,
+        offset: finding.offset,
+      });
+    }
+    logger.info("#{id} decision: {outcome} ({reason}){delay}", {
+      ...base,
+      outcome: t.plan.outcome,
+      reason: t.plan.reason,
+      delay: t.plan.delayMs > 0 ? `, answer in ${formatMs(t.plan.delayMs)}` : "",
+      delayMs: t.plan.delayMs,
+    });
+  });
+  simulator.on("answer", ({ detail: t }) => {
+    logger.info("#{id} answer to {peer}: {frame}", {
+      id: t.id,
+      peer: t.peer,
+      frame: escapeText(t.answerText),
+      outcome: t.plan.outcome,
+    });
+    if (t.peerClosedEarly) {
+      logger.warn("#{id} the POS closed its side before the answer; it may not have read it", {
+        id: t.id,
+      });
+    }
+  });
+  simulator.on("abandon", ({ detail: t }) => {
+    logger.warn("#{id} answer not sent ({state}): {why}", {
+      id: t.id,
+      state: t.state,
+      why: t.state === "client-gone"
+        ? `the POS at ${t.peer} went away; the terminal decided "${t.plan.outcome}"`
+        : "the simulator was stopped",
+    });
+  });
+}
+
+function formatAddress(address: Deno.NetAddr): string {
+  return address.hostname.includes(":")
+    ? `[${address.hostname}]:${address.port}`
+    : `${address.hostname}:${address.port}`;
+}

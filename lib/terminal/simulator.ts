@@ -1,0 +1,475 @@
+/**
+ * The simulated payment terminal over TCP: listens like a real terminal, reads each
+ * request whole (split records reassembled), asks {@linkcode decide} how to answer, waits
+ * the planned delay without blocking anyone else, and writes the answer.
+ *
+ * What happens is reported as events (an `EventTarget`); the log and any other observer
+ * listen to them.
+ *
+ * @module
+ */
+
+import {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_QUIET_MS,
+  type Message,
+  MessageReader,
+  MessageSizeError,
+  MessageTimeoutError,
+  writeAll,
+} from "../framing.ts";
+import { cryptoRandom, type Random } from "../random.ts";
+import { MANDATORY_IDENTIFICATION_TAGS, MANDATORY_REQUEST_TAGS } from "../tags.ts";
+import { asciiBytes, decodePartial, encode, type Field, getField } from "../tlv.ts";
+import {
+  decide,
+  type DecisionContext,
+  DEFAULT_SETTINGS,
+  type Plan,
+  type ReceivedRequest,
+  type TerminalSettings,
+} from "./behaviour.ts";
+
+/** Options of a {@linkcode TerminalSimulator}. */
+export interface SimulatorOptions {
+  /** Address to listen on. Default `"0.0.0.0"` (all IPv4 interfaces). */
+  hostname?: string;
+  /** Port to listen on; 0 picks a free one. Default 8888. */
+  port?: number;
+  /** How the terminal answers; missing settings take {@linkcode DEFAULT_SETTINGS}. */
+  settings?: Partial<TerminalSettings>;
+  /**
+   * Silence that ends a request, in milliseconds, when the request is not yet known to be
+   * whole. Default {@linkcode DEFAULT_QUIET_MS}.
+   */
+  quietMs?: number;
+  /**
+   * Always wait for the quiet period. By default a request that ends on a record boundary
+   * and holds every mandatory record is answered at once.
+   */
+  waitQuiet?: boolean;
+  /** Largest request accepted, in bytes. Default {@linkcode DEFAULT_MAX_BYTES}. */
+  maxBytes?: number;
+  /**
+   * Time a connection may take to send a whole request, in milliseconds; an idle
+   * connection is then closed, and a partial request answered AE=01 AF=09. Default 60 s.
+   */
+  idleTimeoutMs?: number;
+  /**
+   * Silence inside a record after which the request is taken as cut short and answered
+   * AE=01 AF=09, in milliseconds. Default {@linkcode DEFAULT_RECORD_TIMEOUT_MS}.
+   */
+  recordTimeoutMs?: number;
+  /** Keep the connection open after an answer, for the next request. Default: close it. */
+  keepOpen?: boolean;
+  /** Source of random card data. Default: `crypto.getRandomValues`. */
+  random?: Random;
+  /** The clock. Default: `() => new Date()`. */
+  now?: () => Date;
+  /**
+   * Replaces the decision (for scenarios): gets the request, the current settings and
+   * the context, returns the plan. Default {@linkcode decide}.
+   */
+  decide?: (
+    request: ReceivedRequest,
+    settings: Readonly<TerminalSettings>,
+    context: DecisionContext,
+  ) => Plan;
+}
+
+/** Default idle time-out of a connection: 60 s. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+/** Default silence inside a record that makes a request cut short: 5 s. */
+export const DEFAULT_RECORD_TIMEOUT_MS = 5_000;
+
+/** Where a transaction stands. */
+export type TransactionState =
+  /** Decided, waiting for the planned delay. */
+  | "pending"
+  /** The answer was written. */
+  | "answered"
+  /** The POS went away before the answer could be written. */
+  | "client-gone"
+  /** The simulator was stopped before the answer (forced close). */
+  | "cancelled";
+
+/** One request and its answer, as the events report it. */
+export interface Transaction {
+  /** Number of the transaction, from 1, in order of arrival. */
+  id: number;
+  /** Number of the connection it came on. */
+  connectionId: number;
+  /** Address and port of the POS. */
+  peer: string;
+  /** When the request's first byte arrived (ISO 8601). */
+  receivedAt: string;
+  /** The request as received, one character per byte. */
+  requestText: string;
+  /** How the request's end was detected. */
+  end: Message["end"] | "timeout" | "oversize";
+  /** The records that could be decoded. */
+  request: Field[];
+  /** The plan: outcome, answer, delay, reason and conformance findings. */
+  plan: Plan;
+  /** The answer as sent. */
+  answerText: string;
+  /** Where it stands. */
+  state: TransactionState;
+  /** When the answer was written (ISO 8601). */
+  answeredAt?: string;
+  /** Whether the POS closed its side of the connection before the answer. */
+  peerClosedEarly?: boolean;
+}
+
+/** Details of the events about a connection. */
+export interface ConnectionInfo {
+  /** Number of the connection, from 1. */
+  connectionId: number;
+  /** Address and port of the POS. */
+  peer: string;
+}
+
+/** A connection problem that is not a transaction: idle, oversize, I/O error. */
+export interface ConnectionProblem extends ConnectionInfo {
+  /** What went wrong. */
+  error: Error;
+  /** What was received before it went wrong (one character per byte). */
+  received: string;
+}
+
+/** The events a {@linkcode TerminalSimulator} dispatches, with their details. */
+export interface SimulatorEventMap {
+  /** Listening: the address. */
+  listening: CustomEvent<Deno.NetAddr>;
+  /** A POS connected. */
+  connection: CustomEvent<ConnectionInfo>;
+  /** A request was read and decided; the answer is pending. */
+  request: CustomEvent<Transaction>;
+  /** An answer was written. */
+  answer: CustomEvent<Transaction>;
+  /** A decided transaction ended without its answer (POS gone, forced stop). */
+  abandon: CustomEvent<Transaction>;
+  /** A connection ended. */
+  disconnect: CustomEvent<ConnectionInfo>;
+  /** A connection failed outside a transaction (idle time-out, I/O error). */
+  problem: CustomEvent<ConnectionProblem>;
+  /** The simulator stopped. */
+  close: CustomEvent<null>;
+}
+
+/**
+ * The simulated terminal. Start it, point POS software at its port, close it.
+ *
+ * @example A terminal that approves after 10 ms, on a free port of 127.0.0.1
+ * ```ts ignore
+ * import { TerminalSimulator } from "./simulator.ts";
+ * await using terminal = new TerminalSimulator({
+ *   hostname: "127.0.0.1",
+ *   port: 0,
+ *   settings: { delayMs: 10 },
+ * });
+ * const { port } = await terminal.start();
+ * terminal.addEventListener("answer", (e) => console.log(e.detail.answerText));
+ * ```
+ */
+export class TerminalSimulator extends EventTarget {
+  /** The settings in force; change them with {@linkcode TerminalSimulator.update}. */
+  settings: Readonly<TerminalSettings>;
+  readonly #options: SimulatorOptions;
+  readonly #random: Random;
+  readonly #now: () => Date;
+  readonly #decide: NonNullable<SimulatorOptions["decide"]>;
+  #listener?: Deno.Listener<Deno.TcpConn, Deno.NetAddr>;
+  #accepting?: Promise<void>;
+  #connectionCount = 0;
+  #transactionCount = 0;
+  readonly #connections = new Map<number, Deno.TcpConn>();
+  readonly #idle = new Set<number>();
+  readonly #tasks = new Set<Promise<void>>();
+  readonly #stopDelays = new AbortController();
+  #closing = false;
+  #closed?: Promise<void>;
+
+  /**
+   * Makes a simulator; {@linkcode TerminalSimulator.start} starts it.
+   *
+   * @param options See {@linkcode SimulatorOptions}.
+   */
+  constructor(options: SimulatorOptions = {}) {
+    super();
+    this.#options = options;
+    this.settings = Object.freeze({ ...DEFAULT_SETTINGS, ...options.settings });
+    this.#random = options.random ?? cryptoRandom();
+    this.#now = options.now ?? (() => new Date());
+    this.#decide = options.decide ?? decide;
+  }
+
+  /**
+   * Changes some settings; transactions decided from now on use them.
+   *
+   * @param changes The settings to change.
+   * @returns The settings now in force.
+   */
+  update(changes: Partial<TerminalSettings>): Readonly<TerminalSettings> {
+    this.settings = Object.freeze({ ...this.settings, ...changes });
+    return this.settings;
+  }
+
+  /**
+   * Starts listening.
+   *
+   * @returns The address listened on (with the port picked when asked for port 0).
+   * @throws {Deno.errors.AddrInUse} When the port is taken.
+   */
+  start(): Promise<Deno.NetAddr> {
+    if (this.#listener) throw new Error("The simulator is already started");
+    this.#listener = Deno.listen({
+      hostname: this.#options.hostname ?? "0.0.0.0",
+      port: this.#options.port ?? 8888,
+      transport: "tcp",
+    });
+    this.#accepting = this.#acceptLoop(this.#listener);
+    const address = this.#listener.addr;
+    this.#emit("listening", address);
+    return Promise.resolve(address);
+  }
+
+  /** The address listened on. */
+  get address(): Deno.NetAddr {
+    if (!this.#listener) throw new Error("The simulator is not started");
+    return this.#listener.addr;
+  }
+
+  /** Number of connections open now. */
+  get connections(): number {
+    return this.#connections.size;
+  }
+
+  /**
+   * Stops: no new connection is accepted, connections waiting for a request are closed,
+   * and answers in flight are sent after their delay. With `force`, pending answers are
+   * dropped at once.
+   *
+   * @param options `force`: do not wait for answers in flight.
+   * @returns When every connection has ended.
+   */
+  close(options: { force?: boolean } = {}): Promise<void> {
+    if (options.force) this.#stopDelays.abort();
+    if (this.#closed) return this.#closed;
+    this.#closing = true;
+    this.#closed = (async () => {
+      try {
+        this.#listener?.close();
+      } catch { /* already closed */ }
+      await this.#accepting;
+      for (const id of this.#idle) this.#closeConnection(id);
+      while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+      this.#emit("close", null);
+    })();
+    return this.#closed;
+  }
+
+  /** Closes at once, dropping answers in flight (`await using`). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close({ force: true });
+  }
+
+  /**
+   * Adds a typed event listener.
+   *
+   * @param type The event.
+   * @param listener Called with the event.
+   */
+  on<K extends keyof SimulatorEventMap>(
+    type: K,
+    listener: (event: SimulatorEventMap[K]) => void,
+  ): void {
+    this.addEventListener(type, listener as EventListener);
+  }
+
+  #emit<K extends keyof SimulatorEventMap>(
+    type: K,
+    detail: SimulatorEventMap[K]["detail"],
+  ): void {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  async #acceptLoop(listener: Deno.Listener<Deno.TcpConn, Deno.NetAddr>): Promise<void> {
+    for (;;) {
+      let conn: Deno.TcpConn;
+      try {
+        conn = await listener.accept();
+      } catch (error) {
+        if (this.#closing || error instanceof Deno.errors.BadResource) return;
+        // A failed accept (out of file descriptors...) must not stop the terminal.
+        this.#emit("problem", {
+          connectionId: 0,
+          peer: "",
+          error: error as Error,
+          received: "",
+        });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
+      const id = ++this.#connectionCount;
+      this.#connections.set(id, conn);
+      const task = this.#serve(id, conn).finally(() => this.#tasks.delete(task));
+      this.#tasks.add(task);
+    }
+  }
+
+  #closeConnection(id: number): void {
+    const conn = this.#connections.get(id);
+    if (!conn) return;
+    this.#connections.delete(id);
+    this.#idle.delete(id);
+    try {
+      conn.close();
+    } catch { /* already closed */ }
+  }
+
+  async #serve(id: number, conn: Deno.TcpConn): Promise<void> {
+    const remote = conn.remoteAddr;
+    const peer = remote.hostname.includes(":")
+      ? `[${remote.hostname}]:${remote.port}`
+      : `${remote.hostname}:${remote.port}`;
+    const info = { connectionId: id, peer };
+    this.#emit("connection", info);
+    const reader = new MessageReader(conn);
+    try {
+      do {
+        this.#idle.add(id);
+        if (this.#closing) break;
+        const received = await this.#readRequest(reader, info);
+        this.#idle.delete(id);
+        if (!received) break;
+        await this.#transact(conn, reader, info, received);
+      } while (this.#options.keepOpen && !reader.ended && !this.#closing);
+    } catch (error) {
+      if (!this.#closing) {
+        this.#emit("problem", { ...info, error: error as Error, received: "" });
+      }
+    } finally {
+      this.#closeConnection(id);
+      this.#emit("disconnect", info);
+    }
+  }
+
+  /** Reads one request; `undefined` when the connection ended or idled out without one. */
+  async #readRequest(
+    reader: MessageReader,
+    info: ConnectionInfo,
+  ): Promise<{ message: Message; end: Transaction["end"] } | undefined> {
+    const options = this.#options;
+    try {
+      const message = await reader.read({
+        quietMs: options.quietMs ?? DEFAULT_QUIET_MS,
+        maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+        timeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+        stallMs: options.recordTimeoutMs ?? DEFAULT_RECORD_TIMEOUT_MS,
+        isComplete: options.waitQuiet ? undefined : holdsMandatoryRecords,
+      });
+      return message ? { message, end: message.end } : undefined;
+    } catch (error) {
+      if (this.#closing) return undefined;
+      const partial = error instanceof MessageTimeoutError || error instanceof MessageSizeError
+        ? error.received
+        : "";
+      this.#emit("problem", { ...info, error: error as Error, received: partial });
+      // Bytes that never made a whole request still get an answer: AE=01 AF=09.
+      if (partial.length === 0) return undefined;
+      const decoded = decodePartial(partial);
+      return {
+        message: { ...decoded, text: partial, end: "closed", startedAt: Date.now() },
+        end: error instanceof MessageSizeError ? "oversize" : "timeout",
+      };
+    }
+  }
+
+  async #transact(
+    conn: Deno.TcpConn,
+    reader: MessageReader,
+    info: ConnectionInfo,
+    received: { message: Message; end: Transaction["end"] },
+  ): Promise<void> {
+    const { message } = received;
+    const plan = this.#decide(
+      message.error ? { fields: message.fields, error: message.error } : { fields: message.fields },
+      this.settings,
+      { now: this.#now(), random: this.#random },
+    );
+    const transaction: Transaction = {
+      id: ++this.#transactionCount,
+      ...info,
+      receivedAt: new Date(message.startedAt || Date.now()).toISOString(),
+      requestText: message.text,
+      end: received.end,
+      request: message.fields,
+      plan,
+      answerText: encode(plan.answer),
+      state: "pending",
+    };
+    this.#emit("request", transaction);
+    if (plan.delayMs > 0) {
+      const waited = await this.#wait(plan.delayMs, reader);
+      if (waited === "peer-closed") transaction.peerClosedEarly = true;
+      if (waited === "stopped") {
+        transaction.state = "cancelled";
+        this.#emit("abandon", transaction);
+        return;
+      }
+    }
+    try {
+      await writeAll(conn, asciiBytes(transaction.answerText));
+    } catch {
+      transaction.state = "client-gone";
+      this.#emit("abandon", transaction);
+      return;
+    }
+    transaction.state = "answered";
+    transaction.answeredAt = new Date().toISOString();
+    this.#emit("answer", transaction);
+    if (!this.#options.keepOpen) {
+      try {
+        await conn.closeWrite();
+      } catch { /* the POS is gone already */ }
+    }
+  }
+
+  /** Waits the delay; notices a POS that closes meanwhile and a forced stop. */
+  async #wait(
+    delayMs: number,
+    reader: MessageReader,
+  ): Promise<"done" | "peer-closed" | "stopped"> {
+    const stop = this.#stopDelays.signal;
+    if (stop.aborted) return "stopped";
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(), delayMs);
+    const onStop = () => timer.abort();
+    stop.addEventListener("abort", onStop, { once: true });
+    let peerClosed = false;
+    try {
+      // A POS that closes its side may still read the answer (half-close): keep waiting.
+      peerClosed = await reader.waitForEnd(timer.signal).catch(() => true);
+      if (peerClosed && !timer.signal.aborted) {
+        await new Promise<void>((resolve) =>
+          timer.signal.addEventListener("abort", () => resolve(), { once: true })
+        );
+      }
+    } finally {
+      clearTimeout(timeout);
+      stop.removeEventListener("abort", onStop);
+    }
+    if (stop.aborted) return "stopped";
+    return peerClosed ? "peer-closed" : "done";
+  }
+}
+
+/** Whether a request holds every mandatory record, so it can be answered at once. */
+export function holdsMandatoryRecords(fields: readonly Field[]): boolean {
+  const mandatory = getField(fields, "CD") === "I"
+    ? MANDATORY_IDENTIFICATION_TAGS
+    : MANDATORY_REQUEST_TAGS;
+  for (const tag of mandatory) if (getField(fields, tag) === undefined) return false;
+  return true;
+}

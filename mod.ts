@@ -1,0 +1,138 @@
+/**
+ * caisse-ap: build and test payments over the Caisse-AP over IP protocol without a real
+ * payment terminal or a real card.
+ *
+ * - The codec: {@linkcode decode}, {@linkcode encode}, the stream reader
+ *   {@linkcode MessageReader}, the tag dictionary {@linkcode TAGS}.
+ * - Typed messages: {@linkcode buildRequest}, {@linkcode parseAnswer},
+ *   {@linkcode explainAnswer}, {@linkcode checkRequest}; exact amounts with
+ *   {@linkcode parseAmount}.
+ * - The POS side: {@linkcode pay} and {@linkcode exchange}.
+ * - The simulated terminal: {@linkcode TerminalSimulator}, and its decision as a pure
+ *   function, {@linkcode decide}.
+ *
+ * @example Test POS code against a simulated terminal
+ * ```ts
+ * import { pay, TerminalSimulator } from "./mod.ts";
+ *
+ * const terminal = new TerminalSimulator({ hostname: "127.0.0.1", port: 0, settings: { delayMs: 0 } });
+ * const { port } = await terminal.start();
+ * const result = await pay({ amount: 1250, currency: "EUR" }, { port });
+ * console.log(result.answer.approved); // true
+ * await terminal.close();
+ * ```
+ *
+ * @module
+ */
+
+export {
+  asciiBytes,
+  decode,
+  type DecodeOptions,
+  decodePartial,
+  encode,
+  encodeBytes,
+  escapeText,
+  type Field,
+  FrameError,
+  type FrameErrorKind,
+  getField,
+  type PartialDecode,
+  RecordScanner,
+  setField,
+  toText,
+} from "./lib/tlv.ts";
+export {
+  type ByteSource,
+  DEFAULT_MAX_BYTES,
+  DEFAULT_QUIET_MS,
+  type Message,
+  type MessageEnd,
+  MessageReader,
+  MessageSizeError,
+  MessageTimeoutError,
+  type ReadOptions,
+  writeAll,
+} from "./lib/framing.ts";
+export {
+  ACTIONS,
+  APPLICATIONS,
+  type Charset,
+  checkFormat,
+  COMPLEMENTS,
+  type Confidence,
+  describeField,
+  type Direction,
+  MANDATORY_IDENTIFICATION_TAGS,
+  MANDATORY_REQUEST_TAGS,
+  READ_MODES,
+  STATUSES,
+  type TagInfo,
+  tagName,
+  TAGS,
+  valueMeaning,
+} from "./lib/tags.ts";
+export {
+  type Currency,
+  findCurrency,
+  formatAmount,
+  fromAmountField,
+  getCurrency,
+  parseAmount,
+  type ParsedAmount,
+  toAmountField,
+} from "./lib/money.ts";
+export {
+  type Action,
+  ACTION_CODES,
+  type Answer,
+  buildRequest,
+  checkRequest,
+  CHEQUE_APPLICATION,
+  compareAnswer,
+  DEFAULT_POS_ID,
+  DEFAULT_VERSION,
+  explainAnswer,
+  type Finding,
+  parseAnswer,
+  parseRequest,
+  type Request,
+  type RequestOptions,
+} from "./lib/message.ts";
+export {
+  type ConnectionOptions,
+  DEFAULT_ANSWER_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_PORT,
+  exchange,
+  type ExchangeResult,
+  pay,
+  PosError,
+  type PosErrorKind,
+} from "./lib/pos.ts";
+export { cryptoRandom, type Random, seededRandom } from "./lib/random.ts";
+export {
+  decide,
+  type DecisionContext,
+  DEFAULT_SETTINGS,
+  FAILURE_COMPLEMENTS,
+  type FailureType,
+  type Outcome,
+  PAYMENT_TYPES,
+  type PaymentType,
+  type Plan,
+  type ReceivedRequest,
+  type TerminalSettings,
+} from "./lib/terminal/behaviour.ts";
+export {
+  type ConnectionInfo,
+  type ConnectionProblem,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_RECORD_TIMEOUT_MS,
+  type SimulatorEventMap,
+  type SimulatorOptions,
+  TerminalSimulator,
+  type Transaction,
+  type TransactionState,
+} from "./lib/terminal/simulator.ts";
+export { formatTable, logSimulator, type SimulatorLogger } from "./lib/terminal/log.ts";
