@@ -42,6 +42,7 @@ import {
   type ExchangeResult,
   PosError,
 } from "./lib/pos.ts";
+import { formatReport, reportFrame } from "./lib/report.ts";
 import { encode, escapeText, type Field } from "./lib/tlv.ts";
 
 const NAME = "caisse-ap-client";
@@ -64,6 +65,7 @@ interface ClientOptions {
   privateData?: string;
   forceOnline?: boolean;
   raw?: string;
+  explain?: string;
   timeout: number;
   connectTimeout: number;
   quietPeriod: number;
@@ -111,6 +113,10 @@ function program(): Command {
     .option("--private-data <CF>", "private data (CF), echoed by the terminal: your reference")
     .option("--force-online", "ask for an online authorisation (BB=1)")
     .option("--raw <frame>", "send this frame exactly as given instead of building a request")
+    .option(
+      "--explain <frame>",
+      "decode a captured frame (request or answer; - reads it from standard input) and check it against the protocol, without sending anything",
+    )
     .addOption(
       new Option("-t, --timeout <seconds>", "time to wait for the answer")
         .default(DEFAULT_ANSWER_TIMEOUT_MS, "180")
@@ -149,9 +155,11 @@ Examples:
   ${NAME} -a 25 --check                  a cheque of 25.00 EUR
   ${NAME} --identify                     is a terminal there? (CD=I)
   ${NAME} --raw CZ0040300CA00201 --json  send a frame as given, print JSON
+  ${NAME} --explain CZ0040300CJ003012    check a captured frame, send nothing
 
 Exit codes: 0 done (AE=10, or AE=11 with --immediate), 1 not done (AE=01),
-2 bad command line, 3 no connection, no answer in time, or a malformed answer.`,
+2 bad command line, 3 no connection, no answer in time, or a malformed answer.
+With --explain: 0 the frame conforms, 1 it does not.`,
     );
 }
 
@@ -173,6 +181,7 @@ export async function main(args: string[]): Promise<number> {
   const parsed = parseCommandLine(command, expandLegacyOptions(args, LEGACY_OPTIONS));
   if (parsed !== undefined) return parsed;
   const options = command.opts<ClientOptions>();
+  if (options.explain !== undefined) return await explain(options);
   const built = buildFromOptions(command, options);
   if (typeof built === "number") return built;
 
@@ -234,6 +243,41 @@ export async function main(args: string[]): Promise<number> {
     writeStdout(lines.map((line) => line + "\n").join(""));
   }
   return code;
+}
+
+/** `--explain`: prints the conformance report of a frame; 0 when it conforms, 1 otherwise. */
+async function explain(options: ClientOptions): Promise<number> {
+  let frame = options.explain!;
+  if (frame === "-") {
+    frame = (await new Response(Deno.stdin.readable).text()).replace(/\r?\n$/, "");
+  }
+  if (frame.length === 0) return usageError(NAME, "--explain needs a frame");
+  const report = reportFrame(new TextEncoder().encode(frame));
+  if (options.json) {
+    writeStdout(
+      JSON.stringify(
+        {
+          kind: report.kind,
+          frame: report.text,
+          fields: pairs(report.fields),
+          error: report.error
+            ? {
+              kind: report.error.kind,
+              offset: report.error.offset,
+              message: report.error.message,
+            }
+            : null,
+          findings: report.findings,
+          conforms: report.findings.length === 0,
+        },
+        null,
+        2,
+      ) + "\n",
+    );
+  } else {
+    writeStdout(formatReport(report).map((line) => line + "\n").join(""));
+  }
+  return report.findings.length === 0 ? EXIT.ok : EXIT.notDone;
 }
 
 /** Builds the request from the options, or returns exit code 2 after a usage error. */

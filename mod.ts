@@ -5,7 +5,7 @@
  * - The codec: {@linkcode decode}, {@linkcode encode}, the stream reader
  *   {@linkcode MessageReader}, the tag dictionary {@linkcode TAGS}.
  * - Typed messages: {@linkcode buildRequest}, {@linkcode parseAnswer},
- *   {@linkcode explainAnswer}, {@linkcode checkRequest}; exact amounts with
+ *   {@linkcode explainAnswer}, {@linkcode checkRequest}, {@linkcode reportFrame}; exact amounts with
  *   {@linkcode parseAmount}.
  * - The POS side: {@linkcode pay} and {@linkcode exchange}.
  * - The simulated terminal: {@linkcode TerminalSimulator}, and its decision as a pure
@@ -110,6 +110,7 @@ export {
   PosError,
   type PosErrorKind,
 } from "./lib/pos.ts";
+export { formatReport, type FrameReport, reportFrame } from "./lib/report.ts";
 export { cryptoRandom, type Random, seededRandom } from "./lib/random.ts";
 export {
   decide,

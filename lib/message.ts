@@ -24,6 +24,7 @@ import {
   STATUSES,
   tagName,
   TAGS,
+  valueMeaning,
 } from "./tags.ts";
 import { decode, type Field, type FrameError, getField, RECORD_HEADER_LENGTH } from "./tlv.ts";
 
@@ -258,16 +259,7 @@ export interface Finding {
  * ```
  */
 export function checkRequest(fields: readonly Field[], frameError?: FrameError): Finding[] {
-  const errors: Finding[] = [];
-  const warnings: Finding[] = [];
-  if (frameError) {
-    errors.push({
-      level: "error",
-      ...(frameError.tag ? { tag: frameError.tag } : {}),
-      offset: frameError.offset,
-      message: frameError.message,
-    });
-  }
+  const errors: Finding[] = frameErrorFinding(frameError);
   const actionCode = getField(fields, "CD");
   const mandatory = actionCode === "I" ? MANDATORY_IDENTIFICATION_TAGS : MANDATORY_REQUEST_TAGS;
   for (const tag of mandatory) {
@@ -279,6 +271,80 @@ export function checkRequest(fields: readonly Field[], frameError?: FrameError):
       });
     }
   }
+  const warnings = checkRecords(fields, "pos", errors);
+  if (actionCode === "I" && getField(fields, "CB") !== undefined) {
+    warnings.push({
+      level: "warning",
+      tag: "CB",
+      message: "CB is not sent with an identification (CD=I)",
+    });
+  }
+  return [...errors, ...warnings];
+}
+
+/**
+ * Checks an answer against the protocol: AE present and known, AF given with AE=01, the
+ * format of each known tag. Records of the request echoed by the terminal are expected.
+ *
+ * @param fields The answer's records, as decoded.
+ * @param frameError The decoding defect, if the frame was malformed: it is reported first.
+ * @returns The findings, errors first; empty for a conforming answer.
+ *
+ * @example
+ * ```ts
+ * import { checkAnswer } from "./message.ts";
+ * import { decode } from "./tlv.ts";
+ * checkAnswer(decode("CZ0040300AE00201"));
+ * // [{ level: "warning", tag: "AE", offset: 9, message: "AE=01 without AF: the reason is not given" }]
+ * ```
+ */
+export function checkAnswer(fields: readonly Field[], frameError?: FrameError): Finding[] {
+  const errors: Finding[] = frameErrorFinding(frameError);
+  const status = getField(fields, "AE");
+  if (status === undefined) {
+    errors.push({ level: "error", tag: "AE", message: "Mandatory AE (action status) is missing" });
+  }
+  const warnings = checkRecords(fields, "terminal", errors);
+  if (status === "01" && getField(fields, "AF") === undefined) {
+    warnings.push({
+      level: "warning",
+      tag: "AE",
+      offset: offsetOf(fields, "AE"),
+      message: "AE=01 without AF: the reason is not given",
+    });
+  }
+  return [...errors, ...warnings];
+}
+
+function frameErrorFinding(frameError?: FrameError): Finding[] {
+  if (!frameError) return [];
+  return [{
+    level: "error",
+    ...(frameError.tag ? { tag: frameError.tag } : {}),
+    offset: frameError.offset,
+    message: frameError.message,
+  }];
+}
+
+function offsetOf(fields: readonly Field[], tag: string): number | undefined {
+  let offset = 0;
+  for (const field of fields) {
+    if (field.tag === tag) return offset;
+    offset += RECORD_HEADER_LENGTH + field.value.length;
+  }
+  return undefined;
+}
+
+/**
+ * Checks the format and the coded values of every known record; returns the warnings and
+ * pushes to `errors` what makes a request unusable (an unreadable CB or CD).
+ */
+function checkRecords(
+  fields: readonly Field[],
+  sender: "pos" | "terminal",
+  errors: Finding[],
+): Finding[] {
+  const warnings: Finding[] = [];
   let offset = 0;
   for (const { tag, value } of fields) {
     const info = TAGS[tag];
@@ -291,17 +357,21 @@ export function checkRequest(fields: readonly Field[], frameError?: FrameError):
     const problem = info.charset === "records" ? checkConstructed(value) : checkFormat(tag, value);
     if (problem) {
       // An amount or action the terminal cannot read makes the request unusable.
-      const level = tag === "CB" || tag === "CD" ? "error" : "warning";
-      (level === "error" ? errors : warnings).push({ level, ...at, message: problem });
+      const unusable = sender === "pos" && (tag === "CB" || tag === "CD");
+      (unusable ? errors : warnings).push({
+        level: unusable ? "error" : "warning",
+        ...at,
+        message: problem,
+      });
       continue;
     }
-    if (info.direction === "terminal") {
+    if (sender === "pos" && info.direction === "terminal") {
       warnings.push({
         level: "warning",
         ...at,
         message: `${tag} is sent by the terminal, not the POS`,
       });
-    } else if (tag === "BF") {
+    } else if (sender === "pos" && tag === "BF") {
       warnings.push({
         level: "warning",
         ...at,
@@ -315,20 +385,13 @@ export function checkRequest(fields: readonly Field[], frameError?: FrameError):
         ...at,
         message: `Unknown currency CE=${value} (ISO 4217)`,
       });
-    } else if (info.values && tag !== "CC" && !(value in info.values)) {
-      warnings.push({ level: "warning", ...at, message: `Unknown value ${tag}=${value}` });
     } else if (tag === "CC" && !(value in APPLICATIONS)) {
       warnings.push({ level: "warning", ...at, message: `Unknown application CC=${value}` });
+    } else if (info.values && tag !== "CC" && valueMeaning(tag, value) === undefined) {
+      warnings.push({ level: "warning", ...at, message: `Unknown value ${tag}=${value}` });
     }
   }
-  if (actionCode === "I" && getField(fields, "CB") !== undefined) {
-    warnings.push({
-      level: "warning",
-      tag: "CB",
-      message: "CB is not sent with an identification (CD=I)",
-    });
-  }
-  return [...errors, ...warnings];
+  return warnings;
 }
 
 function checkConstructed(value: string): string | undefined {

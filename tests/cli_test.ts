@@ -281,6 +281,44 @@ Deno.test("client exit codes against a server in success mode", async (t) => {
   });
 });
 
+Deno.test("--explain checks a captured frame without sending it", async (t) => {
+  await t.step("a conforming answer: exit 0", async () => {
+    const { code, stdout } = await run("client.ts", [
+      "--explain",
+      "CZ0040301CJ012330538600404CA00201CD001IAE00210",
+    ]);
+    assert.equal(code, 0);
+    assert.match(stdout, /^Answer, 5 records: conforms to the protocol$/m);
+  });
+  await t.step("the classic CJ bug: exit 1, the finding with its offset", async () => {
+    const { code, stdout } = await run("client.ts", [
+      "--explain",
+      "CZ0040300CJ003012CA00201CE003978CD0010CB0041250",
+      "--json",
+    ]);
+    assert.equal(code, 1);
+    const report = JSON.parse(stdout);
+    assert.deepEqual(report.findings, [
+      { level: "warning", tag: "CJ", offset: 9, message: "CJ must be 12 digits" },
+    ]);
+  });
+  await t.step("read from standard input", async () => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--quiet", "client.ts", "--explain", "-"],
+      cwd: ROOT,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode("CZ0040300CB0\n"));
+    await writer.close();
+    const output = await child.output();
+    assert.equal(output.code, 1);
+    assert.match(new TextDecoder().decode(output.stdout), /Record "CB" at offset 9 is cut short/);
+  });
+});
+
 Deno.test("the server exits 3 when its port is taken", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   try {
