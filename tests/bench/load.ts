@@ -1,0 +1,142 @@
+// Load tool: N concurrent POS, M transactions in all, one fresh TCP connection per
+// transaction (as real POS do), against the simulator (server.ts, no delay) and, in the same
+// run, against a bare Deno server that answers a fixed frame without parsing. Each server
+// runs in its own process; this process is the load. Prints throughput, latency, errors and
+// the simulator's peak memory, and our throughput as a share of the bare server's.
+//
+//   deno task bench:load [--concurrency 20,50] [--total 20000] [--warmup 1000]
+import { fixed, memory, options, percentile, type Program, startProgram } from "./_util.ts";
+
+const REQUEST = new TextEncoder().encode(
+  "CZ0040300CJ012012345678901CA00201CE003978BA0010CD0010CB0041250",
+);
+
+/** Result of one load run. */
+export interface LoadResult {
+  transactions: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  errors: number;
+}
+
+/**
+ * Runs `total` transactions with `concurrency` POS at a time against 127.0.0.1:`port`.
+ *
+ * @param port The server's port.
+ * @param concurrency How many POS at once.
+ * @param total How many transactions in all.
+ * @returns The figures.
+ */
+export async function load(port: number, concurrency: number, total: number): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const buffer = () => new Uint8Array(4096);
+  const worker = async () => {
+    const chunk = buffer();
+    while (next < total) {
+      next++;
+      const started = performance.now();
+      let conn: Deno.TcpConn | undefined;
+      try {
+        conn = await Deno.connect({ hostname: "127.0.0.1", port });
+        let written = 0;
+        while (written < REQUEST.length) written += await conn.write(REQUEST.subarray(written));
+        let answer = "";
+        for (;;) {
+          const n = await conn.read(chunk);
+          if (n === null) break;
+          answer += String.fromCharCode(...chunk.subarray(0, n));
+        }
+        if (!answer.includes("AE00210")) errors++;
+        else latencies.push(performance.now() - started);
+      } catch {
+        errors++;
+      } finally {
+        try {
+          conn?.close();
+        } catch { /* closed */ }
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    transactions: total,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    max: latencies[latencies.length - 1] ?? NaN,
+    errors,
+  };
+}
+
+function row(name: string, concurrency: number, r: LoadResult, rss?: number): string {
+  return [
+    name.padEnd(10),
+    String(concurrency).padStart(5),
+    String(r.transactions).padStart(8),
+    fixed(r.seconds, 2).padStart(8),
+    fixed(r.perSecond, 0).padStart(8),
+    fixed(r.p50, 2).padStart(8),
+    fixed(r.p99, 2).padStart(8),
+    fixed(r.max, 2).padStart(8),
+    String(r.errors).padStart(6),
+    (rss === undefined ? "-" : fixed(rss, 1)).padStart(10),
+  ].join("  ");
+}
+
+if (import.meta.main) {
+  const args = options(Deno.args, { concurrency: "20,50", total: "20000", warmup: "1000" });
+  const levels = args.concurrency.split(",").map(Number);
+  const total = Number(args.total);
+  const warmup = Number(args.warmup);
+  let simulator: Program | undefined;
+  let bare: Program | undefined;
+  try {
+    simulator = await startProgram("server.ts", [
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+      "--duration",
+      "0",
+      "--log-level",
+      "error",
+    ]);
+    bare = await startProgram("tests/bench/bare_server.ts", []);
+    if (warmup > 0) {
+      await load(bare.port, levels[0], warmup);
+      await load(simulator.port, levels[0], warmup);
+    }
+    console.log(
+      `${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}; ` +
+        `${total} transactions per run, one connection each, after ${warmup} to warm up`,
+    );
+    console.log(
+      "server      conc  transact   seconds     tx/s   p50 ms   p99 ms   max ms  errors  peak MiB",
+    );
+    const shares: string[] = [];
+    for (const concurrency of levels) {
+      const base = await load(bare.port, concurrency, total);
+      console.log(row("bare", concurrency, base, memory(bare.pid)?.peakMiB));
+      const ours = await load(simulator.port, concurrency, total);
+      console.log(row("caisse-ap", concurrency, ours, memory(simulator.pid)?.peakMiB));
+      shares.push(
+        `${concurrency} connections: ${
+          fixed((ours.perSecond / base.perSecond) * 100)
+        } % of the bare server's throughput, ${ours.errors + base.errors} errors`,
+      );
+    }
+    for (const line of shares) console.log(line);
+  } finally {
+    await simulator?.stop();
+    await bare?.stop();
+  }
+}

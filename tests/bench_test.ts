@@ -1,0 +1,42 @@
+// The benchmark and load tools still work: each runs with tiny figures and prints its
+// report. Nothing here times anything: the figures are for `deno task bench`.
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+async function tool(script: string, args: string[]): Promise<string> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", `tests/bench/${script}`, ...args],
+    cwd: ROOT,
+    stdin: "null",
+  }).output();
+  const stdout = new TextDecoder().decode(output.stdout);
+  assert.equal(output.code, 0, stdout + new TextDecoder().decode(output.stderr));
+  return stdout;
+}
+
+Deno.test("the benchmark tools run and report", async (t) => {
+  await t.step("load: simulator against the bare server, no error", async () => {
+    const out = await tool("load.ts", ["--concurrency", "2,4", "--total", "40", "--warmup", "0"]);
+    assert.match(out, /^bare +2 +40 /m);
+    assert.match(out, /^caisse-ap +4 +40 /m);
+    assert.match(out, /^2 connections: [\d.]+ % of the bare server's throughput, 0 errors$/m);
+    assert.match(out, /^4 connections: [\d.]+ % of the bare server's throughput, 0 errors$/m);
+  });
+  await t.step("many cardholders", async () => {
+    const out = await tool("cardholders.ts", ["--pos", "5", "--delay", "0.1"]);
+    assert.match(
+      out,
+      /^5 POS paying at once, terminal delay 0\.1 s: last answer after [\d.]+ s .*, 0 errors/m,
+    );
+  });
+  await t.step("idle connections", async () => {
+    const out = await tool("idle.ts", ["--connections", "20", "--hold", "0.2"]);
+    assert.match(out, /^20 idle connections: .* a payment meanwhile was answered$/m);
+  });
+  await t.step("start-up", async () => {
+    const out = await tool("startup.ts", ["--runs", "1"]);
+    assert.match(out, /^start-up over 1 runs .* listening after \d+ ms median/m);
+  });
+});
