@@ -14,6 +14,8 @@ export interface SpawnOptions {
   cwd?: string;
   /** Extra environment variables, added to the inherited ones. */
   env?: Record<string, string>;
+  /** Inherit no variable: the child gets `env` only. */
+  clearEnv?: boolean;
   /** The program is killed after this long. Default 120 s: the machine may be busy. */
   timeoutMs?: number;
 }
@@ -38,6 +40,7 @@ export async function run(
     args,
     cwd: options.cwd,
     env: { ...QUIET_ENV, ...options.env },
+    clearEnv: options.clearEnv,
     stdin: "null",
     signal: AbortSignal.timeout(options.timeoutMs ?? 120_000),
   }).output();
