@@ -9,14 +9,15 @@
 // - the version comes from a JSON import of ../deno.json, which must load remotely too,
 //   whether the server sends `application/json` or, like raw.githubusercontent.com,
 //   `text/plain` for every file (Deno then goes by the extension);
-// - a remote import from 127.0.0.1 needs `--allow-import` (implied by -A; a raw GitHub
-//   URL is on Deno's default import allow-list);
-// - with no deno.json in the working folder no lockfile is written there: the folder is
-//   left empty;
+// - no `--allow-import` is needed: Deno allows the module named on the command line and
+//   its static imports from any host (only a dynamic import, or a local module importing
+//   a remote one, needs it), so the client runs with just its task's permissions;
+// - no lockfile is written in the working folder, even when it holds a deno.json asking
+//   for one (a user's own project), and that project's import map changes nothing;
 // - `--reload=<origin>` re-fetches our modules only (npm packages come from Deno's cache,
 //   filled when this suite was loaded); Deno ignores a reload value that ends with "/".
 import assert from "node:assert/strict";
-import { extname, resolve, sep } from "node:path";
+import { extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { run, type RunningServer, startServer } from "./processes.ts";
 
@@ -56,9 +57,19 @@ function serveRepository(contentType: (extension: string) => string) {
   };
 }
 
-/** `deno run -A --reload=<origin> <origin>/<script> ...args` from `cwd`. */
-function byUrl(origin: string, script: string, args: string[]): string[] {
-  return ["run", "-A", `--reload=${origin}`, `${origin}/${script}`, ...args];
+/** `deno run <permissions> --reload=<origin> <origin>/<script> ...args`. */
+function byUrl(
+  origin: string,
+  script: string,
+  args: string[],
+  permissions: string[] = ["-A"],
+): string[] {
+  return ["run", ...permissions, `--reload=${origin}`, `${origin}/${script}`, ...args];
+}
+
+/** The permissions of a deno.json task, such as `--allow-net`. */
+function taskPermissions(task: string): string[] {
+  return (config.tasks[task] as string).split(" ").filter((word) => word.startsWith("--allow-"));
 }
 
 async function listFolder(path: string): Promise<string[]> {
@@ -77,10 +88,15 @@ Deno.test("server and client run by URL from an empty folder: a whole payment", 
       byUrl(http.origin, "server.ts", ["--host", "127.0.0.1", "--port", "0", "-d", "0"]),
       { cwd: folder },
     );
-    await t.step("the client by URL pays 12.50 EUR: approved, exit 0", async () => {
+    await t.step("the client by URL, with its task's permissions only: approved", async () => {
+      const permissions = taskPermissions("client");
+      assert.deepEqual(permissions, ["--allow-net", "--allow-read", "--allow-env"]);
       const { code, stdout, stderr } = await run(
         Deno.execPath(),
-        byUrl(http.origin, "client.ts", ["-p", `${server!.port}`, "-a", "12.50"]),
+        byUrl(http.origin, "client.ts", ["-p", `${server!.port}`, "-a", "12.50"], [
+          "--no-prompt",
+          ...permissions,
+        ]),
         { cwd: folder },
       );
       assert.equal(code, 0, stderr);
@@ -105,7 +121,7 @@ Deno.test("server and client run by URL from an empty folder: a whole payment", 
   }
 });
 
-Deno.test("served as text/plain, like a raw GitHub URL, both programs still load", async () => {
+Deno.test("served as text/plain, like a raw GitHub URL, and from a Deno project: both load", async () => {
   const http = serveRepository(() => "text/plain; charset=utf-8");
   const folder = await Deno.makeTempDir({ prefix: "caisse-ap-url-" });
   try {
@@ -119,6 +135,20 @@ Deno.test("served as text/plain, like a raw GitHub URL, both programs still load
       assert.equal(stdout.trim(), config.version);
     }
     assert.ok(http.served.includes("/deno.json"));
+    // Run from inside a Deno project of the user's: its config changes nothing, and no
+    // lockfile is written there.
+    await Deno.writeTextFile(
+      join(folder, "deno.json"),
+      JSON.stringify({ lock: true, imports: { commander: "npm:commander@2.0.0" } }),
+    );
+    const { code, stdout, stderr } = await run(
+      Deno.execPath(),
+      byUrl(http.origin, "client.ts", ["--version"]),
+      { cwd: folder },
+    );
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout.trim(), config.version);
+    assert.deepEqual(await listFolder(folder), ["deno.json"]);
   } finally {
     await http.close();
     await Deno.remove(folder, { recursive: true });
