@@ -125,9 +125,17 @@ Deno.test("the plan: every program for every target, the task's permissions", as
   });
 });
 
-Deno.test(
-  "deno compile accepts the plan (the deno binary stands in for the runtime; the output is not run)",
-  async () => {
+// Writing the program into an executable that is not denort is only known to work for
+// Linux's ELF; on macOS and Windows, CI builds with the real runtime instead.
+const STAND_IN = Deno.build.os === "linux"
+  ? ""
+  : " (skipped: the stand-in is only tried on Linux; here, the test of real binaries covers it when a runtime is at hand)";
+
+Deno.test({
+  name:
+    `deno compile accepts the plan (the deno binary stands in for the runtime; the output is not run)${STAND_IN}`,
+  ignore: STAND_IN !== "",
+  fn: async () => {
     // With DENORT_BIN pointing at deno itself, deno compile does everything it does for a
     // release (type check, module graph, npm files, includes, permissions) and writes the
     // program after it. What it makes is no caisse-ap binary (deno ignores the program):
@@ -160,7 +168,7 @@ Deno.test(
       await Deno.remove(out, { recursive: true });
     }
   },
-);
+});
 
 // The real thing needs a runtime for this machine.
 const host = hostTarget();
