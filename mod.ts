@@ -7,11 +7,24 @@
  * - Typed messages: {@linkcode buildRequest}, {@linkcode parseAnswer},
  *   {@linkcode explainAnswer}, {@linkcode checkRequest}, {@linkcode reportFrame}; exact amounts with
  *   {@linkcode parseAmount}.
- * - The POS side: {@linkcode pay} and {@linkcode exchange}.
+ * - The POS side: {@linkcode pay}, {@linkcode refund}, {@linkcode cheque},
+ *   {@linkcode identify}, and {@linkcode exchange} for any request or raw frame; each
+ *   takes an `AbortSignal`.
  * - The simulated terminal: {@linkcode TerminalSimulator}, and its decision as a pure
  *   function, {@linkcode decide}.
+ * - For test suites: {@linkcode startTerminal}, a simulator on a free port of 127.0.0.1
+ *   that answers at once and closes with `await using`.
  *
  * @example Test POS code against a simulated terminal
+ * ```ts
+ * import { pay, startTerminal } from "./mod.ts";
+ *
+ * await using terminal = await startTerminal({ settings: { failure: true } });
+ * const result = await pay({ amount: 1250, currency: "EUR" }, terminal.endpoint);
+ * console.log(result.answer.approved, result.answer.reason); // false "operator abandon"
+ * ```
+ *
+ * @example The simulator itself, on a port of your choice
  * ```ts
  * import { pay, TerminalSimulator } from "./mod.ts";
  *
@@ -100,15 +113,19 @@ export {
   type RequestOptions,
 } from "./lib/message.ts";
 export {
+  cheque,
   type ConnectionOptions,
   DEFAULT_ANSWER_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_PORT,
   exchange,
   type ExchangeResult,
+  type IdentificationOptions,
+  identify,
   pay,
   PosError,
   type PosErrorKind,
+  refund,
 } from "./lib/pos.ts";
 export { formatReport, type FrameReport, reportFrame } from "./lib/report.ts";
 export { cryptoRandom, type Random, seededRandom } from "./lib/random.ts";
@@ -137,3 +154,4 @@ export {
   type TransactionState,
 } from "./lib/terminal/simulator.ts";
 export { formatTable, logSimulator, type SimulatorLogger } from "./lib/terminal/log.ts";
+export { type Endpoint, startTerminal, TestTerminal } from "./lib/fixture.ts";

@@ -17,6 +17,7 @@ import {
 import {
   type Answer,
   buildRequest,
+  CHEQUE_APPLICATION,
   compareAnswer,
   parseAnswer,
   parseRequest,
@@ -279,9 +280,89 @@ async function connect(
  * if (result.answer.approved) console.log("paid, authorisation", result.answer.authorisation);
  * ```
  */
-export function pay(
+export async function pay(
   request: RequestOptions,
   options: ConnectionOptions = {},
 ): Promise<ExchangeResult> {
-  return exchange(buildRequest(request), options);
+  // async: a request that cannot be built rejects the promise like any other failure.
+  return await exchange(buildRequest(request), options);
+}
+
+/**
+ * Refunds a card: a credit (CD=1) of the amount, sent like {@linkcode pay}.
+ *
+ * @param request What to refund: the amount (positive, in minor units), the currency,
+ * your reference in `privateData`...; the action is always `"credit"`.
+ * @param options Where the terminal is, how long to wait, and an optional `signal`.
+ * @returns The exchange; `result.answer.approved` says whether the refund was done.
+ * @throws {PosError} No connection, no answer, or a malformed answer.
+ * @throws {RangeError} A request that cannot be built (amount, currency).
+ *
+ * @example Refund 3.00 EUR
+ * ```ts ignore
+ * import { refund } from "./pos.ts";
+ * const result = await refund({ amount: 300, privateData: "ORDER-42" }, { port: 8888 });
+ * console.log(result.answer.approved);
+ * ```
+ */
+export function refund(
+  request: Omit<RequestOptions, "action">,
+  options: ConnectionOptions = {},
+): Promise<ExchangeResult> {
+  return pay({ ...request, action: "credit" }, options);
+}
+
+/**
+ * Pays by cheque: a debit with the cheque application (CC=00C), which the terminal
+ * prints; sent like {@linkcode pay}.
+ *
+ * @param request The amount, the currency...; the application is always
+ * {@linkcode CHEQUE_APPLICATION}.
+ * @param options Where the terminal is, how long to wait, and an optional `signal`.
+ * @returns The exchange; `result.answer.approved` says whether the cheque was accepted.
+ * @throws {PosError} No connection, no answer, or a malformed answer.
+ * @throws {RangeError} A request that cannot be built (amount, currency).
+ *
+ * @example A cheque of 25.00 EUR
+ * ```ts ignore
+ * import { cheque } from "./pos.ts";
+ * const result = await cheque({ amount: 2500 }, { port: 8888 });
+ * console.log(result.answer.approved);
+ * ```
+ */
+export function cheque(
+  request: Omit<RequestOptions, "application">,
+  options: ConnectionOptions = {},
+): Promise<ExchangeResult> {
+  return pay({ ...request, application: CHEQUE_APPLICATION }, options);
+}
+
+/** What an identification request (CD=I) may carry: no amount, no currency. */
+export type IdentificationOptions = Pick<
+  RequestOptions,
+  "register" | "posId" | "version" | "privateData" | "extra"
+>;
+
+/**
+ * Asks the terminal to identify itself (CD=I): is a terminal there, and which one? The
+ * answer comes at once, with the terminal's own CJ in `result.answer.posId`.
+ *
+ * @param request The POS's register, identifier, version...; all optional.
+ * @param options Where the terminal is, how long to wait, and an optional `signal`.
+ * @returns The exchange; `result.answer.approved` is true when the terminal answered AE=10.
+ * @throws {PosError} No connection, no answer, or a malformed answer.
+ * @throws {TypeError} A register, identifier or version of the wrong shape.
+ *
+ * @example
+ * ```ts ignore
+ * import { identify } from "./pos.ts";
+ * const result = await identify({}, { host: "192.168.1.20", port: 8888 });
+ * console.log(result.answer.posId); // the terminal's CJ
+ * ```
+ */
+export function identify(
+  request: IdentificationOptions = {},
+  options: ConnectionOptions = {},
+): Promise<ExchangeResult> {
+  return pay({ ...request, action: "identification" }, options);
 }
