@@ -259,8 +259,10 @@ export async function main(
     const where = `${options.host}:${options.port}`;
     const why = error instanceof Deno.errors.AddrInUse
       ? `port ${options.port} is already in use: stop the other program or choose another --port`
-      : error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable
-      ? `permission denied (ports below 1024 need privileges; run with --allow-net)`
+      : error instanceof Deno.errors.NotCapable
+      ? `Deno was not given network access: run it with --allow-net (or -A)`
+      : error instanceof Deno.errors.PermissionDenied
+      ? `permission denied by the system (ports below 1024 need privileges)`
       : error instanceof Deno.errors.AddrNotAvailable
       ? `this machine has no address ${options.host}`
       : (error as Error).message;

@@ -294,6 +294,29 @@ Deno.test("--explain checks a captured frame without sending it", async (t) => {
   });
 });
 
+Deno.test("the server exits 3 and says so when Deno has no network access", async () => {
+  const output = await runProgram(
+    Deno.execPath(),
+    [
+      "run",
+      "--allow-read",
+      "--allow-env",
+      "--quiet",
+      "server.ts",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+    ],
+    { cwd: ROOT },
+  );
+  assert.equal(output.code, 3);
+  assert.match(
+    output.stderr,
+    /cannot listen on 127\.0\.0\.1:0: Deno was not given network access: run it with --allow-net/,
+  );
+});
+
 Deno.test("the server exits 3 when its port is taken", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   try {
