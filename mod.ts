@@ -10,6 +10,10 @@
  * - The POS side: {@linkcode pay} and {@linkcode exchange}.
  * - The simulated terminal: {@linkcode TerminalSimulator}, and its decision as a pure
  *   function, {@linkcode decide}.
+ * - Outcome control: the {@linkcode OutcomeSpec} a tester asks for; scenario files
+ *   ({@linkcode parseScenario}), rules ({@linkcode evaluateRules}) and the magic amounts
+ *   ({@linkcode MAGIC_AMOUNTS}), decided by a {@linkcode RuleEngine}; the
+ *   {@linkcode Journal} of every transaction; interactive mode ({@linkcode Operator}).
  *
  * @example Test POS code against a simulated terminal
  * ```ts
@@ -113,8 +117,15 @@ export {
 export { cryptoRandom, type Random, seededRandom } from "./lib/random.ts";
 export {
   decide,
+  type DecidedBy,
   type DecisionContext,
+  type DecisionSource,
+  DEFAULT_PRIVATE_DATA,
   DEFAULT_SETTINGS,
+  defaultOutcome,
+  type Directive,
+  type Examination,
+  examineRequest,
   FAILURE_COMPLEMENTS,
   type FailureType,
   type Outcome,
@@ -122,8 +133,51 @@ export {
   type PaymentType,
   type Plan,
   type ReceivedRequest,
+  type RuleMiss,
+  type RuleRef,
   type TerminalSettings,
 } from "./lib/terminal/behaviour.ts";
+export {
+  type ApprovedAmountSpec,
+  type CardSpec,
+  COMPLEMENT_NAMES,
+  type DelaySpec,
+  describeOutcome,
+  notDone,
+  type OutcomeSpec,
+  type OutcomeStatus,
+  parseResult,
+  READ_MODE_NAMES,
+} from "./lib/terminal/outcome.ts";
+export {
+  type AmountCondition,
+  type AnswerModeCondition,
+  type ApplicationCondition,
+  checkConditions,
+  type Conditions,
+  DEFAULT_RULE_ACTIONS,
+  describeRule,
+  evaluateRules,
+  type Evaluation,
+  initialRuleState,
+  type Rule,
+  type RuleState,
+} from "./lib/terminal/rules.ts";
+export {
+  formatMagicAmounts,
+  MAGIC_AMOUNTS,
+  type MagicAmount,
+  magicAmountRules,
+} from "./lib/terminal/magic.ts";
+export {
+  formatProblem,
+  parseScenario,
+  type Scenario,
+  ScenarioError,
+  type ScenarioProblem,
+  type ScenarioProblemKind,
+  SETTING_KEYS,
+} from "./lib/terminal/scenario.ts";
 export {
   type ConnectionInfo,
   type ConnectionProblem,
