@@ -179,8 +179,11 @@ export {
   SETTING_KEYS,
 } from "./lib/terminal/scenario.ts";
 export {
+  type BeforeAnswerHook,
   type ConnectionInfo,
   type ConnectionProblem,
+  type DecisionHook,
+  type DecisionHookContext,
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_RECORD_TIMEOUT_MS,
   type SimulatorEventMap,
@@ -189,4 +192,27 @@ export {
   type Transaction,
   type TransactionState,
 } from "./lib/terminal/simulator.ts";
-export { formatTable, logSimulator, type SimulatorLogger } from "./lib/terminal/log.ts";
+export {
+  type Answered,
+  type EngineOptions,
+  type PendingDecision,
+  RuleEngine,
+} from "./lib/terminal/engine.ts";
+export {
+  DEFAULT_JOURNAL_CAPACITY,
+  type FieldMap,
+  Journal,
+  type JournalEnd,
+  type JournalEntry,
+  type JournalOptions,
+  type JournalRecord,
+  type JournalSink,
+  toJournalEntry,
+} from "./lib/terminal/journal.ts";
+export { JournalFile, type JournalFileOptions } from "./lib/terminal/journal_file.ts";
+export {
+  describeDecider,
+  formatTable,
+  logSimulator,
+  type SimulatorLogger,
+} from "./lib/terminal/log.ts";
