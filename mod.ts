@@ -211,6 +211,23 @@ export {
 } from "./lib/terminal/journal.ts";
 export { JournalFile, type JournalFileOptions } from "./lib/terminal/journal_file.ts";
 export {
+  loadScenarioFile,
+  type ScenarioWatcher,
+  type WatchOptions,
+  watchScenarioFile,
+} from "./lib/terminal/scenario_file.ts";
+export {
+  Operator,
+  OPERATOR_KEYS,
+  type OperatorIO,
+  type OperatorKey,
+  type OperatorOptions,
+  renderCountdown,
+  renderPrompt,
+  withReadMode,
+} from "./lib/terminal/interactive.ts";
+export { type Keyboard, openKeyboard, stdinIsTerminal } from "./lib/terminal/tty.ts";
+export {
   describeDecider,
   formatTable,
   logSimulator,
