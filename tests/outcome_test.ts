@@ -66,6 +66,7 @@ Deno.test("results are read by name or code, and described in words", () => {
 Deno.test("AF detail follows the code", () => {
   const plan = run(DEBIT, notDone("refused", { complementDetail: " PLAFOND" }));
   assert.equal(plan.get("AF"), "04 PLAFOND");
+  assert.equal(plan.reason, 'refused, AF=04, detail "PLAFOND"');
 });
 
 Deno.test("approved: the settings' card, or the outcome's", async (t) => {

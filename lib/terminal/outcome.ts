@@ -186,5 +186,6 @@ export function describeOutcome(outcome: OutcomeSpec): string {
     return `approved${partial}`;
   }
   const code = outcome.complement ?? "00";
-  return `${COMPLEMENTS[code] ?? "not done"}, AF=${code}`;
+  const detail = outcome.complementDetail ? `, detail "${outcome.complementDetail.trim()}"` : "";
+  return `${COMPLEMENTS[code] ?? "not done"}, AF=${code}${detail}`;
 }
