@@ -48,8 +48,13 @@ import { Journal } from "./lib/terminal/journal.ts";
 import { JournalFile } from "./lib/terminal/journal_file.ts";
 import { logSimulator } from "./lib/terminal/log.ts";
 import { formatMagicAmounts } from "./lib/terminal/magic.ts";
-import { formatProblem, type Scenario, ScenarioError } from "./lib/terminal/scenario.ts";
-import { loadScenarioFile, watchScenarioFile } from "./lib/terminal/scenario_file.ts";
+import {
+  formatProblem,
+  parseScenario,
+  type Scenario,
+  ScenarioError,
+} from "./lib/terminal/scenario.ts";
+import { watchScenarioFile } from "./lib/terminal/scenario_file.ts";
 import {
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_RECORD_TIMEOUT_MS,
@@ -337,10 +342,11 @@ export async function main(
     }
   }
   let scenario: Scenario | undefined;
+  let scenarioText: string | undefined;
   if (options.scenario !== undefined) {
     const loaded = await readScenario(options.scenario);
     if (typeof loaded === "number") return loaded;
-    scenario = loaded;
+    ({ scenario, text: scenarioText } = loaded);
   }
 
   setupLogging({ level: options.logLevel, format: options.logFormat });
@@ -414,7 +420,33 @@ export async function main(
   });
   logSimulator(simulator, logger);
   journal?.attach(simulator);
+  // Watched before listening: no edit made once the port is known can be missed.
+  const watcher = options.scenario === undefined ? undefined : watchScenarioFile(
+    options.scenario,
+    {
+      text: scenarioText,
+      onLoad: (next) => {
+        engine.load(next);
+        simulator.update(settingsFor(next));
+        logger.info("Scenario {file} reloaded: {rules} rules, counters reset", {
+          file: options.scenario,
+          rules: next.rules.length,
+        });
+      },
+      onError: (error) => {
+        const problems = error instanceof ScenarioError
+          ? error.problems.map((p) => formatProblem(error.file, p))
+          : [(error as Error).message];
+        for (const problem of problems) {
+          logger.error("Scenario not reloaded, the previous rules stay: {problem}", {
+            problem,
+          });
+        }
+      },
+    },
+  );
   const release = async () => {
+    await watcher?.close();
     await operator?.close();
     await keyboard?.close();
     await journal?.flush();
@@ -478,30 +510,6 @@ export async function main(
     logger.info("Journal {file} (run {run})", { file: options.journal, run: journal!.run });
   }
 
-  const watcher = options.scenario === undefined ? undefined : watchScenarioFile(
-    options.scenario,
-    {
-      text: await Deno.readTextFile(options.scenario).catch(() => undefined),
-      onLoad: (next) => {
-        engine.load(next);
-        simulator.update(settingsFor(next));
-        logger.info("Scenario {file} reloaded: {rules} rules, counters reset", {
-          file: options.scenario,
-          rules: next.rules.length,
-        });
-      },
-      onError: (error) => {
-        const problems = error instanceof ScenarioError
-          ? error.problems.map((p) => formatProblem(error.file, p))
-          : [(error as Error).message];
-        for (const problem of problems) {
-          logger.error("Scenario not reloaded, the previous rules stay: {problem}", {
-            problem,
-          });
-        }
-      },
-    },
-  );
   const onHangup = () => {
     logger.info("SIGHUP: reading the scenario again", {});
     watcher?.reload();
@@ -534,7 +542,6 @@ export async function main(
     });
   });
   if (watcher) removeSignal("SIGHUP", onHangup);
-  await watcher?.close();
   await release();
   if (journal?.failure) {
     logger.error("The journal could not be written: {error}", { error: journal.failure.message });
@@ -544,9 +551,10 @@ export async function main(
 }
 
 /** Reads the scenario of `--scenario`; on failure, reports it and gives the exit code. */
-async function readScenario(path: string): Promise<Scenario | number> {
+async function readScenario(path: string): Promise<{ scenario: Scenario; text: string } | number> {
   try {
-    return await loadScenarioFile(path);
+    const text = await Deno.readTextFile(path);
+    return { scenario: parseScenario(text, path), text };
   } catch (error) {
     if (error instanceof ScenarioError) {
       for (const problem of error.problems) {
@@ -564,8 +572,9 @@ async function readScenario(path: string): Promise<Scenario | number> {
 
 /** `--check-scenario`: every problem on standard error, or a summary on standard output. */
 async function checkScenario(path: string): Promise<number> {
-  const scenario = await readScenario(path);
-  if (typeof scenario === "number") return scenario;
+  const loaded = await readScenario(path);
+  if (typeof loaded === "number") return loaded;
+  const { scenario } = loaded;
   const settings = Object.keys(scenario.settings).length;
   writeStdout(
     `${path}: valid, ${scenario.rules.length} rule${

@@ -63,7 +63,9 @@ export interface EngineOptions {
   /**
    * Asked to decide the requests no queued outcome or rule decides (those a rule could
    * decide: debits, credits and cancellations asking for the answer at the end). A person
-   * in interactive mode; later, a transaction held for a program.
+   * in interactive mode; later, a transaction held for a program. Only asked when the
+   * engine is a simulator's decision hook: the context then carries the transaction's
+   * number, the POS and the stop signal; otherwise the settings decide.
    */
   ask?: (pending: PendingDecision) => Promise<Answered>;
 }
@@ -111,6 +113,15 @@ export class RuleEngine {
    * decided keep their answer.
    *
    * @param scenario The scenario; `undefined` removes its rules.
+   *
+   * @example
+   * ```ts
+   * import { RuleEngine } from "./engine.ts";
+   * import { parseScenario } from "./scenario.ts";
+   * const engine = new RuleEngine();
+   * engine.load(parseScenario("rules: [{ outcome: refused }]"));
+   * engine.rules.length; // 1
+   * ```
    */
   load(scenario: Scenario | undefined): void {
     this.#scenario = scenario;
@@ -122,6 +133,14 @@ export class RuleEngine {
    * counters.
    *
    * @param on Whether they apply; `undefined` lets the scenario decide.
+   *
+   * @example
+   * ```ts
+   * import { RuleEngine } from "./engine.ts";
+   * const engine = new RuleEngine();
+   * engine.setMagicAmounts(true);
+   * engine.magicAmounts; // true
+   * ```
    */
   setMagicAmounts(on: boolean | undefined): void {
     this.#magicAmounts = on;
@@ -155,6 +174,13 @@ export class RuleEngine {
    *
    * @param outcomes The outcomes, in order.
    * @returns How many are queued now.
+   *
+   * @example The next payment times out, the one after is refused
+   * ```ts
+   * import { RuleEngine } from "./engine.ts";
+   * import { notDone } from "./outcome.ts";
+   * new RuleEngine().enqueue(notDone("timeout"), notDone("refused")); // 2
+   * ```
    */
   enqueue(...outcomes: OutcomeSpec[]): number {
     this.#queue.push(...outcomes);
@@ -170,6 +196,14 @@ export class RuleEngine {
    * Empties the queue.
    *
    * @returns The outcomes that were queued.
+   *
+   * @example
+   * ```ts
+   * import { RuleEngine } from "./engine.ts";
+   * const engine = new RuleEngine();
+   * engine.enqueue({ status: "approved" });
+   * engine.clearQueue(); // [{ status: "approved" }]
+   * ```
    */
   clearQueue(): OutcomeSpec[] {
     return this.#queue.splice(0);
@@ -183,6 +217,14 @@ export class RuleEngine {
    * @param settings The terminal's settings.
    * @param context The clock, the random source and, from the simulator, the transaction.
    * @returns The plan, with what decided it and why earlier rules did not match.
+   *
+   * @example As the simulator's decision hook
+   * ```ts ignore
+   * import { RuleEngine } from "./engine.ts";
+   * import { TerminalSimulator } from "./simulator.ts";
+   * const engine = new RuleEngine({ magicAmounts: true });
+   * const terminal = new TerminalSimulator({ port: 0, decide: engine.decide });
+   * ```
    */
   decide = (
     received: ReceivedRequest,

@@ -222,6 +222,12 @@ export class Operator {
    *
    * @param pending The transaction.
    * @returns The outcome chosen, with a note saying how.
+   *
+   * @example
+   * ```ts ignore
+   * import { RuleEngine } from "./engine.ts";
+   * const engine = new RuleEngine({ ask: operator.ask });
+   * ```
    */
   ask = (pending: PendingDecision): Promise<Answered> => {
     const signal = pending.context.signal;
@@ -251,6 +257,13 @@ export class Operator {
    * Stops reading keys; transactions still waiting get the input time-out.
    *
    * @returns When the key stream is released.
+   *
+   * @example
+   * ```ts
+   * import { Operator } from "./interactive.ts";
+   * const operator = new Operator({ keys: new ReadableStream(), write: () => {} });
+   * await operator.close();
+   * ```
    */
   async close(): Promise<void> {
     for (const waiting of [...this.#queue]) {

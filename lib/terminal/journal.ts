@@ -224,6 +224,14 @@ export class Journal {
    *
    * @param simulator The simulator.
    * @returns A function that detaches the journal.
+   *
+   * @example
+   * ```ts
+   * import { Journal } from "./journal.ts";
+   * import { TerminalSimulator } from "./simulator.ts";
+   * const detach = new Journal().attach(new TerminalSimulator({ port: 0 }));
+   * detach();
+   * ```
    */
   attach(simulator: TerminalSimulator): () => void {
     const removeHook = simulator.beforeAnswer((t) => this.record(t));
@@ -245,6 +253,13 @@ export class Journal {
    * @param transaction The transaction.
    * @returns When the sink has it.
    * @throws {Error} When the sink cannot write it.
+   *
+   * @example
+   * ```ts ignore
+   * import { Journal } from "./journal.ts";
+   * const journal = new Journal();
+   * terminal.beforeAnswer((t) => journal.record(t)); // what attach() does
+   * ```
    */
   async record(transaction: Transaction): Promise<void> {
     const entry = toJournalEntry(transaction, this.run);
@@ -260,6 +275,13 @@ export class Journal {
    * {@linkcode Journal.flush}).
    *
    * @param transaction The transaction, in its final state.
+   *
+   * @example
+   * ```ts ignore
+   * import { Journal } from "./journal.ts";
+   * const journal = new Journal();
+   * terminal.on("answer", (e) => journal.finish(e.detail)); // what attach() does
+   * ```
    */
   finish(transaction: Transaction): void {
     const endedAt = new Date().toISOString();
@@ -286,6 +308,12 @@ export class Journal {
    * The entries in memory, oldest first.
    *
    * @returns Copies of the entries.
+   *
+   * @example
+   * ```ts
+   * import { Journal } from "./journal.ts";
+   * new Journal().list(); // []
+   * ```
    */
   list(): JournalEntry[] {
     return [...this.#entries.values()].map((e) => structuredClone(e));
@@ -296,6 +324,13 @@ export class Journal {
    *
    * @param id A transaction number; 0 for all.
    * @returns Copies of the entries with a greater number.
+   *
+   * @example Poll for new transactions
+   * ```ts ignore
+   * import { Journal } from "./journal.ts";
+   * let last = 0;
+   * for (const entry of journal.since(last)) last = entry.id;
+   * ```
    */
   since(id: number): JournalEntry[] {
     return this.list().filter((e) => e.id > id);
@@ -306,6 +341,20 @@ export class Journal {
    *
    * @param id The transaction number.
    * @returns A copy of the entry, or `undefined` when it is not (or no longer) in memory.
+   *
+   * @example
+   * ```ts
+   * import { Journal } from "./journal.ts";
+   * new Journal().get(1); // undefined
+   * ```
+   *
+   * @example
+   * ```ts
+   * import { Journal } from "./journal.ts";
+   * const journal = new Journal();
+   * journal.clear();
+   * journal.size; // 0
+   * ```
    */
   get(id: number): JournalEntry | undefined {
     const entry = this.#entries.get(id);
@@ -331,6 +380,12 @@ export class Journal {
    * Waits for every record to reach the sink.
    *
    * @returns When all are written.
+   *
+   * @example
+   * ```ts
+   * import { Journal } from "./journal.ts";
+   * await new Journal().flush();
+   * ```
    */
   async flush(): Promise<void> {
     await this.#writes.catch(() => {});

@@ -61,6 +61,12 @@ export class JournalFile implements JournalSink {
    * @param options Whether to flush each write to the disk.
    * @returns The journal file.
    * @throws {Deno.errors.NotFound} When its folder does not exist; other I/O errors.
+   *
+   * @example
+   * ```ts ignore
+   * import { JournalFile } from "./journal_file.ts";
+   * const file = await JournalFile.open("transactions.jsonl", { sync: false });
+   * ```
    */
   static async open(path: string, options: JournalFileOptions = {}): Promise<JournalFile> {
     const file = await Deno.open(path, { append: true, create: true });
@@ -72,6 +78,14 @@ export class JournalFile implements JournalSink {
    *
    * @param record The record.
    * @returns When the line is written (and flushed to the disk, unless `sync` is off).
+   *
+   * @example
+   * ```ts ignore
+   * import { JournalFile } from "./journal_file.ts";
+   * const file = await JournalFile.open("transactions.jsonl");
+   * await file.append({ type: "start", run: "manual", at: new Date().toISOString(), version: "" });
+   * await file.close();
+   * ```
    */
   append(record: JournalRecord): Promise<void> {
     if (this.#closed) {
@@ -87,6 +101,13 @@ export class JournalFile implements JournalSink {
    * Waits for the writes in progress, then closes the file.
    *
    * @returns When the file is closed.
+   *
+   * @example
+   * ```ts ignore
+   * import { JournalFile } from "./journal_file.ts";
+   * const file = await JournalFile.open("transactions.jsonl");
+   * await file.close();
+   * ```
    */
   async close(): Promise<void> {
     if (this.#closed) return;
