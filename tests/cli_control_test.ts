@@ -327,9 +327,16 @@ Deno.test("--journal: the entry is on disk when the POS has its answer", async (
 });
 
 Deno.test("--journal: a folder that does not exist exits 3", async () => {
-  const { code, stderr } = await run(["--journal", "/nonexistent-dir/j.jsonl", "--port", "0"]);
-  assert.equal(code, 3);
-  assert.match(stderr, /cannot open the journal "\/nonexistent-dir\/j\.jsonl"/);
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/missing/j.jsonl`;
+    const { code, stdout, stderr } = await run(["--journal", path, "--port", "0"]);
+    assert.equal(code, 3);
+    assert.equal(stdout, "");
+    assert.ok(stderr.startsWith(`caisse-ap-server: cannot open the journal "${path}": `), stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("--seed: two runs, same requests, same answers", async () => {
