@@ -14,6 +14,10 @@
  *   function, {@linkcode decide}.
  * - For test suites: {@linkcode startTerminal}, a simulator on a free port of 127.0.0.1
  *   that answers at once and closes with `await using`.
+ * - Outcome control: the {@linkcode OutcomeSpec} a tester asks for; scenario files
+ *   ({@linkcode parseScenario}), rules ({@linkcode evaluateRules}) and the magic amounts
+ *   ({@linkcode MAGIC_AMOUNTS}), decided by a {@linkcode RuleEngine}; the
+ *   {@linkcode Journal} of every transaction; interactive mode ({@linkcode Operator}).
  *
  * @example Test POS code against a simulated terminal
  * ```ts
@@ -131,8 +135,15 @@ export { formatReport, type FrameReport, reportFrame } from "./lib/report.ts";
 export { cryptoRandom, type Random, seededRandom } from "./lib/random.ts";
 export {
   decide,
+  type DecidedBy,
   type DecisionContext,
+  type DecisionSource,
+  DEFAULT_PRIVATE_DATA,
   DEFAULT_SETTINGS,
+  defaultOutcome,
+  type Directive,
+  type Examination,
+  examineRequest,
   FAILURE_COMPLEMENTS,
   type FailureType,
   type Outcome,
@@ -140,11 +151,57 @@ export {
   type PaymentType,
   type Plan,
   type ReceivedRequest,
+  type RuleMiss,
+  type RuleRef,
   type TerminalSettings,
 } from "./lib/terminal/behaviour.ts";
 export {
+  type ApprovedAmountSpec,
+  type CardSpec,
+  COMPLEMENT_NAMES,
+  type DelaySpec,
+  describeOutcome,
+  notDone,
+  type OutcomeSpec,
+  type OutcomeStatus,
+  parseResult,
+  READ_MODE_NAMES,
+} from "./lib/terminal/outcome.ts";
+export {
+  type AmountCondition,
+  type AnswerModeCondition,
+  type ApplicationCondition,
+  checkConditions,
+  type Conditions,
+  DEFAULT_RULE_ACTIONS,
+  describeRule,
+  evaluateRules,
+  type Evaluation,
+  initialRuleState,
+  type Rule,
+  type RuleState,
+} from "./lib/terminal/rules.ts";
+export {
+  formatMagicAmounts,
+  MAGIC_AMOUNTS,
+  type MagicAmount,
+  magicAmountRules,
+} from "./lib/terminal/magic.ts";
+export {
+  formatProblem,
+  parseScenario,
+  type Scenario,
+  ScenarioError,
+  type ScenarioProblem,
+  type ScenarioProblemKind,
+  SETTING_KEYS,
+} from "./lib/terminal/scenario.ts";
+export {
+  type BeforeAnswerHook,
   type ConnectionInfo,
   type ConnectionProblem,
+  type DecisionHook,
+  type DecisionHookContext,
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_RECORD_TIMEOUT_MS,
   type SimulatorEventMap,
@@ -153,5 +210,45 @@ export {
   type Transaction,
   type TransactionState,
 } from "./lib/terminal/simulator.ts";
-export { formatTable, logSimulator, type SimulatorLogger } from "./lib/terminal/log.ts";
 export { type Endpoint, startTerminal, TestTerminal } from "./lib/fixture.ts";
+export {
+  type Answered,
+  type EngineOptions,
+  type PendingDecision,
+  RuleEngine,
+} from "./lib/terminal/engine.ts";
+export {
+  DEFAULT_JOURNAL_CAPACITY,
+  type FieldMap,
+  Journal,
+  type JournalEnd,
+  type JournalEntry,
+  type JournalOptions,
+  type JournalRecord,
+  type JournalSink,
+  toJournalEntry,
+} from "./lib/terminal/journal.ts";
+export { JournalFile, type JournalFileOptions } from "./lib/terminal/journal_file.ts";
+export {
+  loadScenarioFile,
+  type ScenarioWatcher,
+  type WatchOptions,
+  watchScenarioFile,
+} from "./lib/terminal/scenario_file.ts";
+export {
+  Operator,
+  OPERATOR_KEYS,
+  type OperatorIO,
+  type OperatorKey,
+  type OperatorOptions,
+  renderCountdown,
+  renderPrompt,
+  withReadMode,
+} from "./lib/terminal/interactive.ts";
+export { type Keyboard, openKeyboard, stdinIsTerminal } from "./lib/terminal/tty.ts";
+export {
+  describeDecider,
+  formatTable,
+  logSimulator,
+  type SimulatorLogger,
+} from "./lib/terminal/log.ts";

@@ -1,17 +1,21 @@
 /**
  * caisse-ap-server: a simulated Caisse-AP payment terminal. It listens on TCP like a real
  * terminal and answers each request with success or the failure you choose, after the
- * delay you choose, so a point of sale can be tested without a terminal or a card.
+ * delay you choose, so a point of sale can be tested without a terminal or a card. A
+ * scenario file, the magic amounts or a person at the keyboard choose the answer of each
+ * transaction; a journal records them all.
  *
  * @example
  * ```sh
  * deno run -A server.ts --port 8888 --duration 1
+ * deno run -A server.ts --scenario lib/scenarios/ci_smoke.yaml --seed 1 --journal t.jsonl
  * ```
  *
  * @module
  */
 
 import {
+  decimal,
   EXIT,
   expandLegacyOptions,
   integer,
@@ -28,6 +32,7 @@ import {
 import { Command, getLogger, Option } from "./lib/deps.ts";
 import { DEFAULT_MAX_BYTES, DEFAULT_QUIET_MS } from "./lib/framing.ts";
 import { type CliLogLevel, LOG_FORMATS, type LogFormat, setupLogging } from "./lib/logging.ts";
+import { cryptoRandom, seededRandom } from "./lib/random.ts";
 import { checkFormat } from "./lib/tags.ts";
 import {
   DEFAULT_SETTINGS,
@@ -35,13 +40,27 @@ import {
   type FailureType,
   PAYMENT_TYPES,
   type PaymentType,
+  type TerminalSettings,
 } from "./lib/terminal/behaviour.ts";
+import { RuleEngine } from "./lib/terminal/engine.ts";
+import { Operator } from "./lib/terminal/interactive.ts";
+import { Journal } from "./lib/terminal/journal.ts";
+import { JournalFile } from "./lib/terminal/journal_file.ts";
 import { logSimulator } from "./lib/terminal/log.ts";
+import { formatMagicAmounts } from "./lib/terminal/magic.ts";
+import {
+  formatProblem,
+  parseScenario,
+  type Scenario,
+  ScenarioError,
+} from "./lib/terminal/scenario.ts";
+import { watchScenarioFile } from "./lib/terminal/scenario_file.ts";
 import {
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_RECORD_TIMEOUT_MS,
   TerminalSimulator,
 } from "./lib/terminal/simulator.ts";
+import { openKeyboard, stdinIsTerminal } from "./lib/terminal/tty.ts";
 
 const NAME = "caisse-ap-server";
 
@@ -70,7 +89,27 @@ interface ServerOptions {
   maxMessage: number;
   logLevel: CliLogLevel;
   logFormat: LogFormat;
+  scenario?: string;
+  checkScenario?: string;
+  magicAmounts?: boolean;
+  journal?: string;
+  interactive?: boolean;
+  inputTimeout: number;
+  seed?: number;
+  timeScale: number;
 }
+
+/** Which command-line option sets which setting (a scenario's settings yield to them). */
+const SETTING_OPTIONS: readonly [keyof ServerOptions, keyof TerminalSettings][] = [
+  ["failure", "failure"],
+  ["failureType", "failureType"],
+  ["duration", "delayMs"],
+  ["paymentType", "paymentType"],
+  ["sellerContract", "merchantContract"],
+  ["answerVersion", "answerVersion"],
+  ["terminalId", "terminalId"],
+  ["inputTimeout", "inputTimeoutMs"],
+];
 
 function program(): Command {
   return prepareCommand(new Command(NAME))
@@ -160,6 +199,50 @@ function program(): Command {
         .argParser(integer("bytes", 64, 16 * 1024 * 1024)),
     )
     .addOption(
+      new Option(
+        "--scenario <file>",
+        "YAML scenario: settings and rules choosing each answer (see lib/scenarios/); reloaded when the file changes or on SIGHUP",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--check-scenario <file>",
+        "check a scenario file and exit: 0 valid, 2 not (every problem with its line and column)",
+      ),
+    )
+    .option(
+      "--magic-amounts",
+      "the last two digits of the amount choose the outcome (table below); after --scenario's rules",
+    )
+    .addOption(
+      new Option(
+        "--journal <file>",
+        "append every transaction to this JSON Lines file, written to disk before the answer is sent",
+      ),
+    )
+    .option(
+      "--interactive",
+      "a person at this terminal decides each payment (keys shown with each request); needs a TTY",
+    )
+    .addOption(
+      new Option(
+        "--input-timeout <seconds>",
+        "time the cardholder has before the terminal answers AF=08 (the countdown of --interactive)",
+      ).default(DEFAULT_SETTINGS.inputTimeoutMs, "120").argParser(seconds(3600)),
+    )
+    .addOption(
+      new Option(
+        "--seed <number>",
+        "draw authorisation numbers, cards, AIDs, expiry months and random delays from this seed: same requests, same answers",
+      ).argParser(integer("seed", 0, 4_294_967_295)),
+    )
+    .addOption(
+      new Option(
+        "--time-scale <factor>",
+        "multiply every delay and the input time-out (0.01 runs 180 s in 1.8 s)",
+      ).default(1).argParser(decimal("factor", 0, 1000)),
+    )
+    .addOption(
       new Option("-l, --log-level <level>", "debug, info, warn or error").default("info").argParser(
         logLevel,
       ),
@@ -181,15 +264,30 @@ Answers, as the reference Python simulator's: the request's records, CZ first, t
   unknown CD, CE   AE=01 AF=12, AF=13, at once
   CD=I             AE=10 with --terminal-id as CJ, at once (identification)
 
+With --scenario, --magic-amounts or --interactive, who decides a debit, credit or
+cancellation: the first matching rule of the scenario, then the magic amounts, then the
+person (--interactive), then the options above. A scenario's settings yield to the
+options given on the command line.
+
+Magic amounts (--magic-amounts), by the last two digits of the amount in minor units:
+${formatMagicAmounts().map((line) => `  ${line}`).join("\n")}
+  other endings: as without --magic-amounts (approved unless --failure)
+
 Examples:
   ${NAME}                              approve everything after 3 s, port 8888
   ${NAME} -p 9000 -d 0.5               port 9000, answer after half a second
   ${NAME} -f --failure-type refused    refuse every card (AF=04)
   ${NAME} -f -ft timeout -d 10         the reference tool's spellings work too
   ${NAME} --host 127.0.0.1 -p 0        local only, on a free port (logged at start)
+  ${NAME} --magic-amounts -d 0         12.04 EUR is refused, 12.08 times out...
+  ${NAME} --scenario lib/scenarios/bad_day.yaml --time-scale 0.01 --seed 7
+  ${NAME} --check-scenario my.yaml     check a scenario file, then exit
+  ${NAME} --journal tx.jsonl           record every transaction
+  ${NAME} --interactive                decide each payment at the keyboard
 
 The address listened on is printed on standard output; logs go to standard error. Stop with Ctrl-C: answers in flight are sent first; a second
-Ctrl-C stops at once. Exit codes: 0 stopped cleanly, 2 bad command line, 3 cannot listen.`,
+Ctrl-C stops at once. Exit codes: 0 stopped cleanly (or a valid --check-scenario), 2 bad
+command line or scenario file, 3 cannot listen or write the journal.`,
     );
 }
 
@@ -198,7 +296,8 @@ Ctrl-C stops at once. Exit codes: 0 stopped cleanly, 2 bad command line, 3 canno
  *
  * @param args The command-line arguments (without the program name).
  * @param control `signal` stops the simulator as SIGTERM would (for tests).
- * @returns The exit code: 0 stopped cleanly, 2 usage error, 3 cannot listen.
+ * @returns The exit code: 0 stopped cleanly (or a valid `--check-scenario`), 2 usage
+ * error or invalid scenario, 3 cannot listen or open the journal.
  *
  * @example
  * ```ts ignore
@@ -214,6 +313,7 @@ export async function main(
   const parsed = parseCommandLine(command, expandLegacyOptions(args, LEGACY_OPTIONS));
   if (parsed !== undefined) return parsed;
   const options = command.opts<ServerOptions>();
+  if (options.checkScenario !== undefined) return await checkScenario(options.checkScenario);
   if (options.sellerContract.length < 1 || options.sellerContract.length > 10) {
     return usageError(
       NAME,
@@ -230,29 +330,128 @@ export async function main(
     const problem = value === undefined ? undefined : checkFormat(tag, value);
     if (problem) return usageError(NAME, `Invalid ${flag} "${value}": ${problem}`);
   }
+  if (options.interactive) {
+    if (!stdinIsTerminal()) {
+      return usageError(
+        NAME,
+        "--interactive needs a person at a terminal, and standard input is not one (use --scenario or --magic-amounts to choose answers without one)",
+      );
+    }
+    if (options.timeScale === 0) {
+      return usageError(NAME, "--time-scale 0 leaves no time to decide in --interactive mode");
+    }
+  }
+  let scenario: Scenario | undefined;
+  let scenarioText: string | undefined;
+  if (options.scenario !== undefined) {
+    const loaded = await readScenario(options.scenario);
+    if (typeof loaded === "number") return loaded;
+    ({ scenario, text: scenarioText } = loaded);
+  }
 
   setupLogging({ level: options.logLevel, format: options.logFormat });
   const logger = getLogger(["caisse-ap", "terminal"]);
-  const simulator = new TerminalSimulator({
-    hostname: options.host,
-    port: options.port,
-    settings: {
+  // Options typed on the command line win over the scenario's settings.
+  const fromCommandLine = new Set(
+    SETTING_OPTIONS.filter(([option]) => command.getOptionValueSource(option) === "cli")
+      .map(([, setting]) => setting),
+  );
+  const settingsFor = (scenario?: Scenario): TerminalSettings => {
+    const settings: TerminalSettings = {
+      ...DEFAULT_SETTINGS,
       failure: options.failure ?? false,
       failureType: options.failureType,
       delayMs: options.duration,
       paymentType: options.paymentType,
       merchantContract: options.sellerContract,
       terminalId: options.terminalId,
+      inputTimeoutMs: options.inputTimeout,
       ...(options.answerVersion ? { answerVersion: options.answerVersion } : {}),
-    },
+    };
+    for (const [key, value] of Object.entries(scenario?.settings ?? {})) {
+      if (!fromCommandLine.has(key as keyof TerminalSettings)) {
+        (settings as unknown as Record<string, unknown>)[key] = value;
+      }
+    }
+    return settings;
+  };
+
+  let journalFile: JournalFile | undefined;
+  if (options.journal !== undefined) {
+    try {
+      journalFile = await JournalFile.open(options.journal);
+    } catch (error) {
+      writeStderr(
+        `${NAME}: cannot open the journal "${options.journal}": ${(error as Error).message}\n`,
+      );
+      return EXIT.io;
+    }
+  }
+  const journal = journalFile ? new Journal({ sink: journalFile, version: VERSION }) : undefined;
+
+  // Ctrl-C in interactive mode, where the keyboard is in raw mode and sends no SIGINT.
+  let interrupt = () => {};
+  let keyboard: ReturnType<typeof openKeyboard> | undefined;
+  let operator: Operator | undefined;
+  if (options.interactive) {
+    keyboard = openKeyboard(() => interrupt());
+    operator = new Operator({ keys: keyboard.keys, write: writeStderr }, {
+      timeScale: options.timeScale,
+    });
+  }
+  const engine = new RuleEngine({
+    scenario,
+    magicAmounts: options.magicAmounts ? true : undefined,
+    ...(operator ? { ask: operator.ask } : {}),
+  });
+  const simulator = new TerminalSimulator({
+    hostname: options.host,
+    port: options.port,
+    settings: settingsFor(scenario),
     quietMs: options.quietPeriod,
     waitQuiet: options.waitQuiet ?? false,
     keepOpen: options.keepOpen ?? false,
     idleTimeoutMs: options.idleTimeout,
     recordTimeoutMs: options.recordTimeout,
     maxBytes: options.maxMessage,
+    random: options.seed === undefined ? cryptoRandom() : seededRandom(options.seed),
+    timeScale: options.timeScale,
+    decide: engine.decide,
   });
   logSimulator(simulator, logger);
+  journal?.attach(simulator);
+  // Watched before listening: no edit made once the port is known can be missed.
+  const watcher = options.scenario === undefined ? undefined : watchScenarioFile(
+    options.scenario,
+    {
+      text: scenarioText,
+      onLoad: (next) => {
+        engine.load(next);
+        simulator.update(settingsFor(next));
+        logger.info("Scenario {file} reloaded: {rules} rules, counters reset", {
+          file: options.scenario,
+          rules: next.rules.length,
+        });
+      },
+      onError: (error) => {
+        const problems = error instanceof ScenarioError
+          ? error.problems.map((p) => formatProblem(error.file, p))
+          : [(error as Error).message];
+        for (const problem of problems) {
+          logger.error("Scenario not reloaded, the previous rules stay: {problem}", {
+            problem,
+          });
+        }
+      },
+    },
+  );
+  const release = async () => {
+    await watcher?.close();
+    await operator?.close();
+    await keyboard?.close();
+    await journal?.flush();
+    await journalFile?.close();
+  };
   try {
     await simulator.start();
   } catch (error) {
@@ -267,6 +466,7 @@ export async function main(
       ? `this machine has no address ${options.host}`
       : (error as Error).message;
     writeStderr(`${NAME}: cannot listen on ${where}: ${why}\n`);
+    await release();
     return EXIT.io;
   }
   const s = simulator.settings;
@@ -284,12 +484,45 @@ export async function main(
       contract: s.merchantContract,
     },
   );
+  if (scenario) {
+    logger.info("Scenario {file}: {rules} rules", {
+      file: options.scenario,
+      rules: scenario.rules.length,
+    });
+    const yielded = SETTING_OPTIONS
+      .filter(([, setting]) => setting in scenario!.settings && fromCommandLine.has(setting))
+      .map(([option]) => option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+    if (yielded.length > 0) {
+      logger.info("The command line wins over the scenario's {settings}", {
+        settings: yielded.join(", "),
+      });
+    }
+  }
+  if (engine.magicAmounts) logger.info("Magic amounts on: the amount's last two digits decide", {});
+  if (options.interactive) {
+    logger.info("Interactive mode: each payment waits for a key at this terminal", {});
+  }
+  if (options.seed !== undefined) logger.info("Seed {seed}", { seed: options.seed });
+  if (options.timeScale !== 1) {
+    logger.info("Time scale {scale}: every delay and the input time-out are multiplied", {
+      scale: options.timeScale,
+    });
+  }
+  if (options.journal !== undefined) {
+    logger.info("Journal {file} (run {run})", { file: options.journal, run: journal!.run });
+  }
+
+  const onHangup = () => {
+    logger.info("SIGHUP: reading the scenario again", {});
+    watcher?.reload();
+  };
+  if (watcher) addSignal("SIGHUP", onHangup);
 
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (why: string) => {
       if (stopping) {
-        logger.warn("Stopping now, answers in flight are dropped");
+        logger.warn("Stopping now, answers in flight are dropped", {});
         simulator.close({ force: true });
         return;
       }
@@ -304,12 +537,54 @@ export async function main(
     addSignal("SIGINT", onSigint);
     addSignal("SIGTERM", onSigterm);
     control.signal?.addEventListener("abort", () => stop("Asked to stop"), { once: true });
+    interrupt = onSigint;
     simulator.on("close", () => {
       removeSignal("SIGINT", onSigint);
       removeSignal("SIGTERM", onSigterm);
     });
   });
-  logger.info("Stopped");
+  if (watcher) removeSignal("SIGHUP", onHangup);
+  await release();
+  if (journal?.failure) {
+    logger.error("The journal could not be written: {error}", { error: journal.failure.message });
+  }
+  logger.info("Stopped", {});
+  return EXIT.ok;
+}
+
+/** Reads the scenario of `--scenario`; on failure, reports it and gives the exit code. */
+async function readScenario(path: string): Promise<{ scenario: Scenario; text: string } | number> {
+  try {
+    const text = await Deno.readTextFile(path);
+    return { scenario: parseScenario(text, path), text };
+  } catch (error) {
+    if (error instanceof ScenarioError) {
+      for (const problem of error.problems) {
+        writeStderr(`${NAME}: ${formatProblem(error.file, problem)}\n`);
+      }
+      return EXIT.usage;
+    }
+    if (error instanceof Deno.errors.NotFound) {
+      return usageError(NAME, `No scenario file "${path}"`);
+    }
+    writeStderr(`${NAME}: cannot read the scenario "${path}": ${(error as Error).message}\n`);
+    return EXIT.io;
+  }
+}
+
+/** `--check-scenario`: every problem on standard error, or a summary on standard output. */
+async function checkScenario(path: string): Promise<number> {
+  const loaded = await readScenario(path);
+  if (typeof loaded === "number") return loaded;
+  const { scenario } = loaded;
+  const settings = Object.keys(scenario.settings).length;
+  writeStdout(
+    `${path}: valid, ${scenario.rules.length} rule${
+      scenario.rules.length === 1 ? "" : "s"
+    }, ${settings} setting${settings === 1 ? "" : "s"}${
+      scenario.magicAmounts ? ", magic amounts on" : ""
+    }\n`,
+  );
   return EXIT.ok;
 }
 

@@ -106,6 +106,29 @@ export function seconds(max: number): (value: string) => number {
 }
 
 /**
+ * Makes a commander option parser for a decimal number in a range.
+ *
+ * @param what What the number is, for the error message.
+ * @param min Smallest value.
+ * @param max Largest value.
+ * @returns The parser.
+ *
+ * @example
+ * ```ts
+ * import { decimal } from "./cli.ts";
+ * decimal("factor", 0, 1000)("0.01"); // 0.01
+ * ```
+ */
+export function decimal(what: string, min: number, max: number): (value: string) => number {
+  return (value: string) => {
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new InvalidArgumentError(`expected a number from ${min} to ${max} (${what}).`);
+    }
+    return Number(value);
+  };
+}
+
+/**
  * Parses a log level: debug, info, warn (or warning) or error, in any case.
  *
  * @param value The text.

@@ -5,15 +5,17 @@
  *
  * The answers follow the reference Python simulator (PROTOCOL.md §4), without its
  * defects: a malformed or incomplete request is answered AE=01 AF=09 in every mode, and
- * the POS's private data (CF) is echoed, not overwritten.
+ * the POS's private data (CF) is echoed, not overwritten. A {@linkcode Directive} (from a
+ * scenario's rule, the magic amounts, a person...) replaces the settings' default outcome.
  *
  * @module
  */
 
-import { checkRequest, type Finding, parseRequest } from "../message.ts";
-import { findCurrency } from "../money.ts";
+import { checkRequest, type Finding, parseRequest, type Request } from "../message.ts";
+import { findCurrency, toAmountField } from "../money.ts";
 import { type Random, randomDigits } from "../random.ts";
 import { type Field, type FrameError, setField } from "../tlv.ts";
+import { type DelaySpec, describeOutcome, type OutcomeSpec } from "./outcome.ts";
 
 /** How a failing card payment ends, as in the reference tool's `--failure-type`. */
 export type FailureType = "abandon" | "timeout" | "refused" | "forbidden";
@@ -58,6 +60,11 @@ export interface TerminalSettings {
   answerVersion?: string;
   /** The terminal's own CJ, sent in identification answers (CD=I). */
   terminalId: string;
+  /**
+   * Time the cardholder has before the terminal gives up with AF=08 (input time-out), in
+   * milliseconds: the countdown of interactive mode.
+   */
+  inputTimeoutMs: number;
 }
 
 /** The reference tool's defaults: success, CB contact, 3 s, contract 424242. */
@@ -68,6 +75,7 @@ export const DEFAULT_SETTINGS: Readonly<TerminalSettings> = Object.freeze({
   paymentType: "cbcontact",
   merchantContract: "424242",
   terminalId: "012345678901",
+  inputTimeoutMs: 120_000,
 });
 
 /** What the terminal makes of a request. */
@@ -81,6 +89,59 @@ export type Outcome =
   /** AE=11: immediate mode, request taken into account. */
   | "acknowledged";
 
+/**
+ * What chose the answer:
+ * - `protocol`: the request itself (unreadable: AF=09; unknown currency: AF=13); no rule
+ *   is consulted;
+ * - `settings`: the terminal's settings (success, or `failure` and `failureType`);
+ * - `rule`: a rule of a scenario or of the magic amounts;
+ * - `queue`: an outcome queued by a program for the next transaction;
+ * - `operator`: a person, in interactive mode (or a program holding the transaction).
+ */
+export type DecisionSource = "protocol" | "settings" | "rule" | "queue" | "operator";
+
+/** Where a rule comes from, to name it in logs and the journal. */
+export interface RuleRef {
+  /** Position of the rule in its list, from 1. */
+  position: number;
+  /** Its name, when it has one. */
+  name?: string;
+  /** `scenario` (a scenario file or object) or `magic-amounts` (the built-in table). */
+  origin: "scenario" | "magic-amounts";
+  /** The scenario file, when the rule was read from one. */
+  file?: string;
+  /** Line of the rule in the file, from 1. */
+  line?: number;
+}
+
+/** What decided a transaction. */
+export interface DecidedBy {
+  /** The kind of decider. */
+  source: DecisionSource;
+  /** The rule, when `source` is `rule`. */
+  rule?: RuleRef;
+  /** More words: which queue, which key the person pressed... */
+  note?: string;
+}
+
+/** A rule that was consulted before the deciding one and did not match, and why. */
+export interface RuleMiss {
+  /** The rule. */
+  rule: RuleRef;
+  /** Why it did not match, for example `amount 1250 is not 1300`. */
+  why: string;
+}
+
+/** An outcome chosen for one request, and what chose it: the input of {@linkcode decide}. */
+export interface Directive {
+  /** The outcome. */
+  outcome: OutcomeSpec;
+  /** What chose it. */
+  by: DecidedBy;
+  /** The rules consulted before, which did not match. */
+  notMatched?: RuleMiss[];
+}
+
 /** The answer to a request and how to send it. */
 export interface Plan {
   /** What the terminal makes of the request. */
@@ -93,6 +154,12 @@ export interface Plan {
   reason: string;
   /** What the request does differently from the protocol. */
   findings: Finding[];
+  /** What chose the answer. Set by {@linkcode decide}; optional for hand-made plans. */
+  decidedBy?: DecidedBy;
+  /** Rules consulted before the deciding one (or all of them), which did not match. */
+  notMatched?: RuleMiss[];
+  /** The outcome applied, when the answer came from one (the settings' default included). */
+  applied?: OutcomeSpec;
 }
 
 /** A request as it came off the wire: what could be decoded, and the defect, if any. */
@@ -107,23 +174,65 @@ export interface ReceivedRequest {
 export interface DecisionContext {
   /** The current time (sets the card expiry). */
   now: Date;
-  /** Source of authorisation numbers, card numbers and AIDs. */
+  /** Source of authorisation numbers, card numbers, AIDs and random delays. */
   random: Random;
+}
+
+/** A request as the decision sees it: its findings, and its properties when readable. */
+export interface Examination {
+  /** What the request does differently from the protocol, errors first. */
+  findings: Finding[];
+  /** The request read into named properties; `undefined` when it cannot be read (AF=09). */
+  request?: Request;
+  /**
+   * Why the request itself forces the answer, so that no rule is consulted: `unreadable`
+   * (AF=09) or `currency` (a currency ISO 4217 does not know, AF=13). `undefined` when an
+   * outcome may decide.
+   */
+  forced?: "unreadable" | "currency";
+}
+
+/**
+ * Examines a request before deciding: conformance findings, named properties, and
+ * whether the request forces its answer (then no rule, queue or person is consulted).
+ *
+ * @param received The request as decoded.
+ * @returns The examination.
+ *
+ * @example
+ * ```ts
+ * import { examineRequest } from "./behaviour.ts";
+ * import { decodePartial } from "../tlv.ts";
+ * examineRequest(decodePartial("CZ0040300CA00201")).forced; // "unreadable"
+ * ```
+ */
+export function examineRequest(received: ReceivedRequest): Examination {
+  const findings = checkRequest(received.fields, received.error);
+  if (findings.some((f) => f.level === "error")) return { findings, forced: "unreadable" };
+  const request = parseRequest(received.fields);
+  const forced = request.action !== "identification" && !findCurrency(request.currencyCode ?? "")
+    ? "currency"
+    : undefined;
+  return forced ? { findings, request, forced } : { findings, request };
 }
 
 /**
  * Decides how the terminal answers a request.
  *
  * In order: a request that cannot be read (malformed frame, mandatory record missing,
- * CB or CD not readable) is answered AE=01 AF=09 at once; BA=1 is answered AE=11 at
- * once; an unknown action AE=01 AF=12 and an unknown currency AE=01 AF=13 at once; an
- * identification (CD=I) AE=10 with the terminal's CJ at once. Then, after the delay: in
- * failure mode AE=01 with the failure's AF (always 04 for a cheque); otherwise AE=10,
- * with the card's data for a card payment.
+ * CB or CD not readable) is answered AE=01 AF=09 at once. With a `directive` (an outcome
+ * chosen by a rule, a queue or a person), a currency ISO 4217 does not know is answered
+ * AE=01 AF=13 at once, and otherwise the directive's outcome is applied, whatever the
+ * action and answer mode. Without one, the settings decide, as the reference tool: BA=1
+ * is answered AE=11 at once; an unknown action AE=01 AF=12 and an unknown currency AE=01
+ * AF=13 at once; an identification (CD=I) AE=10 with the terminal's CJ at once. Then,
+ * after the delay: in failure mode AE=01 with the failure's AF (always 04 for a cheque);
+ * otherwise AE=10, with the card's data for a card payment.
  *
  * @param request The request as decoded.
  * @param settings The terminal's settings.
  * @param context The clock and the random source.
+ * @param directive The outcome to apply instead of the settings' default, and what chose it.
  * @returns The plan.
  *
  * @example
@@ -139,16 +248,38 @@ export interface DecisionContext {
  * plan.outcome; // "approved"
  * plan.delayMs; // 3000
  * ```
+ *
+ * @example A rule's outcome: refused after half a second
+ * ```ts
+ * import { decide, DEFAULT_SETTINGS } from "./behaviour.ts";
+ * import { decode, getField } from "../tlv.ts";
+ * import { seededRandom } from "../random.ts";
+ * const plan = decide(
+ *   { fields: decode("CZ0040300CJ012012345678901CA00201CE003978BA0010CD0010CB0041250") },
+ *   DEFAULT_SETTINGS,
+ *   { now: new Date(), random: seededRandom(1) },
+ *   {
+ *     outcome: { status: "not-done", complement: "04", delay: { minMs: 500, maxMs: 500 } },
+ *     by: { source: "queue" },
+ *   },
+ * );
+ * getField(plan.answer, "AF"); // "04"
+ * plan.delayMs; // 500
+ * ```
  */
 export function decide(
   request: ReceivedRequest,
   settings: Readonly<TerminalSettings>,
   context: DecisionContext,
+  directive?: Directive,
 ): Plan {
-  const findings = checkRequest(request.fields, request.error);
+  const { findings, request: parsed } = examineRequest(request);
   const answer = echo(request.fields, settings.answerVersion);
-  const errors = findings.filter((f) => f.level === "error");
-  if (errors.length > 0) {
+  const protocol: DecidedBy = { source: "protocol" };
+  const bySettings: DecidedBy = { source: "settings" };
+  const misses = directive?.notMatched?.length ? { notMatched: directive.notMatched } : {};
+  if (!parsed) {
+    const errors = findings.filter((f) => f.level === "error");
     return {
       outcome: "rejected",
       answer: status(answer, "01", "09"),
@@ -157,9 +288,20 @@ export function decide(
         errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""
       }`,
       findings,
+      decidedBy: protocol,
     };
   }
-  const parsed = parseRequest(request.fields);
+  const currencyKnown = findCurrency(parsed.currencyCode ?? "") !== undefined;
+  if (directive) {
+    if (parsed.action !== "identification" && !currencyKnown) {
+      return unknownCurrency(answer, parsed, findings, protocol);
+    }
+    return apply(answer, parsed, settings, context, directive.outcome, {
+      findings,
+      decidedBy: directive.by,
+      ...misses,
+    });
+  }
   if (parsed.immediate) {
     return {
       outcome: "acknowledged",
@@ -167,6 +309,7 @@ export function decide(
       delayMs: 0,
       reason: "immediate answer asked (BA=1)",
       findings,
+      decidedBy: bySettings,
     };
   }
   const action = parsed.action;
@@ -180,69 +323,168 @@ export function decide(
       delayMs: 0,
       reason: `unsupported action type CD=${parsed.actionCode}`,
       findings,
+      decidedBy: bySettings,
     };
   }
   if (action === "identification") {
-    setField(answer, "CJ", settings.terminalId);
-    return {
-      outcome: "approved",
-      answer: status(answer, "10"),
-      delayMs: 0,
-      reason: "identification",
+    return apply(answer, parsed, settings, context, { status: "approved" }, {
       findings,
-    };
+      decidedBy: bySettings,
+    });
   }
-  if (!findCurrency(parsed.currencyCode ?? "")) {
-    return {
-      outcome: "declined",
-      answer: status(answer, "01", "13"),
-      delayMs: 0,
-      reason: `currency not supported CE=${parsed.currencyCode}`,
-      findings,
-    };
-  }
-  if (settings.failure) {
-    const complement = parsed.cheque ? "04" : FAILURE_COMPLEMENTS[settings.failureType];
-    return {
-      outcome: "declined",
-      answer: status(answer, "01", complement),
-      delayMs: settings.delayMs,
-      reason: parsed.cheque
-        ? "failure mode, cheque refused"
-        : `failure mode, ${settings.failureType}`,
-      findings,
-    };
-  }
-  if (parsed.cheque) {
-    return {
-      outcome: "approved",
-      answer: status(answer, "10"),
-      delayMs: settings.delayMs,
-      reason: "cheque printed",
-      findings,
-    };
-  }
-  const card = PAYMENT_TYPES[settings.paymentType];
-  status(answer, "10");
-  setField(answer, "CC", card.application);
-  setField(answer, "CI", card.readMode);
-  setField(answer, "AC", randomDigits(context.random, 6));
-  setField(
-    answer,
-    "AA",
-    `${randomDigits(context.random, 6)}######${randomDigits(context.random, 4)}`,
-  );
-  setField(answer, "AI", `A00000000${randomDigits(context.random, 12)}`);
-  setField(answer, "AB", expiry(context));
-  if (parsed.privateData === undefined) setField(answer, "CF", DEFAULT_PRIVATE_DATA);
-  setField(answer, "CG", settings.merchantContract);
-  return {
-    outcome: "approved",
-    answer,
-    delayMs: settings.delayMs,
-    reason: `${settings.paymentType} card`,
+  if (!currencyKnown) return unknownCurrency(answer, parsed, findings, protocol);
+  return apply(answer, parsed, settings, context, defaultOutcome(settings, parsed), {
     findings,
+    decidedBy: bySettings,
+    reason: settings.failure
+      ? parsed.cheque ? "failure mode, cheque refused" : `failure mode, ${settings.failureType}`
+      : undefined,
+  });
+}
+
+/**
+ * The outcome the settings give a payment when nothing else decides: approved, or in
+ * failure mode not done with the failure type's AF (AF=04 for a cheque, as the i2200).
+ *
+ * @param settings The terminal's settings.
+ * @param request The request.
+ * @returns The outcome.
+ *
+ * @example
+ * ```ts
+ * import { defaultOutcome, DEFAULT_SETTINGS } from "./behaviour.ts";
+ * import { buildRequest, parseRequest } from "../message.ts";
+ * const request = parseRequest(buildRequest({ amount: 1250 }));
+ * defaultOutcome({ ...DEFAULT_SETTINGS, failure: true, failureType: "refused" }, request);
+ * // { status: "not-done", complement: "04" }
+ * ```
+ */
+export function defaultOutcome(
+  settings: Readonly<TerminalSettings>,
+  request: Request,
+): OutcomeSpec {
+  if (!settings.failure) return { status: "approved" };
+  return {
+    status: "not-done",
+    complement: request.cheque ? "04" : FAILURE_COMPLEMENTS[settings.failureType],
   };
+}
+
+function unknownCurrency(
+  answer: Field[],
+  parsed: Request,
+  findings: Finding[],
+  decidedBy: DecidedBy,
+): Plan {
+  return {
+    outcome: "declined",
+    answer: status(answer, "01", "13"),
+    delayMs: 0,
+    reason: `currency not supported CE=${parsed.currencyCode}`,
+    findings,
+    decidedBy,
+  };
+}
+
+/** Builds the answer an outcome asks for. */
+function apply(
+  answer: Field[],
+  request: Request,
+  settings: Readonly<TerminalSettings>,
+  context: DecisionContext,
+  outcome: OutcomeSpec,
+  meta: { findings: Finding[]; decidedBy: DecidedBy; notMatched?: RuleMiss[]; reason?: string },
+): Plan {
+  const identification = request.action === "identification";
+  const delayMs = outcome.delay
+    ? drawDelay(outcome.delay, context.random)
+    : identification || request.immediate
+    ? 0
+    : settings.delayMs;
+  const paymentType = outcome.paymentType ?? settings.paymentType;
+  const card = PAYMENT_TYPES[paymentType];
+  const reasons: string[] = [];
+  let cardAnswered = false;
+  if (outcome.status === "approved") {
+    status(answer, "10");
+    if (identification) {
+      setField(answer, "CJ", settings.terminalId);
+      reasons.push("identification");
+    } else if (request.cheque) {
+      reasons.push("cheque printed");
+    } else if (
+      request.action === "debit" || request.action === "credit" ||
+      request.action === "cancellation"
+    ) {
+      setField(answer, "CC", outcome.application ?? card.application);
+      setField(answer, "CI", outcome.readMode ?? card.readMode);
+      // Every value is drawn, even when the outcome gives it, so that the values after it
+      // stay the same for a seed.
+      const authorisation = randomDigits(context.random, 6);
+      setField(answer, "AC", outcome.authorisation ?? authorisation);
+      const pan = `${randomDigits(context.random, 6)}######${randomDigits(context.random, 4)}`;
+      setField(answer, "AA", outcome.card?.pan ?? pan);
+      const aid = `A00000000${randomDigits(context.random, 12)}`;
+      setField(answer, "AI", outcome.card?.aid ?? aid);
+      const expiry = nextYearExpiry(context);
+      setField(answer, "AB", outcome.card?.expiry ?? expiry);
+      if (request.privateData === undefined) setField(answer, "CF", DEFAULT_PRIVATE_DATA);
+      setField(answer, "CG", settings.merchantContract);
+      reasons.push(`${paymentType} card`);
+      cardAnswered = true;
+    } else {
+      reasons.push(`action CD=${request.actionCode} done`);
+    }
+    if (outcome.approvedAmount && request.amount !== undefined) {
+      const approved = "minor" in outcome.approvedAmount
+        ? outcome.approvedAmount.minor
+        : Math.floor(request.amount * outcome.approvedAmount.percent / 100);
+      setField(answer, "CB", toAmountField(approved));
+      reasons.push(`partial approval: ${approved} of ${request.amount} minor units`);
+    }
+  } else {
+    const code = outcome.complement ?? "00";
+    status(answer, "01", code + (outcome.complementDetail ?? ""));
+    reasons.push(describeOutcome(outcome));
+  }
+  // What the outcome says explicitly is answered whatever the status.
+  if (!cardAnswered) {
+    if (outcome.paymentType !== undefined || outcome.application !== undefined) {
+      setField(answer, "CC", outcome.application ?? card.application);
+    }
+    if (outcome.paymentType !== undefined || outcome.readMode !== undefined) {
+      setField(answer, "CI", outcome.readMode ?? card.readMode);
+    }
+    if (outcome.authorisation !== undefined) setField(answer, "AC", outcome.authorisation);
+    if (outcome.card?.pan !== undefined) setField(answer, "AA", outcome.card.pan);
+    if (outcome.card?.aid !== undefined) setField(answer, "AI", outcome.card.aid);
+    if (outcome.card?.expiry !== undefined) setField(answer, "AB", outcome.card.expiry);
+  }
+  for (const [tag, value] of Object.entries(outcome.tags ?? {})) {
+    if (value === null) {
+      const at = answer.findIndex((f) => f.tag === tag);
+      if (at > 0) answer.splice(at, 1);
+    } else setField(answer, tag, value);
+  }
+  if (outcome.tags && Object.keys(outcome.tags).length > 0) {
+    reasons.push(`records set: ${Object.keys(outcome.tags).join(", ")}`);
+  }
+  return {
+    outcome: outcome.status === "approved" ? "approved" : "declined",
+    answer,
+    delayMs,
+    reason: meta.reason ?? reasons.join(", "),
+    findings: meta.findings,
+    decidedBy: meta.decidedBy,
+    ...(meta.notMatched ? { notMatched: meta.notMatched } : {}),
+    applied: outcome,
+  };
+}
+
+/** Draws a delay between its bounds, in whole milliseconds. */
+function drawDelay(delay: DelaySpec, random: Random): number {
+  if (delay.maxMs <= delay.minMs) return delay.minMs;
+  return delay.minMs + random.int(delay.maxMs - delay.minMs + 1);
 }
 
 /** The request's records, CZ first (the request's, or the configured answer version). */
@@ -265,7 +507,7 @@ function status(answer: Field[], ae: string, af?: string): Field[] {
 }
 
 /** Next year and a random month, as YYMM. */
-function expiry(context: DecisionContext): string {
+function nextYearExpiry(context: DecisionContext): string {
   const year = (context.now.getFullYear() + 1) % 100;
   const month = 1 + context.random.int(12);
   return `${String(year).padStart(2, "0")}${String(month).padStart(2, "0")}`;

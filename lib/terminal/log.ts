@@ -1,7 +1,8 @@
 /**
  * The simulator's log: listens to a {@linkcode TerminalSimulator}'s events and writes each
  * exchange through LogTape: the peer, the raw request, a table of its records with their
- * names, the decision and why, the raw answer. Wire data is escaped before it is logged.
+ * names, the decision, why and what decided it (which rule), the raw answer. Wire data is
+ * escaped before it is logged.
  *
  * @module
  */
@@ -10,6 +11,8 @@ import { getLogger } from "../deps.ts";
 import { formatMs } from "../framing.ts";
 import { tagName, valueMeaning } from "../tags.ts";
 import { escapeText, type Field } from "../tlv.ts";
+import type { Plan } from "./behaviour.ts";
+import { describeRule } from "./rules.ts";
 import type { TerminalSimulator } from "./simulator.ts";
 
 /**
@@ -58,6 +61,47 @@ export interface SimulatorLogger {
    * @param properties The values of the placeholders, and more data.
    */
   warn(message: string, properties: Record<string, unknown>): void;
+  /**
+   * Logs a failure.
+   *
+   * @param message A message template, with `{name}` placeholders.
+   * @param properties The values of the placeholders, and more data.
+   */
+  error(message: string, properties: Record<string, unknown>): void;
+}
+
+/**
+ * Says what decided a plan, as the decision's log line ends: `, by rule 2 "refunds"
+ * (s.yaml:9)`, `, no rule matched`, or nothing when the settings decided and no rule was
+ * consulted.
+ *
+ * @param plan The plan.
+ * @returns The words, starting with a comma, or `""`.
+ *
+ * @example
+ * ```ts
+ * import { describeDecider } from "./log.ts";
+ * describeDecider({
+ *   outcome: "declined", answer: [], delayMs: 0, reason: "refused (AF=04)", findings: [],
+ *   decidedBy: { source: "rule", rule: { position: 1, origin: "scenario", name: "big" } },
+ * });
+ * // ', by rule 1 "big"'
+ * ```
+ */
+export function describeDecider(plan: Plan): string {
+  const by = plan.decidedBy;
+  switch (by?.source) {
+    case "rule":
+      return by.rule ? `, by ${describeRule(by.rule)}` : ", by a rule";
+    case "queue":
+      return `, by a queued outcome${by.note ? ` (${by.note})` : ""}`;
+    case "operator":
+      return `, by the operator${by.note ? ` (${by.note})` : ""}`;
+    default:
+      return plan.notMatched && plan.notMatched.length > 0
+        ? `, no rule matched (${plan.notMatched.length} consulted)`
+        : "";
+  }
 }
 
 /**
@@ -120,12 +164,22 @@ export function logSimulator(
         offset: finding.offset,
       });
     }
-    logger.info("#{id} decision: {outcome} ({reason}){delay}", {
+    for (const miss of t.plan.notMatched ?? []) {
+      logger.debug("#{id} {rule} did not match: {why}", {
+        ...base,
+        rule: describeRule(miss.rule),
+        why: miss.why,
+      });
+    }
+    const scaled = t.delayMs !== t.plan.delayMs ? ` (${formatMs(t.plan.delayMs)} scaled)` : "";
+    logger.info("#{id} decision: {outcome} ({reason}){by}{delay}", {
       ...base,
       outcome: t.plan.outcome,
       reason: t.plan.reason,
-      delay: t.plan.delayMs > 0 ? `, answer in ${formatMs(t.plan.delayMs)}` : "",
-      delayMs: t.plan.delayMs,
+      by: describeDecider(t.plan),
+      delay: t.delayMs > 0 ? `, answer in ${formatMs(t.delayMs)}${scaled}` : "",
+      delayMs: t.delayMs,
+      decidedBy: t.plan.decidedBy,
     });
   });
   simulator.on("answer", ({ detail: t }) => {
@@ -142,6 +196,14 @@ export function logSimulator(
     }
   });
   simulator.on("abandon", ({ detail: t }) => {
+    if (t.state === "failed") {
+      logger.error("#{id} answer not sent (failed): {error}; the connection is closed", {
+        id: t.id,
+        state: t.state,
+        error: t.error,
+      });
+      return;
+    }
     logger.warn("#{id} answer not sent ({state}): {why}", {
       id: t.id,
       state: t.state,

@@ -1,10 +1,12 @@
 /**
  * The simulated payment terminal over TCP: listens like a real terminal, reads each
- * request whole (split records reassembled), asks {@linkcode decide} how to answer, waits
- * the planned delay without blocking anyone else, and writes the answer.
+ * request whole (split records reassembled), asks {@linkcode decide} (or the decision
+ * hook: rules, a person...) how to answer, waits the planned delay without blocking anyone
+ * else, and writes the answer.
  *
  * What happens is reported as events (an `EventTarget`); the log and any other observer
- * listen to them.
+ * listen to them. Hooks registered with {@linkcode TerminalSimulator.beforeAnswer} are
+ * awaited after each decision and before its answer: the journal writes there.
  *
  * @module
  */
@@ -67,15 +69,46 @@ export interface SimulatorOptions {
   /** The clock. Default: `() => new Date()`. */
   now?: () => Date;
   /**
-   * Replaces the decision (for scenarios): gets the request, the current settings and
-   * the context, returns the plan. Default {@linkcode decide}.
+   * Replaces the decision (scenarios, interactive mode): gets the request, the current
+   * settings and the context, returns the plan or a promise of it (a person may take
+   * their time). Default {@linkcode decide}.
    */
-  decide?: (
-    request: ReceivedRequest,
-    settings: Readonly<TerminalSettings>,
-    context: DecisionContext,
-  ) => Plan;
+  decide?: DecisionHook;
+  /**
+   * Multiplies every planned delay: 0.01 answers a 3 s delay in 30 ms. Default 1. The
+   * network time-outs (idle, record, quiet period) are not scaled.
+   */
+  timeScale?: number;
 }
+
+/** What a decision hook gets besides the request and the settings. */
+export interface DecisionHookContext extends DecisionContext {
+  /** Number the transaction will have. */
+  transactionId: number;
+  /** Number of the connection the request came on. */
+  connectionId: number;
+  /** Address and port of the POS. */
+  peer: string;
+  /** Aborted when the simulator is stopped at once: a hook that waits should give up. */
+  signal: AbortSignal;
+}
+
+/**
+ * Decides how to answer a request, at once or later (a person deciding, a held
+ * transaction): {@linkcode decide} is one, a rule engine's `decide` another.
+ */
+export type DecisionHook = (
+  request: ReceivedRequest,
+  settings: Readonly<TerminalSettings>,
+  context: DecisionHookContext,
+) => Plan | Promise<Plan>;
+
+/**
+ * Called after a transaction is decided and before its answer is sent (before its
+ * delay); the answer waits for the returned promise. If it throws, the answer is not
+ * sent: the transaction ends `failed`.
+ */
+export type BeforeAnswerHook = (transaction: Transaction) => void | Promise<void>;
 
 /** Default idle time-out of a connection: 60 s. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
@@ -91,7 +124,9 @@ export type TransactionState =
   /** The POS went away before the answer could be written. */
   | "client-gone"
   /** The simulator was stopped before the answer (forced close). */
-  | "cancelled";
+  | "cancelled"
+  /** A hook before the answer failed (the journal could not be written): not answered. */
+  | "failed";
 
 /** One request and its answer, as the events report it. */
 export interface Transaction {
@@ -109,8 +144,12 @@ export interface Transaction {
   end: Message["end"] | "timeout" | "oversize";
   /** The records that could be decoded. */
   request: Field[];
-  /** The plan: outcome, answer, delay, reason and conformance findings. */
+  /** The plan: outcome, answer, delay, reason, what decided, conformance findings. */
   plan: Plan;
+  /** When the decision was made (ISO 8601). */
+  decidedAt: string;
+  /** The delay waited before the answer: the plan's, times the time scale, in milliseconds. */
+  delayMs: number;
   /** The answer as sent. */
   answerText: string;
   /** Where it stands. */
@@ -119,6 +158,8 @@ export interface Transaction {
   answeredAt?: string;
   /** Whether the POS closed its side of the connection before the answer. */
   peerClosedEarly?: boolean;
+  /** What went wrong, when the state is `failed`. */
+  error?: string;
 }
 
 /** Details of the events about a connection. */
@@ -147,7 +188,7 @@ export interface SimulatorEventMap {
   request: CustomEvent<Transaction>;
   /** An answer was written. */
   answer: CustomEvent<Transaction>;
-  /** A decided transaction ended without its answer (POS gone, forced stop). */
+  /** A decided transaction ended without its answer (POS gone, forced stop, failed hook). */
   abandon: CustomEvent<Transaction>;
   /** A connection ended. */
   disconnect: CustomEvent<ConnectionInfo>;
@@ -178,7 +219,9 @@ export class TerminalSimulator extends EventTarget {
   readonly #options: SimulatorOptions;
   readonly #random: Random;
   readonly #now: () => Date;
-  readonly #decide: NonNullable<SimulatorOptions["decide"]>;
+  readonly #decide: DecisionHook;
+  readonly #timeScale: number;
+  readonly #beforeAnswer = new Set<BeforeAnswerHook>();
   #listener?: Deno.Listener<Deno.TcpConn, Deno.NetAddr>;
   #accepting?: Promise<void>;
   #connectionCount = 0;
@@ -202,6 +245,39 @@ export class TerminalSimulator extends EventTarget {
     this.#random = options.random ?? cryptoRandom();
     this.#now = options.now ?? (() => new Date());
     this.#decide = options.decide ?? decide;
+    const scale = options.timeScale ?? 1;
+    if (!(scale >= 0) || !Number.isFinite(scale)) {
+      throw new RangeError(`Invalid time scale ${scale}: expected a number from 0`);
+    }
+    this.#timeScale = scale;
+  }
+
+  /** The factor applied to every planned delay. */
+  get timeScale(): number {
+    return this.#timeScale;
+  }
+
+  /**
+   * Adds a hook awaited after each decision, before the answer (and its delay): the
+   * answer is sent only once every hook has settled. If a hook throws, the answer is not
+   * sent and the transaction ends `failed` (reported by an `abandon` event).
+   *
+   * @param hook The hook.
+   * @returns A function that removes the hook.
+   *
+   * @example
+   * ```ts
+   * import { TerminalSimulator } from "./simulator.ts";
+   * const terminal = new TerminalSimulator({ port: 0 });
+   * const remove = terminal.beforeAnswer(async (t) => {
+   *   await Deno.stdout.write(new TextEncoder().encode(`about to answer #${t.id}\n`));
+   * });
+   * remove();
+   * ```
+   */
+  beforeAnswer(hook: BeforeAnswerHook): () => void {
+    this.#beforeAnswer.add(hook);
+    return () => this.#beforeAnswer.delete(hook);
   }
 
   /**
@@ -393,25 +469,53 @@ export class TerminalSimulator extends EventTarget {
     received: { message: Message; end: Transaction["end"] },
   ): Promise<void> {
     const { message } = received;
-    const plan = this.#decide(
-      message.error ? { fields: message.fields, error: message.error } : { fields: message.fields },
-      this.settings,
-      { now: this.#now(), random: this.#random },
-    );
+    const id = ++this.#transactionCount;
+    let plan: Plan;
+    try {
+      plan = await this.#decide(
+        message.error
+          ? { fields: message.fields, error: message.error }
+          : { fields: message.fields },
+        this.settings,
+        {
+          now: this.#now(),
+          random: this.#random,
+          transactionId: id,
+          ...info,
+          signal: this.#stopDelays.signal,
+        },
+      );
+    } catch (error) {
+      // Stopped at once while a person (or a program) was deciding: nothing to answer.
+      if (this.#stopDelays.signal.aborted) return;
+      throw error;
+    }
     const transaction: Transaction = {
-      id: ++this.#transactionCount,
+      id,
       ...info,
       receivedAt: new Date(message.startedAt || Date.now()).toISOString(),
       requestText: message.text,
       end: received.end,
       request: message.fields,
       plan,
+      decidedAt: new Date().toISOString(),
+      delayMs: Math.round(plan.delayMs * this.#timeScale),
       answerText: encode(plan.answer),
       state: "pending",
     };
     this.#emit("request", transaction);
-    if (plan.delayMs > 0) {
-      const waited = await this.#wait(plan.delayMs, reader);
+    for (const hook of [...this.#beforeAnswer]) {
+      try {
+        await hook(transaction);
+      } catch (error) {
+        transaction.state = "failed";
+        transaction.error = (error as Error).message ?? String(error);
+        this.#emit("abandon", transaction);
+        return;
+      }
+    }
+    if (transaction.delayMs > 0) {
+      const waited = await this.#wait(transaction.delayMs, reader);
       if (waited === "peer-closed") transaction.peerClosedEarly = true;
       if (waited === "stopped") {
         transaction.state = "cancelled";

@@ -1,0 +1,404 @@
+/**
+ * The journal: every transaction of a simulator, what it asked, what decided its answer
+ * and why, what was answered and how it ended. Kept in memory (a bounded ring, for the
+ * library and the control API) and, optionally, appended to a sink such as a JSON Lines
+ * file ({@linkcode JournalFile}).
+ *
+ * A transaction is written when it is decided, **before** its delay and its answer: the
+ * simulator awaits the write, so a crash never loses a transaction the POS was told
+ * about. How it ended (answered, POS gone, cancelled...) follows as a second record.
+ *
+ * @module
+ */
+
+import type { Finding } from "../message.ts";
+import type { Field } from "../tlv.ts";
+import type { DecidedBy, Outcome, RuleMiss } from "./behaviour.ts";
+import type { OutcomeSpec } from "./outcome.ts";
+import type { TerminalSimulator, Transaction, TransactionState } from "./simulator.ts";
+
+/** Records by tag, in wire order (a tag appears once in a message). */
+export type FieldMap = Record<string, string>;
+
+/** One transaction, as the journal records it. */
+export interface JournalEntry {
+  /** The simulator run it belongs to (one per {@linkcode Journal}). */
+  run: string;
+  /** Number of the transaction, from 1, in order of arrival. */
+  id: number;
+  /** Number of the connection it came on. */
+  connectionId: number;
+  /** Address and port of the POS. */
+  peer: string;
+  /** When the request's first byte arrived (ISO 8601). */
+  receivedAt: string;
+  /** When it was decided (ISO 8601). */
+  decidedAt: string;
+  /** The request: raw (one character per byte), how its end was found, its records. */
+  request: { raw: string; end: Transaction["end"]; fields: FieldMap };
+  /** What the request does differently from the protocol (errors first). */
+  findings: Finding[];
+  /** The decision: its outcome and reason, what decided, and the rules that did not match. */
+  decision: {
+    outcome: Outcome;
+    reason: string;
+    decidedBy?: DecidedBy;
+    notMatched?: RuleMiss[];
+    applied?: OutcomeSpec;
+  };
+  /** The answer: raw and its records. */
+  answer: { raw: string; fields: FieldMap };
+  /** The delay before the answer: as planned, and as waited (after the time scale). */
+  delay: { plannedMs: number; waitedMs: number };
+  /** Where it stands: `pending` until it ends. */
+  state: TransactionState;
+  /** When it ended (ISO 8601). */
+  endedAt?: string;
+  /** When the answer was written (ISO 8601). */
+  answeredAt?: string;
+  /** Whether the POS closed its side before the answer. */
+  peerClosedEarly?: boolean;
+  /** What went wrong, for the state `failed`. */
+  error?: string;
+}
+
+/** How a transaction ended: the second record of a transaction in a journal file. */
+export interface JournalEnd {
+  /** Always `"end"`. */
+  type: "end";
+  /** The run. */
+  run: string;
+  /** The transaction. */
+  id: number;
+  /** How it ended. */
+  state: TransactionState;
+  /** When (ISO 8601). */
+  endedAt: string;
+  /** When the answer was written (ISO 8601), if it was. */
+  answeredAt?: string;
+  /** Whether the POS closed its side before the answer. */
+  peerClosedEarly?: boolean;
+  /** What went wrong, for the state `failed`. */
+  error?: string;
+}
+
+/** The records a journal writes to its sink, one JSON object each. */
+export type JournalRecord =
+  /** The journal started. */
+  | { type: "start"; run: string; at: string; version: string }
+  /** A transaction, decided, before its answer. */
+  | ({ type: "transaction" } & JournalEntry)
+  /** How a transaction ended. */
+  | JournalEnd;
+
+/** Where a journal writes its records: a {@linkcode JournalFile}, for example. */
+export interface JournalSink {
+  /**
+   * Writes a record durably.
+   *
+   * @param record The record.
+   * @returns When it is written.
+   */
+  append(record: JournalRecord): Promise<void>;
+}
+
+/** Options of a {@linkcode Journal}. */
+export interface JournalOptions {
+  /** How many transactions to keep in memory; the oldest go first. Default 1000. */
+  capacity?: number;
+  /** Where to write the records too. */
+  sink?: JournalSink;
+  /** The run's name. Default: a random UUID. */
+  run?: string;
+  /** The version written in the start record. Default `""`. */
+  version?: string;
+}
+
+/** Default number of transactions a journal keeps in memory. */
+export const DEFAULT_JOURNAL_CAPACITY = 1000;
+
+/**
+ * Makes a journal entry from a transaction. Pure.
+ *
+ * @param transaction The transaction, as the simulator reports it.
+ * @param run The run it belongs to.
+ * @returns The entry.
+ *
+ * @example
+ * ```ts ignore
+ * import { toJournalEntry } from "./journal.ts";
+ * terminal.on("request", (e) => console.log(toJournalEntry(e.detail, "run-1")));
+ * ```
+ */
+export function toJournalEntry(transaction: Transaction, run: string): JournalEntry {
+  const t = transaction;
+  const plan = t.plan;
+  return {
+    run,
+    id: t.id,
+    connectionId: t.connectionId,
+    peer: t.peer,
+    receivedAt: t.receivedAt,
+    decidedAt: t.decidedAt,
+    request: { raw: t.requestText, end: t.end, fields: fieldMap(t.request) },
+    findings: plan.findings,
+    decision: {
+      outcome: plan.outcome,
+      reason: plan.reason,
+      ...(plan.decidedBy ? { decidedBy: plan.decidedBy } : {}),
+      ...(plan.notMatched ? { notMatched: plan.notMatched } : {}),
+      ...(plan.applied ? { applied: plan.applied } : {}),
+    },
+    answer: { raw: t.answerText, fields: fieldMap(plan.answer) },
+    delay: { plannedMs: plan.delayMs, waitedMs: t.delayMs },
+    state: t.state,
+    ...ending(t),
+  };
+}
+
+function ending(t: Transaction): Partial<JournalEntry> {
+  return {
+    ...(t.answeredAt ? { answeredAt: t.answeredAt } : {}),
+    ...(t.peerClosedEarly ? { peerClosedEarly: true } : {}),
+    ...(t.error ? { error: t.error } : {}),
+  };
+}
+
+function fieldMap(fields: readonly Field[]): FieldMap {
+  const map: FieldMap = {};
+  for (const { tag, value } of fields) if (!(tag in map)) map[tag] = value;
+  return map;
+}
+
+/**
+ * The journal of a simulator: attach it, then list its entries, or read those after a
+ * given one, as a control API would.
+ *
+ * @example
+ * ```ts ignore
+ * import { Journal } from "./journal.ts";
+ * import { TerminalSimulator } from "./simulator.ts";
+ * const terminal = new TerminalSimulator({ hostname: "127.0.0.1", port: 0 });
+ * const journal = new Journal({ capacity: 100 });
+ * journal.attach(terminal);
+ * await terminal.start();
+ * // ... payments ...
+ * for (const entry of journal.since(0)) console.log(entry.id, entry.decision.reason, entry.state);
+ * await terminal.close();
+ * await journal.close();
+ * ```
+ */
+export class Journal {
+  /** The run's name, in every record. */
+  readonly run: string;
+  readonly #capacity: number;
+  readonly #sink?: JournalSink;
+  readonly #entries = new Map<number, JournalEntry>();
+  #writes: Promise<void> = Promise.resolve();
+  #failure?: Error;
+
+  /**
+   * Makes a journal; with a sink, writes the start record.
+   *
+   * @param options Capacity, sink, run name.
+   */
+  constructor(options: JournalOptions = {}) {
+    const capacity = options.capacity ?? DEFAULT_JOURNAL_CAPACITY;
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`Invalid journal capacity ${capacity}: expected a whole number from 1`);
+    }
+    this.#capacity = capacity;
+    this.#sink = options.sink;
+    this.run = options.run ?? crypto.randomUUID();
+    this.#write({
+      type: "start",
+      run: this.run,
+      at: new Date().toISOString(),
+      version: options.version ?? "",
+    }).catch(() => {});
+  }
+
+  /**
+   * Records a simulator's transactions: each is written when decided, before its answer
+   * (the simulator waits), and its end is recorded when it comes.
+   *
+   * @param simulator The simulator.
+   * @returns A function that detaches the journal.
+   *
+   * @example
+   * ```ts
+   * import { Journal } from "./journal.ts";
+   * import { TerminalSimulator } from "./simulator.ts";
+   * const detach = new Journal().attach(new TerminalSimulator({ port: 0 }));
+   * detach();
+   * ```
+   */
+  attach(simulator: TerminalSimulator): () => void {
+    const removeHook = simulator.beforeAnswer((t) => this.record(t));
+    const onEnd = (event: Event) => {
+      this.finish((event as CustomEvent<Transaction>).detail);
+    };
+    simulator.addEventListener("answer", onEnd);
+    simulator.addEventListener("abandon", onEnd);
+    return () => {
+      removeHook();
+      simulator.removeEventListener("answer", onEnd);
+      simulator.removeEventListener("abandon", onEnd);
+    };
+  }
+
+  /**
+   * Records a decided transaction, in memory and in the sink.
+   *
+   * @param transaction The transaction.
+   * @returns When the sink has it.
+   * @throws {Error} When the sink cannot write it.
+   *
+   * @example
+   * ```ts ignore
+   * import { Journal } from "./journal.ts";
+   * const journal = new Journal();
+   * terminal.beforeAnswer((t) => journal.record(t)); // what attach() does
+   * ```
+   */
+  async record(transaction: Transaction): Promise<void> {
+    const entry = toJournalEntry(transaction, this.run);
+    this.#entries.set(entry.id, entry);
+    while (this.#entries.size > this.#capacity) {
+      this.#entries.delete(this.#entries.keys().next().value!);
+    }
+    await this.#write({ type: "transaction", ...entry });
+  }
+
+  /**
+   * Records how a transaction ended. The write to the sink is not awaited (see
+   * {@linkcode Journal.flush}).
+   *
+   * @param transaction The transaction, in its final state.
+   *
+   * @example
+   * ```ts ignore
+   * import { Journal } from "./journal.ts";
+   * const journal = new Journal();
+   * terminal.on("answer", (e) => journal.finish(e.detail)); // what attach() does
+   * ```
+   */
+  finish(transaction: Transaction): void {
+    const endedAt = new Date().toISOString();
+    const entry = this.#entries.get(transaction.id);
+    if (entry) Object.assign(entry, { state: transaction.state, endedAt, ...ending(transaction) });
+    else {
+      // Ended before the journal's hook ran (an earlier hook failed): record it whole.
+      const late = toJournalEntry(transaction, this.run);
+      this.#entries.set(late.id, { ...late, endedAt });
+      this.#write({ type: "transaction", ...late, endedAt }).catch(() => {});
+      return;
+    }
+    this.#write({
+      type: "end",
+      run: this.run,
+      id: transaction.id,
+      state: transaction.state,
+      endedAt,
+      ...ending(transaction),
+    }).catch(() => {});
+  }
+
+  /**
+   * The entries in memory, oldest first.
+   *
+   * @returns Copies of the entries.
+   *
+   * @example
+   * ```ts
+   * import { Journal } from "./journal.ts";
+   * new Journal().list(); // []
+   * ```
+   */
+  list(): JournalEntry[] {
+    return [...this.#entries.values()].map((e) => structuredClone(e));
+  }
+
+  /**
+   * The entries after a given transaction, oldest first: poll with the last id seen.
+   *
+   * @param id A transaction number; 0 for all.
+   * @returns Copies of the entries with a greater number.
+   *
+   * @example Poll for new transactions
+   * ```ts ignore
+   * import { Journal } from "./journal.ts";
+   * let last = 0;
+   * for (const entry of journal.since(last)) last = entry.id;
+   * ```
+   */
+  since(id: number): JournalEntry[] {
+    return this.list().filter((e) => e.id > id);
+  }
+
+  /**
+   * One entry.
+   *
+   * @param id The transaction number.
+   * @returns A copy of the entry, or `undefined` when it is not (or no longer) in memory.
+   *
+   * @example
+   * ```ts
+   * import { Journal } from "./journal.ts";
+   * new Journal().get(1); // undefined
+   * ```
+   *
+   * @example
+   * ```ts
+   * import { Journal } from "./journal.ts";
+   * const journal = new Journal();
+   * journal.clear();
+   * journal.size; // 0
+   * ```
+   */
+  get(id: number): JournalEntry | undefined {
+    const entry = this.#entries.get(id);
+    return entry ? structuredClone(entry) : undefined;
+  }
+
+  /** Empties the memory (the sink keeps what it has). */
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  /** Number of entries in memory. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The first error of the sink, if any. */
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
+  /**
+   * Waits for every record to reach the sink.
+   *
+   * @returns When all are written.
+   *
+   * @example
+   * ```ts
+   * import { Journal } from "./journal.ts";
+   * await new Journal().flush();
+   * ```
+   */
+  async flush(): Promise<void> {
+    await this.#writes.catch(() => {});
+  }
+
+  #write(record: JournalRecord): Promise<void> {
+    if (!this.#sink) return Promise.resolve();
+    const sink = this.#sink;
+    const write = sink.append(record).catch((error: Error) => {
+      this.#failure ??= error;
+      throw error;
+    });
+    this.#writes = Promise.allSettled([this.#writes, write]).then(() => {});
+    return write;
+  }
+}

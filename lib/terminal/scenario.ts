@@ -1,0 +1,957 @@
+/**
+ * Scenario files: the terminal's settings and an ordered list of rules, in YAML, read
+ * into a {@linkcode Scenario} by a pure function. Every problem is reported with its line
+ * and column and what was expected; unknown keys are errors, so a typo never silently
+ * turns a rule off.
+ *
+ * ```yaml
+ * settings:
+ *   duration: 0.2
+ * rules:
+ *   - name: big amounts are refused
+ *     when: { amount: { min: 100000 } }
+ *     outcome: refused
+ *   - name: the third payment times out after 5 s
+ *     when: { nth: 3 }
+ *     outcome: { result: timeout, delay: 5 }
+ * ```
+ *
+ * @module
+ */
+
+import { YAML } from "../deps.ts";
+import { type Action, ACTION_CODES } from "../message.ts";
+import { findCurrency, MAX_MINOR_UNITS } from "../money.ts";
+import { checkFormat } from "../tags.ts";
+import {
+  FAILURE_COMPLEMENTS,
+  type FailureType,
+  PAYMENT_TYPES,
+  type PaymentType,
+  type TerminalSettings,
+} from "./behaviour.ts";
+import {
+  type ApprovedAmountSpec,
+  type CardSpec,
+  COMPLEMENT_NAMES,
+  type DelaySpec,
+  type OutcomeSpec,
+  parseResult,
+  READ_MODE_NAMES,
+} from "./outcome.ts";
+import type {
+  AmountCondition,
+  AnswerModeCondition,
+  ApplicationCondition,
+  Conditions,
+  Rule,
+} from "./rules.ts";
+
+/** A scenario: settings and rules, as read from a file. */
+export interface Scenario {
+  /** The file it was read from, as given. */
+  file?: string;
+  /** Its description, free text. */
+  description?: string;
+  /** The settings it sets; the others keep their value. */
+  settings: Partial<TerminalSettings>;
+  /** Whether the magic amount rules follow the scenario's own rules. */
+  magicAmounts: boolean;
+  /** The rules, in order. */
+  rules: Rule[];
+}
+
+/**
+ * The kind of a problem in a scenario file:
+ * `syntax` (not YAML), `unknown-key`, `missing-key`, `type` (a list where a number is
+ * expected...), `value` (an unknown AF name, currency, action...), `range` (a number out
+ * of bounds, a minimum above the maximum), `conflict` (keys that exclude each other).
+ */
+export type ScenarioProblemKind =
+  | "syntax"
+  | "unknown-key"
+  | "missing-key"
+  | "type"
+  | "value"
+  | "range"
+  | "conflict";
+
+/** One problem in a scenario file. */
+export interface ScenarioProblem {
+  /** What kind of problem. */
+  kind: ScenarioProblemKind;
+  /** Line, from 1. */
+  line: number;
+  /** Column, from 1. */
+  column: number;
+  /** What is wrong and what was expected. */
+  message: string;
+}
+
+/**
+ * A scenario file that cannot be used. The message names the file, line and column of
+ * the first problem; `problems` holds them all.
+ *
+ * @example
+ * ```ts
+ * import { parseScenario, ScenarioError } from "./scenario.ts";
+ * try {
+ *   parseScenario("rules:\n  - outcome: refusd\n", "s.yaml");
+ * } catch (error) {
+ *   if (error instanceof ScenarioError) console.log(error.line, error.column); // 2 14
+ * }
+ * ```
+ */
+export class ScenarioError extends SyntaxError {
+  /** The file, as given. */
+  readonly file: string;
+  /** Line of the first problem, from 1. */
+  readonly line: number;
+  /** Column of the first problem, from 1. */
+  readonly column: number;
+  /** Every problem found, in the order of the file. */
+  readonly problems: readonly ScenarioProblem[];
+
+  /**
+   * Makes the error.
+   *
+   * @param file The file, as given.
+   * @param problems The problems, at least one.
+   */
+  constructor(file: string, problems: readonly ScenarioProblem[]) {
+    const first = problems[0];
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
+    super(`${formatProblem(file, first)}${more}`);
+    this.name = "ScenarioError";
+    this.file = file;
+    this.line = first.line;
+    this.column = first.column;
+    this.problems = problems;
+  }
+}
+
+/**
+ * Formats a problem as compilers do: `file:line:column: message`.
+ *
+ * @param file The file.
+ * @param problem The problem.
+ * @returns The line of text.
+ *
+ * @example
+ * ```ts
+ * import { formatProblem } from "./scenario.ts";
+ * formatProblem("s.yaml", { kind: "value", line: 3, column: 7, message: "Unknown result" });
+ * // "s.yaml:3:7: Unknown result"
+ * ```
+ */
+export function formatProblem(file: string, problem: ScenarioProblem): string {
+  return `${file}:${problem.line}:${problem.column}: ${problem.message}`;
+}
+
+/** The keys of a scenario's settings: each is the server option of the same name. */
+export const SETTING_KEYS: readonly string[] = [
+  "duration",
+  "failure",
+  "failure-type",
+  "payment-type",
+  "seller-contract",
+  "answer-version",
+  "terminal-id",
+  "input-timeout",
+  "magic-amounts",
+];
+
+const TOP_KEYS = ["description", "settings", "rules"];
+const RULE_KEYS = ["name", "when", "outcome", "cycle"];
+const WHEN_KEYS = [
+  "amount",
+  "currency",
+  "action",
+  "register",
+  "application",
+  "answer-mode",
+  "private-data",
+  "nth",
+];
+const AMOUNT_KEYS = ["min", "max", "ends-with"];
+const OUTCOME_KEYS = [
+  "result",
+  "detail",
+  "delay",
+  "payment-type",
+  "application",
+  "read-mode",
+  "card",
+  "authorisation",
+  "approved-amount",
+  "tags",
+];
+const CARD_KEYS = ["pan", "expiry", "aid"];
+const ACTION_NAMES: Readonly<Record<string, Action>> = {
+  ...Object.fromEntries(Object.keys(ACTION_CODES).map((a) => [a, a as Action])),
+  refund: "credit",
+};
+const MAX_SECONDS = 3600;
+
+type Node = YAML.Node | null | undefined;
+
+/** Reads YAML nodes, collecting problems with their positions. */
+class Reader {
+  readonly problems: ScenarioProblem[] = [];
+  readonly #lines: YAML.LineCounter;
+  readonly #doc: YAML.Document;
+
+  constructor(lines: YAML.LineCounter, doc: YAML.Document) {
+    this.#lines = lines;
+    this.#doc = doc;
+  }
+
+  position(offset: number): { line: number; column: number } {
+    const { line, col } = this.#lines.linePos(offset);
+    return { line, column: col };
+  }
+
+  fail(at: Node | number, kind: ScenarioProblemKind, message: string): undefined {
+    const offset = typeof at === "number" ? at : at?.range?.[0] ?? 0;
+    this.problems.push({ kind, ...this.position(offset), message });
+    return undefined;
+  }
+
+  resolve(node: Node): Node {
+    return YAML.isAlias(node) ? node.resolve(this.#doc) as Node : node;
+  }
+
+  /** Reads a mapping: each known key to its handler, unknown keys reported. */
+  map(
+    node: Node,
+    what: string,
+    keys: readonly string[],
+    read: (key: string, value: Node, keyNode: YAML.Node) => void,
+  ): boolean {
+    node = this.resolve(node);
+    if (!YAML.isMap(node)) {
+      this.fail(node, "type", `Expected ${what} as a mapping of keys (${quoteList(keys)})`);
+      return false;
+    }
+    for (const pair of node.items) {
+      const keyNode = pair.key as YAML.Node;
+      const key = YAML.isScalar(keyNode) ? String(keyNode.value) : "";
+      if (!keys.includes(key)) {
+        const near = closest(key, keys);
+        this.fail(
+          keyNode,
+          "unknown-key",
+          `Unknown key "${key}" in ${what}: ${
+            near ? `did you mean "${near}"? ` : ""
+          }expected one of ${quoteList(keys)}`,
+        );
+        continue;
+      }
+      read(key, this.resolve(pair.value as Node) ?? keyNode, keyNode);
+    }
+    return true;
+  }
+
+  /** The items of a list, or the node itself when it is not a list. */
+  items(node: Node): Node[] {
+    node = this.resolve(node);
+    return YAML.isSeq(node) ? node.items.map((item) => this.resolve(item as Node)) : [node];
+  }
+
+  /** A scalar's text as written (so `01` stays "01"), or `undefined` for anything else. */
+  text(node: Node): string | undefined {
+    if (!YAML.isScalar(node) || node.value === null) return undefined;
+    if (typeof node.value === "number" && typeof node.source === "string") return node.source;
+    if (typeof node.value === "string" || typeof node.value === "number") {
+      return String(node.value);
+    }
+    return undefined;
+  }
+
+  string(node: Node, what: string, example: string): string | undefined {
+    const text = this.text(node);
+    if (text === undefined) {
+      return this.fail(node, "type", `Expected ${what} as text, such as ${example}`);
+    }
+    return text;
+  }
+
+  boolean(node: Node, what: string): boolean | undefined {
+    if (YAML.isScalar(node) && typeof node.value === "boolean") return node.value;
+    return this.fail(node, "type", `Expected ${what} as true or false, not ${show(node)}`);
+  }
+
+  number(node: Node): number | undefined {
+    return YAML.isScalar(node) && typeof node.value === "number" ? node.value : undefined;
+  }
+
+  /** A whole number in a range. */
+  integer(node: Node, what: string, min: number, max: number): number | undefined {
+    const value = this.number(node);
+    if (value === undefined || !Number.isInteger(value)) {
+      return this.fail(
+        node,
+        "type",
+        `Expected ${what} as a whole number from ${min} to ${max}, not ${show(node)}`,
+      );
+    }
+    if (value < min || value > max) {
+      return this.fail(node, "range", `Expected ${what} from ${min} to ${max}, not ${value}`);
+    }
+    return value;
+  }
+
+  /** A number of seconds, returned in milliseconds. */
+  seconds(node: Node, what: string, options: { positive?: boolean } = {}): number | undefined {
+    const value = this.number(node);
+    if (value === undefined) {
+      return this.fail(
+        node,
+        "type",
+        `Expected ${what} as a number of seconds such as 3 or 0.5, not ${show(node)}`,
+      );
+    }
+    if (value < 0 || value > MAX_SECONDS || (options.positive && value === 0)) {
+      return this.fail(
+        node,
+        "range",
+        `Expected ${what} from ${
+          options.positive ? "more than " : ""
+        }0 to ${MAX_SECONDS} seconds, not ${value}`,
+      );
+    }
+    return Math.round(value * 1000);
+  }
+
+  /** One of a set of words. */
+  word<T extends string>(node: Node, what: string, words: readonly T[]): T | undefined {
+    const text = this.text(node);
+    if (text === undefined || !words.includes(text as T)) {
+      return this.fail(
+        node,
+        text === undefined ? "type" : "value",
+        `Unknown ${what} ${show(node)}: expected one of ${quoteList(words)}`,
+      );
+    }
+    return text as T;
+  }
+
+  /** A value of a tag, checked against the tag dictionary. */
+  tagValue(node: Node, what: string, tag: string, example: string): string | undefined {
+    const text = this.string(node, what, example);
+    if (text === undefined) return undefined;
+    const problem = checkFormat(tag, text);
+    if (problem) return this.fail(node, "value", `Invalid ${what} "${text}": ${problem}`);
+    return text;
+  }
+}
+
+/**
+ * Reads a scenario from YAML text. Pure: no file is read (see `loadScenarioFile`).
+ *
+ * @param text The YAML text.
+ * @param file The file name, for messages and rule references. Default `"scenario"`.
+ * @returns The scenario.
+ * @throws {ScenarioError} When the text is not YAML or not a valid scenario; every
+ * problem is listed with its line and column.
+ *
+ * @example
+ * ```ts
+ * import { parseScenario } from "./scenario.ts";
+ * const scenario = parseScenario(`
+ * settings:
+ *   duration: 0.5
+ * rules:
+ *   - name: refunds are refused
+ *     when: { action: refund }
+ *     outcome: refused
+ * `, "refunds.yaml");
+ * scenario.settings.delayMs; // 500
+ * scenario.rules[0].ref; // { position: 1, origin: "scenario", name: "refunds are refused", file: "refunds.yaml", line: 5 }
+ * ```
+ */
+export function parseScenario(text: string, file = "scenario"): Scenario {
+  const lines = new YAML.LineCounter();
+  const doc = YAML.parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
+  const reader = new Reader(lines, doc);
+  for (const error of doc.errors) {
+    reader.fail(error.pos[0], "syntax", `Invalid YAML: ${firstLine(error.message)}`);
+  }
+  if (reader.problems.length > 0) throw new ScenarioError(file, reader.problems);
+  const scenario: Scenario = { file, settings: {}, magicAmounts: false, rules: [] };
+  const root = doc.contents as Node;
+  if (root === null || root === undefined) {
+    throw new ScenarioError(file, [{
+      kind: "type",
+      line: 1,
+      column: 1,
+      message: `The scenario is empty: expected a mapping with ${quoteList(TOP_KEYS)}`,
+    }]);
+  }
+  reader.map(root, "the scenario", TOP_KEYS, (key, value) => {
+    if (key === "description") {
+      scenario.description = reader.string(value, "the description", '"CI smoke test"');
+    } else if (key === "settings") {
+      readSettings(reader, value, scenario);
+    } else {
+      const items = reader.resolve(value);
+      if (!YAML.isSeq(items)) {
+        reader.fail(value, "type", "Expected the rules as a list, each item starting with -");
+        return;
+      }
+      for (const item of items.items) {
+        const rule = readRule(
+          reader,
+          reader.resolve(item as Node),
+          scenario.rules.length + 1,
+          file,
+        );
+        if (rule) scenario.rules.push(rule);
+      }
+    }
+  });
+  if (reader.problems.length > 0) {
+    reader.problems.sort((a, b) => a.line - b.line || a.column - b.column);
+    throw new ScenarioError(file, reader.problems);
+  }
+  return scenario;
+}
+
+function readSettings(reader: Reader, node: Node, scenario: Scenario): void {
+  const s = scenario.settings;
+  reader.map(node, "the settings", SETTING_KEYS, (key, value) => {
+    switch (key) {
+      case "duration": {
+        const ms = reader.seconds(value, "the duration");
+        if (ms !== undefined) s.delayMs = ms;
+        break;
+      }
+      case "failure": {
+        const flag = reader.boolean(value, "failure");
+        if (flag !== undefined) s.failure = flag;
+        break;
+      }
+      case "failure-type": {
+        const type = reader.word(
+          value,
+          "failure type",
+          Object.keys(FAILURE_COMPLEMENTS) as FailureType[],
+        );
+        if (type) s.failureType = type;
+        break;
+      }
+      case "payment-type": {
+        const type = reader.word(
+          value,
+          "payment type",
+          Object.keys(PAYMENT_TYPES) as PaymentType[],
+        );
+        if (type) s.paymentType = type;
+        break;
+      }
+      case "seller-contract": {
+        const contract = reader.tagValue(value, "seller contract", "CG", '"424242"');
+        if (contract !== undefined) s.merchantContract = contract;
+        break;
+      }
+      case "answer-version": {
+        const version = reader.tagValue(value, "answer version", "CZ", '"0301"');
+        if (version !== undefined) s.answerVersion = version;
+        break;
+      }
+      case "terminal-id": {
+        const id = reader.tagValue(value, "terminal id", "CJ", '"012345678901"');
+        if (id !== undefined) s.terminalId = id;
+        break;
+      }
+      case "input-timeout": {
+        const ms = reader.seconds(value, "the input time-out", { positive: true });
+        if (ms !== undefined) s.inputTimeoutMs = ms;
+        break;
+      }
+      case "magic-amounts": {
+        const flag = reader.boolean(value, "magic-amounts");
+        if (flag !== undefined) scenario.magicAmounts = flag;
+        break;
+      }
+    }
+  });
+}
+
+function readRule(reader: Reader, node: Node, position: number, file: string): Rule | undefined {
+  let name: string | undefined;
+  let when: Conditions = {};
+  let outcomes: OutcomeSpec[] | undefined;
+  let outcomeKey: YAML.Node | undefined;
+  const problemsBefore = reader.problems.length;
+  const isMap = reader.map(node, `rule ${position}`, RULE_KEYS, (key, value, keyNode) => {
+    if (key === "name") name = reader.string(value, "the rule's name", '"refunds are refused"');
+    else if (key === "when") when = readConditions(reader, value) ?? {};
+    else {
+      if (outcomeKey) {
+        reader.fail(
+          keyNode,
+          "conflict",
+          `Rule ${position} has both "outcome" and "cycle": give one of them`,
+        );
+        return;
+      }
+      outcomeKey = keyNode;
+      if (key === "outcome") {
+        const outcome = readOutcome(reader, value);
+        outcomes = outcome ? [outcome] : [];
+      } else {
+        const items = reader.resolve(value);
+        if (!YAML.isSeq(items) || items.items.length === 0) {
+          reader.fail(value, "type", "Expected the cycle as a list of one outcome or more");
+          outcomes = [];
+          return;
+        }
+        outcomes = [];
+        for (const item of items.items) {
+          const outcome = readOutcome(reader, reader.resolve(item as Node));
+          if (outcome) outcomes.push(outcome);
+        }
+      }
+    }
+  });
+  if (!isMap) return undefined;
+  if (!outcomeKey) {
+    reader.fail(
+      node,
+      "missing-key",
+      `Rule ${position} has no "outcome" (or "cycle"): say what the terminal answers, such as outcome: refused`,
+    );
+  }
+  if (reader.problems.length > problemsBefore || !outcomes) return undefined;
+  const line = reader.position(node?.range?.[0] ?? 0).line;
+  return {
+    ref: { position, origin: "scenario", ...(name !== undefined ? { name } : {}), file, line },
+    when,
+    outcomes,
+  };
+}
+
+function readConditions(reader: Reader, node: Node): Conditions | undefined {
+  const when: {
+    -readonly [K in keyof Conditions]: Conditions[K];
+  } = {};
+  const ok = reader.map(node, "the conditions (when)", WHEN_KEYS, (key, value) => {
+    switch (key) {
+      case "amount":
+        when.amount = readAmount(reader, value);
+        break;
+      case "currency": {
+        const codes: string[] = [];
+        for (const item of reader.items(value)) {
+          const text = reader.string(item, "a currency", '"EUR" or "978"');
+          if (text === undefined) continue;
+          const currency = findCurrency(text);
+          if (!currency) {
+            reader.fail(
+              item,
+              "value",
+              `Unknown currency "${text}": expected an ISO 4217 code such as "EUR" or "978"`,
+            );
+          } else codes.push(currency.number);
+        }
+        when.currencies = codes;
+        break;
+      }
+      case "action": {
+        const actions: Action[] = [];
+        for (const item of reader.items(value)) {
+          const name = reader.word(item, "action", Object.keys(ACTION_NAMES));
+          if (name) actions.push(ACTION_NAMES[name]);
+        }
+        when.actions = actions;
+        break;
+      }
+      case "register": {
+        const registers: string[] = [];
+        for (const item of reader.items(value)) {
+          const number = reader.number(item);
+          const text = number !== undefined && Number.isInteger(number) && number >= 0 &&
+              number <= 99
+            ? String(number).padStart(2, "0")
+            : reader.text(item);
+          if (text === undefined || !/^[0-9]{2}$/.test(text)) {
+            reader.fail(
+              item,
+              "value",
+              `Invalid register ${show(item)}: expected 2 digits such as "01"`,
+            );
+          } else registers.push(text);
+        }
+        when.registers = registers;
+        break;
+      }
+      case "application": {
+        const applications: ApplicationCondition[] = [];
+        for (const item of reader.items(value)) {
+          const text = reader.text(item);
+          if (text === "cheque" || text === "card") applications.push(text);
+          else if (text !== undefined && /^[0-9A-Z]{3}$/.test(text)) applications.push(text);
+          else {
+            reader.fail(
+              item,
+              "value",
+              `Invalid application ${
+                show(item)
+              }: expected "cheque", "card" or a CC code such as "00B"`,
+            );
+          }
+        }
+        when.applications = applications;
+        break;
+      }
+      case "answer-mode":
+        when.answerMode = reader.word<AnswerModeCondition>(value, "answer mode", [
+          "end",
+          "immediate",
+          "any",
+        ]);
+        break;
+      case "private-data": {
+        const pattern = reader.string(value, "the private data pattern", '"^TEST-"');
+        if (pattern === undefined) break;
+        try {
+          when.privateData = new RegExp(pattern);
+        } catch (error) {
+          reader.fail(
+            value,
+            "value",
+            `Invalid private data pattern "${pattern}": ${(error as Error).message}`,
+          );
+        }
+        break;
+      }
+      case "nth": {
+        const positions: number[] = [];
+        for (const item of reader.items(value)) {
+          const n = reader.integer(item, "a position (nth)", 1, 1_000_000_000);
+          if (n !== undefined) positions.push(n);
+        }
+        when.nth = positions;
+        break;
+      }
+    }
+  });
+  return ok ? when : undefined;
+}
+
+function readAmount(reader: Reader, node: Node): AmountCondition | undefined {
+  const minor = (item: Node, what: string) => {
+    const value = reader.number(item);
+    if (value !== undefined && !Number.isInteger(value)) {
+      return reader.fail(
+        item,
+        "type",
+        `Expected ${what} in whole minor units (1250 for 12.50 EUR), not ${show(item)}`,
+      );
+    }
+    return reader.integer(item, what, 0, MAX_MINOR_UNITS);
+  };
+  if (YAML.isMap(node)) {
+    const amount: { min?: number; max?: number; endsWith?: string } = {};
+    reader.map(node, "the amount", AMOUNT_KEYS, (key, value) => {
+      if (key === "min") amount.min = minor(value, "the minimum amount");
+      else if (key === "max") amount.max = minor(value, "the maximum amount");
+      else {
+        const text = reader.text(value);
+        if (text === undefined || !/^[0-9]{1,12}$/.test(text)) {
+          reader.fail(
+            value,
+            "value",
+            `Invalid ends-with ${
+              show(value)
+            }: expected 1 to 12 digits of minor units, such as "04"`,
+          );
+        } else amount.endsWith = text;
+      }
+    });
+    if (amount.min !== undefined && amount.max !== undefined && amount.min > amount.max) {
+      reader.fail(
+        node,
+        "range",
+        `Invalid amount range: the minimum ${amount.min} is above the maximum ${amount.max}`,
+      );
+    }
+    return amount;
+  }
+  const oneOf: number[] = [];
+  for (const item of reader.items(node)) {
+    const value = minor(item, "the amount");
+    if (value !== undefined) oneOf.push(value);
+  }
+  return { oneOf };
+}
+
+function readOutcome(reader: Reader, node: Node): OutcomeSpec | undefined {
+  if (YAML.isScalar(node)) return readResult(reader, node);
+  const fields: {
+    -readonly [K in keyof OutcomeSpec]: OutcomeSpec[K];
+  } = { status: "approved" };
+  let detailNode: Node;
+  const before = reader.problems.length;
+  const ok = reader.map(node, "the outcome", OUTCOME_KEYS, (key, value, keyNode) => {
+    switch (key) {
+      case "result": {
+        const result = readResult(reader, value);
+        if (result) Object.assign(fields, result);
+        break;
+      }
+      case "detail":
+        detailNode = keyNode;
+        fields.complementDetail = reader.string(value, "the AF detail", '" PLAFOND"');
+        break;
+      case "delay":
+        fields.delay = readDelay(reader, value);
+        break;
+      case "payment-type":
+        fields.paymentType = reader.word(
+          value,
+          "payment type",
+          Object.keys(PAYMENT_TYPES) as PaymentType[],
+        );
+        break;
+      case "application":
+        fields.application = reader.tagValue(value, "application", "CC", '"00B"');
+        break;
+      case "read-mode": {
+        const text = reader.text(value);
+        const code = text === undefined ? undefined : READ_MODE_NAMES[text] ??
+          (/^[0-4]$/.test(text) ? text : undefined);
+        if (code === undefined) {
+          reader.fail(
+            value,
+            "value",
+            `Unknown read mode ${show(value)}: expected one of ${
+              quoteList(Object.keys(READ_MODE_NAMES))
+            } or a CI digit 0 to 4`,
+          );
+        } else fields.readMode = code;
+        break;
+      }
+      case "card":
+        fields.card = readCard(reader, value);
+        break;
+      case "authorisation":
+        fields.authorisation = reader.tagValue(value, "authorisation number", "AC", '"123456"');
+        break;
+      case "approved-amount":
+        fields.approvedAmount = readApprovedAmount(reader, value);
+        break;
+      case "tags":
+        fields.tags = readTags(reader, value);
+        break;
+    }
+  });
+  if (!ok || reader.problems.length > before) return undefined;
+  if (fields.status === "approved" && fields.complementDetail !== undefined) {
+    return reader.fail(
+      detailNode,
+      "conflict",
+      `"detail" goes with a result that is not done (AF), not with approved`,
+    );
+  }
+  if (fields.status !== "approved" && fields.approvedAmount !== undefined) {
+    return reader.fail(
+      node,
+      "conflict",
+      `"approved-amount" goes with the result approved, not with AF=${fields.complement}`,
+    );
+  }
+  const af = (fields.complement ?? "") + (fields.complementDetail ?? "");
+  if (fields.status === "not-done" && af.length > 50) {
+    return reader.fail(
+      detailNode,
+      "range",
+      `AF would be ${af.length} characters: at most 50, the code included`,
+    );
+  }
+  return Object.freeze(removeUndefined(fields));
+}
+
+function readResult(reader: Reader, node: Node): OutcomeSpec | undefined {
+  const text = reader.text(node);
+  const result = text === undefined ? undefined : parseResult(text);
+  if (!result) {
+    const near = text === undefined
+      ? undefined
+      : closest(text, ["approved", ...Object.keys(COMPLEMENT_NAMES)]);
+    return reader.fail(
+      node,
+      text === undefined ? "type" : "value",
+      `Unknown result ${show(node)}: ${
+        near ? `did you mean "${near}"? ` : ""
+      }expected approved, an AF name (${
+        quoteList(Object.keys(COMPLEMENT_NAMES))
+      }) or a two-digit AF code such as "04"`,
+    );
+  }
+  return result;
+}
+
+function readDelay(reader: Reader, node: Node): DelaySpec | undefined {
+  if (YAML.isMap(node)) {
+    const bounds: { min?: number; max?: number } = {};
+    let complete = true;
+    reader.map(node, "the delay", ["min", "max"], (key, value) => {
+      const ms = reader.seconds(value, `the delay's ${key}imum`);
+      if (ms === undefined) complete = false;
+      bounds[key as "min" | "max"] = ms;
+    });
+    if (!complete) return undefined;
+    if (bounds.min === undefined || bounds.max === undefined) {
+      return reader.fail(
+        node,
+        "missing-key",
+        `Expected the delay as { min: seconds, max: seconds }, with both bounds`,
+      );
+    }
+    if (bounds.min > bounds.max) {
+      return reader.fail(
+        node,
+        "range",
+        `Invalid delay range: the minimum ${bounds.min / 1000} s is above the maximum ${
+          bounds.max / 1000
+        } s`,
+      );
+    }
+    return { minMs: bounds.min, maxMs: bounds.max };
+  }
+  const ms = reader.seconds(node, "the delay");
+  return ms === undefined ? undefined : { minMs: ms, maxMs: ms };
+}
+
+function readCard(reader: Reader, node: Node): CardSpec | undefined {
+  const card: { pan?: string; expiry?: string; aid?: string } = {};
+  reader.map(node, "the card", CARD_KEYS, (key, value) => {
+    if (key === "pan") card.pan = reader.tagValue(value, "card number", "AA", '"497010######0001"');
+    else if (key === "aid") card.aid = reader.tagValue(value, "AID", "AI", '"A0000000421010"');
+    else {
+      const expiry = reader.tagValue(value, "expiry", "AB", '"2812"');
+      if (expiry !== undefined && !/^[0-9]{2}(0[1-9]|1[0-2])$/.test(expiry)) {
+        reader.fail(value, "value", `Invalid expiry "${expiry}": expected YYMM, month 01 to 12`);
+      } else card.expiry = expiry;
+    }
+  });
+  return removeUndefined(card);
+}
+
+function readApprovedAmount(reader: Reader, node: Node): ApprovedAmountSpec | undefined {
+  const text = reader.text(node);
+  const percent = text === undefined ? null : /^([0-9]{1,3})\s*%$/.exec(text);
+  if (percent) {
+    const value = Number(percent[1]);
+    if (value < 0 || value > 100) {
+      return reader.fail(node, "range", `Expected a share from 0% to 100%, not ${text}`);
+    }
+    return { percent: value };
+  }
+  const minor = reader.number(node);
+  if (minor === undefined || !Number.isInteger(minor)) {
+    return reader.fail(
+      node,
+      "type",
+      `Expected the approved amount in whole minor units (500 for 5.00 EUR) or as a share such as "50%", not ${
+        show(node)
+      }`,
+    );
+  }
+  if (minor < 0 || minor > MAX_MINOR_UNITS) {
+    return reader.fail(node, "range", `Expected the approved amount from 0 to ${MAX_MINOR_UNITS}`);
+  }
+  return { minor };
+}
+
+function readTags(reader: Reader, node: Node): Record<string, string | null> | undefined {
+  node = reader.resolve(node);
+  if (!YAML.isMap(node)) {
+    return reader.fail(node, "type", 'Expected the tags as a mapping such as { ZT: "..." }');
+  }
+  const tags: Record<string, string | null> = {};
+  for (const pair of node.items) {
+    const keyNode = pair.key as YAML.Node;
+    const tag = reader.text(keyNode) ?? "";
+    const value = reader.resolve(pair.value as Node);
+    if (!/^[A-Z]{2}$/.test(tag)) {
+      reader.fail(
+        keyNode,
+        "value",
+        `Invalid tag "${tag}": expected 2 capital letters such as "ZT"`,
+      );
+      continue;
+    }
+    if (YAML.isScalar(value) && value.value === null || value === null || value === undefined) {
+      if (tag === "CZ") reader.fail(keyNode, "value", "CZ cannot be removed: it comes first");
+      else tags[tag] = null;
+      continue;
+    }
+    const text = reader.text(value);
+    if (text === undefined) {
+      reader.fail(value, "type", `Expected the value of ${tag} as text, or null to remove it`);
+    } else if (text.length < 1 || text.length > 999 || !/^[\x20-\x7e]*$/.test(text)) {
+      reader.fail(
+        value,
+        "value",
+        `Invalid value of ${tag}: expected 1 to 999 printable ASCII characters`,
+      );
+    } else tags[tag] = text;
+  }
+  return tags;
+}
+
+function removeUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0].replace(/\.$/, "");
+}
+
+function show(node: Node): string {
+  if (YAML.isScalar(node)) {
+    return node.value === null ? "nothing" : `"${node.source ?? String(node.value)}"`;
+  }
+  if (YAML.isMap(node)) return "a mapping";
+  if (YAML.isSeq(node)) return "a list";
+  return "nothing";
+}
+
+function quoteList(words: readonly string[]): string {
+  return words.map((w) => `"${w}"`).join(", ");
+}
+
+/** The word of `words` closest to `word` (at most 2 edits), for "did you mean". */
+function closest(word: string, words: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of words) {
+    const d = distance(word, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}

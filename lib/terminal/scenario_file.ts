@@ -1,0 +1,156 @@
+/**
+ * Scenario files on disk: read one, and watch it so that an edit takes effect without a
+ * restart (and without dropping a connection). A bad edit is reported and the previous
+ * scenario stays in force.
+ *
+ * @module
+ */
+
+import { dirname, resolve } from "node:path";
+import { parseScenario, type Scenario } from "./scenario.ts";
+
+/**
+ * Reads and checks a scenario file.
+ *
+ * @param path The file.
+ * @returns The scenario (its `file` is `path` as given).
+ * @throws {ScenarioError} When the file is not a valid scenario.
+ * @throws {Deno.errors.NotFound} When there is no such file; other I/O errors as Deno
+ * reports them.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadScenarioFile } from "./scenario_file.ts";
+ * const scenario = await loadScenarioFile("lib/scenarios/ci_smoke.yaml");
+ * console.log(scenario.rules.length);
+ * ```
+ */
+export async function loadScenarioFile(path: string): Promise<Scenario> {
+  return parseScenario(await Deno.readTextFile(path), path);
+}
+
+/** Options of {@linkcode watchScenarioFile}. */
+export interface WatchOptions {
+  /** Called with each new valid version of the scenario. */
+  onLoad: (scenario: Scenario) => void;
+  /** Called when an edit cannot be read or is not valid; the previous scenario stays. */
+  onError: (error: Error) => void;
+  /** Quiet time after the last change before reading the file, in ms. Default 200. */
+  debounceMs?: number;
+  /** The text in force, so that saving it unchanged does not reset the rules' counters. */
+  text?: string;
+}
+
+/** A watch on a scenario file. */
+export interface ScenarioWatcher {
+  /**
+   * Reads the file now (as on SIGHUP), even if it did not change.
+   *
+   * @returns When it has been read, loaded or reported.
+   */
+  reload(): Promise<void>;
+  /**
+   * Stops watching.
+   *
+   * @returns When the watch has ended.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Watches a scenario file: after each change (debounced: editors write in several steps),
+ * reads it and calls `onLoad` with the new scenario, or `onError` when it is not valid.
+ * The folder is watched rather than the file, so that editors that replace the file
+ * (write a copy, then rename it) are seen too. A save that does not change the text is
+ * ignored. When the folder cannot be watched, `onError` says so and `reload()` still works.
+ *
+ * @param path The file.
+ * @param options What to call, and the debounce time.
+ * @returns The watch: `reload()` to read the file now, `close()` to stop.
+ *
+ * @example
+ * ```ts ignore
+ * import { watchScenarioFile } from "./scenario_file.ts";
+ * const watcher = watchScenarioFile("scenario.yaml", {
+ *   onLoad: (scenario) => engine.load(scenario),
+ *   onError: (error) => console.error(error.message),
+ * });
+ * Deno.addSignalListener("SIGHUP", () => watcher.reload());
+ * ```
+ */
+export function watchScenarioFile(path: string, options: WatchOptions): ScenarioWatcher {
+  const target = resolve(path);
+  let fsWatcher: Deno.FsWatcher | undefined;
+  try {
+    fsWatcher = Deno.watchFs(dirname(target), { recursive: false });
+  } catch (error) {
+    // No watch (no permission, no inotify left...): reload() still works.
+    options.onError(
+      new Error(
+        `Cannot watch "${dirname(target)}" for changes (${
+          (error as Error).message
+        }): reload with SIGHUP`,
+        { cause: error },
+      ),
+    );
+  }
+  let text = options.text;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let reading: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  const read = async (force: boolean) => {
+    let next: string;
+    try {
+      next = await Deno.readTextFile(path);
+    } catch (error) {
+      // Between an editor's delete and its write: the next event reads it again.
+      if (error instanceof Deno.errors.NotFound && !force) return;
+      options.onError(error as Error);
+      return;
+    }
+    if (!force && next === text) return;
+    try {
+      const scenario = parseScenario(next, path);
+      text = next;
+      options.onLoad(scenario);
+    } catch (error) {
+      options.onError(error as Error);
+    }
+  };
+  const schedule = () => {
+    if (closed) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      reading = reading.then(() => read(false));
+    }, options.debounceMs ?? 200);
+  };
+  const loop = (async () => {
+    if (!fsWatcher) return;
+    try {
+      for await (const event of fsWatcher) {
+        if (event.paths.some((p) => resolve(p) === target)) schedule();
+      }
+    } catch {
+      // The watch ended (closed, or the folder went away).
+    }
+  })();
+
+  return {
+    reload() {
+      reading = reading.then(() => read(true));
+      return reading;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearTimeout(timer);
+      try {
+        fsWatcher?.close();
+      } catch { /* already closed */ }
+      await loop;
+      await reading;
+    },
+  };
+}
