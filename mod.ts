@@ -63,11 +63,13 @@ export {
   type ByteSource,
   DEFAULT_MAX_BYTES,
   DEFAULT_QUIET_MS,
+  holdsStatus,
   type Message,
   type MessageEnd,
   MessageReader,
   MessageSizeError,
   MessageTimeoutError,
+  QUIET_PAUSE_FACTOR,
   type ReadOptions,
   writeAll,
 } from "./lib/framing.ts";
