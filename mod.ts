@@ -18,6 +18,9 @@
  *   ({@linkcode parseScenario}), rules ({@linkcode evaluateRules}) and the magic amounts
  *   ({@linkcode MAGIC_AMOUNTS}), decided by a {@linkcode RuleEngine}; the
  *   {@linkcode Journal} of every transaction; interactive mode ({@linkcode Operator}).
+ * - Faults: an outcome's {@linkcode FaultSpec} (no answer, a dropped, split, slow,
+ *   garbled or cut answer, busy, refused connections), {@linkcode parseFault} and
+ *   {@linkcode planDelivery}; the simulator's limits and {@linkcode Concurrency} modes.
  *
  * @example Test POS code against a simulated terminal
  * ```ts
@@ -152,6 +155,7 @@ export {
   PAYMENT_TYPES,
   type PaymentType,
   type Plan,
+  type PlannedFault,
   type ReceivedRequest,
   type RuleMiss,
   type RuleRef,
@@ -169,6 +173,31 @@ export {
   parseResult,
   READ_MODE_NAMES,
 } from "./lib/terminal/outcome.ts";
+export {
+  BUSY_COMPLEMENT,
+  checkFault,
+  checkFaultParameter,
+  type Delivery,
+  type DeliveryEnd,
+  type DeliverySegment,
+  describeFault,
+  FAULT_KINDS,
+  type FaultInfo,
+  type FaultKind,
+  type FaultParameter,
+  FAULTS,
+  type FaultSpec,
+  formatFault,
+  isFaultKind,
+  parseFault,
+  planDelivery,
+} from "./lib/terminal/fault.ts";
+export {
+  deliver,
+  type DeliveryConnection,
+  type DeliveryResult,
+  endConnection,
+} from "./lib/terminal/delivery.ts";
 export {
   type AmountCondition,
   type AnswerModeCondition,

@@ -335,6 +335,8 @@ Deno.test("the settings keys are the server's option names", () => {
     "terminal-id",
     "input-timeout",
     "magic-amounts",
+    "fault",
+    "strict",
   ]);
 });
 
