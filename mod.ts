@@ -229,12 +229,18 @@ export {
 } from "./lib/terminal/scenario.ts";
 export {
   type BeforeAnswerHook,
+  type Concurrency,
+  CONCURRENCY_MODES,
   type ConnectionInfo,
+  type ConnectionOverflow,
   type ConnectionProblem,
   type DecisionHook,
   type DecisionHookContext,
   DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
   DEFAULT_RECORD_TIMEOUT_MS,
+  type QueuedRequest,
+  type RefusalPeriod,
   type SimulatorEventMap,
   type SimulatorOptions,
   TerminalSimulator,
