@@ -12,7 +12,7 @@
  * @module
  */
 
-import { type Field, type PartialDecode, RecordScanner } from "./tlv.ts";
+import { type Field, type PartialDecode, RecordScanner, toText } from "./tlv.ts";
 
 /** Default silence, after a record boundary, that ends a message: 300 ms. */
 export const DEFAULT_QUIET_MS = 300;
@@ -343,7 +343,7 @@ export class MessageReader {
         this.#eof = true;
         return null;
       }
-      return latin1.decode(this.#chunk.subarray(0, got));
+      return toText(this.#chunk.subarray(0, got));
     } catch (error) {
       if (signal?.aborted) throw error;
       // A reset connection ends the stream like a close.
@@ -361,7 +361,6 @@ export class MessageReader {
   }
 }
 
-const latin1 = new TextDecoder("latin1");
 
 function isConnectionEnd(error: unknown): boolean {
   return error instanceof Deno.errors.ConnectionReset ||
