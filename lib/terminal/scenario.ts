@@ -830,6 +830,13 @@ function readResult(
   if (options.faults && text !== undefined && isFaultKind(text) && text !== "none") {
     return { status: "approved", fault: { kind: text } as FaultSpec };
   }
+  if (!options.faults && text !== undefined && isFaultKind(text)) {
+    return reader.fail(
+      node,
+      "value",
+      `Unknown result "${text}": it is a fault, which goes under "fault": { fault: ${text} }`,
+    );
+  }
   const faults = options.faults ? FAULT_KINDS.filter((k) => k !== "none") : [];
   const near = text === undefined
     ? undefined
