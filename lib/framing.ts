@@ -361,7 +361,6 @@ export class MessageReader {
   }
 }
 
-
 function isConnectionEnd(error: unknown): boolean {
   return error instanceof Deno.errors.ConnectionReset ||
     error instanceof Deno.errors.BrokenPipe ||
