@@ -144,7 +144,7 @@ export function logSimulator(
   });
   simulator.on("overflow", ({ detail }) => {
     logger.warn(
-      "Connection #{connectionId} from {peer} closed at once: {limit} connections are open, the most allowed",
+      "Connection #{connectionId} from {peer} closed at once: the limit of open connections ({limit}) is reached",
       { ...detail },
     );
   });
