@@ -94,7 +94,6 @@ Deno.test(`live fuzz: ${FRAMES} fuzz frames to a running simulator while payment
     let answered = 0;
     let silent = 0;
     let failed = 0;
-    let before: number | undefined;
     const warm = Promise.withResolvers<void>();
     const fuzzer = async () => {
       for (;;) {
@@ -132,7 +131,7 @@ Deno.test(`live fuzz: ${FRAMES} fuzz frames to a running simulator while payment
     const work = Promise.all(Array.from({ length: PARALLEL }, fuzzer));
     const paying = cashier();
     await warm.promise;
-    before = rssMiB(server.pid);
+    const before = rssMiB(server.pid);
     await work;
     fuzzing = false;
     await paying;
