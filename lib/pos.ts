@@ -189,7 +189,7 @@ export async function exchange(
       if (name === "TimeoutError") {
         const partial = received.length === 0
           ? "No answer"
-          : `No whole answer (${received.length} bytes received, no status)`;
+          : `No whole answer (${received.length} bytes received)`;
         throw new PosError(
           "timeout",
           `${partial} within ${

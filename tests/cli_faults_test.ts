@@ -51,7 +51,7 @@ Deno.test("--scenario faults.yaml --journal: approve-then-drop, on the client an
     }
     assert.match(
       log.stderr,
-      /#1 answer not sent \(approve-then-drop\): the terminal believes approved \(cbcontact card, fault approve-then-drop, authorisation \d{6}\); the answer is dropped: the connection is closed without it/,
+      /#1 answer not sent \(approve-then-drop\): the terminal believes approved \(cbcontact card, authorisation \d{6}\); the answer is dropped: the connection is closed without it/,
     );
     const records = (await Deno.readTextFile(path)).trimEnd().split("\n")
       .map((line) => JSON.parse(line) as JournalRecord);

@@ -15,13 +15,7 @@ import { checkRequest, type Finding, parseRequest, type Request } from "../messa
 import { findCurrency, toAmountField } from "../money.ts";
 import { type Random, randomDigits } from "../random.ts";
 import { encode, type Field, type FrameError, setField } from "../tlv.ts";
-import {
-  BUSY_COMPLEMENT,
-  type Delivery,
-  describeFault,
-  type FaultSpec,
-  planDelivery,
-} from "./fault.ts";
+import { BUSY_COMPLEMENT, type Delivery, type FaultSpec, planDelivery } from "./fault.ts";
 import { type DelaySpec, describeOutcome, type OutcomeSpec } from "./outcome.ts";
 
 /** How a failing card payment ends, as in the reference tool's `--failure-type`. */
@@ -533,13 +527,8 @@ function apply(
   if (outcome.tags && Object.keys(outcome.tags).length > 0) {
     reasons.push(`records set: ${Object.keys(outcome.tags).join(", ")}`);
   }
-  if (fault && fault.kind !== "busy") reasons.push(`fault ${describeFault(fault)}`);
   // The settings' words ("failure mode, timeout") unless a fault changed the answer.
-  const reason = meta.reason === undefined || outcome !== asked
-    ? reasons.join(", ")
-    : fault
-    ? `${meta.reason}, fault ${describeFault(fault)}`
-    : meta.reason;
+  const reason = meta.reason === undefined || outcome !== asked ? reasons.join(", ") : meta.reason;
   return {
     outcome: outcome.status === "approved" ? "approved" : "declined",
     answer,

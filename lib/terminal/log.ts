@@ -13,6 +13,7 @@ import { formatMs } from "../framing.ts";
 import { tagName, valueMeaning } from "../tags.ts";
 import { escapeText, type Field } from "../tlv.ts";
 import type { Plan } from "./behaviour.ts";
+import { describeFault } from "./fault.ts";
 import { describeRule } from "./rules.ts";
 import type { TerminalSimulator } from "./simulator.ts";
 
@@ -199,10 +200,16 @@ export function logSimulator(
       });
     }
     const scaled = t.delayMs !== t.plan.delayMs ? ` (${formatMs(t.plan.delayMs)} scaled)` : "";
-    logger.info("#{id} decision: {outcome} ({reason}){by}{delay}", {
+    const fault = t.plan.fault;
+    logger.info("#{id} decision: {outcome} ({reason}){fault}{by}{delay}", {
       ...base,
       outcome: t.plan.outcome,
       reason: t.plan.reason,
+      fault: fault && fault.spec.kind !== "busy"
+        ? `, fault ${describeFault(fault.spec)}${
+          fault.origin === "settings" ? " (the default)" : ""
+        }`
+        : "",
       by: describeDecider(t.plan),
       delay: t.delayMs > 0 ? `, answer in ${formatMs(t.delayMs)}${scaled}` : "",
       delayMs: t.delayMs,
