@@ -220,3 +220,37 @@ Deno.test("a listener that throws does not stop the simulator: it is reported", 
     ]);
   });
 });
+
+/**
+ * A connection to a port that stopped listening: refused, or reset when it reached the
+ * listening socket's queue just as it closed.
+ */
+function refusedOrReset(error: unknown): boolean {
+  return error instanceof Deno.errors.ConnectionRefused ||
+    error instanceof Deno.errors.ConnectionReset;
+}
+
+Deno.test("refuseConnections(): refused for the period, served again after; a stop meanwhile is clean", async (t) => {
+  await t.step("refused, then served on the same port", async () => {
+    await withTerminal({}, async (port, terminal) => {
+      const again = next<Deno.NetAddr>(terminal, "listening");
+      terminal.refuseConnections(300);
+      terminal.refuseConnections(100); // never shortens the period
+      assert.equal(terminal.refusing, true);
+      await assert.rejects(Deno.connect({ hostname: "127.0.0.1", port }), refusedOrReset);
+      const started = Date.now();
+      assert.equal((await again).port, port);
+      assert.ok(Date.now() - started >= 150, "listening again before the period ended");
+      assert.equal((await pay({ amount: 1250 }, local(port))).answer.approved, true);
+      assert.equal(terminal.address.port, port);
+    });
+  });
+  await t.step("closed while refusing: no timer left, no listener", async () => {
+    await withTerminal({}, async (port, terminal) => {
+      terminal.refuseConnections(60_000);
+      await terminal.close();
+      assert.equal(terminal.refusing, false);
+      await assert.rejects(Deno.connect({ hostname: "127.0.0.1", port }), refusedOrReset);
+    });
+  });
+});

@@ -407,7 +407,7 @@ export class TerminalSimulator extends EventTarget {
    * @throws {Deno.errors.AddrInUse} When the port is taken.
    */
   start(): Promise<Deno.NetAddr> {
-    if (this.#listener) throw new Error("The simulator is already started");
+    if (this.#address) throw new Error("The simulator is already started");
     this.#listen(this.#options.port ?? 8888);
     return Promise.resolve(this.#address!);
   }
