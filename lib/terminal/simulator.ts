@@ -595,7 +595,18 @@ export class TerminalSimulator extends EventTarget {
         continue;
       }
       this.#connections.set(id, conn);
-      const task = this.#serve(id, conn).finally(() => this.#tasks.delete(task));
+      // #serve reports its own errors; this catch only keeps a bug from becoming an
+      // unhandled rejection, which would end the process.
+      const task = this.#serve(id, conn)
+        .catch((error) => {
+          this.#emit("problem", {
+            connectionId: id,
+            peer: "",
+            error: error as Error,
+            received: "",
+          });
+        })
+        .finally(() => this.#tasks.delete(task));
       this.#tasks.add(task);
     }
   }
