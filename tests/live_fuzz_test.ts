@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { pay } from "../lib/pos.ts";
 import { asciiBytes } from "../lib/tlv.ts";
 import { fuzzFrames } from "./fuzz_frames.ts";
-import { startServer } from "./processes.ts";
+import { CAN_SIGNAL, startServer } from "./processes.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const FRAMES = 10_000;
@@ -155,7 +155,8 @@ Deno.test(`live fuzz: ${FRAMES} fuzz frames to a running simulator while payment
     }
     const output = await server.stop();
     stopped = true;
-    assert.equal(output.code, 0, output.stderr);
+    // A clean stop (SIGTERM) where a test can send one; Windows can only terminate it.
+    if (CAN_SIGNAL) assert.equal(output.code, 0, output.stderr);
     assert.doesNotMatch(output.stderr, /Unexpected error/);
   } finally {
     if (!stopped) await server.stop();
