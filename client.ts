@@ -158,7 +158,9 @@ Examples:
   ${NAME} --explain CZ0040300CJ003012    check a captured frame, send nothing
 
 Exit codes: 0 done (AE=10, or AE=11 with --immediate), 1 not done (AE=01),
-2 bad command line, 3 no connection, no answer in time, or a malformed answer.
+2 bad command line, 3 no connection, no answer in time, the connection closed or reset
+without an answer, or a malformed answer (the message says when the payment may
+nevertheless have been taken).
 With --explain: 0 the frame conforms, 1 it does not.`,
     );
 }

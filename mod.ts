@@ -18,6 +18,9 @@
  *   ({@linkcode parseScenario}), rules ({@linkcode evaluateRules}) and the magic amounts
  *   ({@linkcode MAGIC_AMOUNTS}), decided by a {@linkcode RuleEngine}; the
  *   {@linkcode Journal} of every transaction; interactive mode ({@linkcode Operator}).
+ * - Faults: an outcome's {@linkcode FaultSpec} (no answer, a dropped, split, slow,
+ *   garbled or cut answer, busy, refused connections), {@linkcode parseFault} and
+ *   {@linkcode planDelivery}; the simulator's limits and {@linkcode Concurrency} modes.
  *
  * @example Test POS code against a simulated terminal
  * ```ts
@@ -63,11 +66,13 @@ export {
   type ByteSource,
   DEFAULT_MAX_BYTES,
   DEFAULT_QUIET_MS,
+  holdsStatus,
   type Message,
   type MessageEnd,
   MessageReader,
   MessageSizeError,
   MessageTimeoutError,
+  QUIET_PAUSE_FACTOR,
   type ReadOptions,
   writeAll,
 } from "./lib/framing.ts";
@@ -150,6 +155,7 @@ export {
   PAYMENT_TYPES,
   type PaymentType,
   type Plan,
+  type PlannedFault,
   type ReceivedRequest,
   type RuleMiss,
   type RuleRef,
@@ -167,6 +173,31 @@ export {
   parseResult,
   READ_MODE_NAMES,
 } from "./lib/terminal/outcome.ts";
+export {
+  BUSY_COMPLEMENT,
+  checkFault,
+  checkFaultParameter,
+  type Delivery,
+  type DeliveryEnd,
+  type DeliverySegment,
+  describeFault,
+  FAULT_KINDS,
+  type FaultInfo,
+  type FaultKind,
+  type FaultParameter,
+  FAULTS,
+  type FaultSpec,
+  formatFault,
+  isFaultKind,
+  parseFault,
+  planDelivery,
+} from "./lib/terminal/fault.ts";
+export {
+  deliver,
+  type DeliveryConnection,
+  type DeliveryResult,
+  endConnection,
+} from "./lib/terminal/delivery.ts";
 export {
   type AmountCondition,
   type AnswerModeCondition,
@@ -198,12 +229,18 @@ export {
 } from "./lib/terminal/scenario.ts";
 export {
   type BeforeAnswerHook,
+  type Concurrency,
+  CONCURRENCY_MODES,
   type ConnectionInfo,
+  type ConnectionOverflow,
   type ConnectionProblem,
   type DecisionHook,
   type DecisionHookContext,
   DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
   DEFAULT_RECORD_TIMEOUT_MS,
+  type QueuedRequest,
+  type RefusalPeriod,
   type SimulatorEventMap,
   type SimulatorOptions,
   TerminalSimulator,

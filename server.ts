@@ -3,7 +3,9 @@
  * terminal and answers each request with success or the failure you choose, after the
  * delay you choose, so a point of sale can be tested without a terminal or a card. A
  * scenario file, the magic amounts or a person at the keyboard choose the answer of each
- * transaction; a journal records them all.
+ * transaction; a journal records them all. Faults (no answer, a dropped, split, slow,
+ * garbled or cut answer, a busy terminal, refused connections) test what a POS does when
+ * things go wrong, and limits keep the simulator up whatever it is sent.
  *
  * @example
  * ```sh
@@ -29,7 +31,7 @@ import {
   writeStderr,
   writeStdout,
 } from "./lib/cli.ts";
-import { Command, getLogger, Option } from "./lib/deps.ts";
+import { Command, getLogger, InvalidArgumentError, Option } from "./lib/deps.ts";
 import { DEFAULT_MAX_BYTES, DEFAULT_QUIET_MS } from "./lib/framing.ts";
 import { type CliLogLevel, LOG_FORMATS, type LogFormat, setupLogging } from "./lib/logging.ts";
 import { cryptoRandom, seededRandom } from "./lib/random.ts";
@@ -43,6 +45,13 @@ import {
   type TerminalSettings,
 } from "./lib/terminal/behaviour.ts";
 import { RuleEngine } from "./lib/terminal/engine.ts";
+import {
+  describeFault,
+  FAULT_KINDS,
+  FAULTS,
+  type FaultSpec,
+  parseFault,
+} from "./lib/terminal/fault.ts";
 import { Operator } from "./lib/terminal/interactive.ts";
 import { Journal } from "./lib/terminal/journal.ts";
 import { JournalFile } from "./lib/terminal/journal_file.ts";
@@ -56,7 +65,10 @@ import {
 } from "./lib/terminal/scenario.ts";
 import { watchScenarioFile } from "./lib/terminal/scenario_file.ts";
 import {
+  type Concurrency,
+  CONCURRENCY_MODES,
   DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
   DEFAULT_RECORD_TIMEOUT_MS,
   TerminalSimulator,
 } from "./lib/terminal/simulator.ts";
@@ -97,6 +109,10 @@ interface ServerOptions {
   inputTimeout: number;
   seed?: number;
   timeScale: number;
+  fault?: FaultSpec;
+  strict?: boolean;
+  concurrency: Concurrency;
+  maxConnections: number;
 }
 
 /** Which command-line option sets which setting (a scenario's settings yield to them). */
@@ -109,6 +125,8 @@ const SETTING_OPTIONS: readonly [keyof ServerOptions, keyof TerminalSettings][] 
   ["answerVersion", "answerVersion"],
   ["terminalId", "terminalId"],
   ["inputTimeout", "inputTimeoutMs"],
+  ["fault", "fault"],
+  ["strict", "strict"],
 ];
 
 function program(): Command {
@@ -200,6 +218,28 @@ function program(): Command {
     )
     .addOption(
       new Option(
+        "--max-connections <count>",
+        "most connections open at once; beyond it, a new connection is closed at once and logged",
+      ).default(DEFAULT_MAX_CONNECTIONS).argParser(integer("connections", 1, 100_000)),
+    )
+    .addOption(
+      new Option(
+        "--fault <fault>",
+        "what goes wrong with every debit, credit and cancellation whose outcome names no fault: NAME or NAME:param=value,... (list below)",
+      ).argParser(faultOption),
+    )
+    .option(
+      "--strict",
+      "answer AE=01 AF=09 to any request with a conformance finding, a warning included",
+    )
+    .addOption(
+      new Option(
+        "--concurrency <mode>",
+        "overlapping transactions: parallel (each at once), queue (one at a time, in order), busy (one at a time, the others answered AE=01 AF=07)",
+      ).default("parallel").argParser(oneOf(CONCURRENCY_MODES)),
+    )
+    .addOption(
+      new Option(
         "--scenario <file>",
         "YAML scenario: settings and rules choosing each answer (see lib/scenarios/); reloaded when the file changes or on SIGHUP",
       ),
@@ -269,6 +309,9 @@ cancellation: the first matching rule of the scenario, then the magic amounts, t
 person (--interactive), then the options above. A scenario's settings yield to the
 options given on the command line.
 
+Faults (--fault, or a rule's outcome: { fault: ... }), durations in seconds:
+${formatFaultHelp()}
+
 Magic amounts (--magic-amounts), by the last two digits of the amount in minor units:
 ${formatMagicAmounts().map((line) => `  ${line}`).join("\n")}
   other endings: as without --magic-amounts (approved unless --failure)
@@ -284,11 +327,36 @@ Examples:
   ${NAME} --check-scenario my.yaml     check a scenario file, then exit
   ${NAME} --journal tx.jsonl           record every transaction
   ${NAME} --interactive                decide each payment at the keyboard
+  ${NAME} --fault approve-then-drop    approve every payment, never deliver the answer
+  ${NAME} --fault split-answer:segments=3,gap=1  each answer in 3 pieces, 1 s apart
+  ${NAME} --concurrency busy           one sale at a time, like a real terminal
 
 The address listened on is printed on standard output; logs go to standard error. Stop with Ctrl-C: answers in flight are sent first; a second
 Ctrl-C stops at once. Exit codes: 0 stopped cleanly (or a valid --check-scenario), 2 bad
 command line or scenario file, 3 cannot listen or write the journal.`,
     );
+}
+
+/** commander's parser of `--fault`: a usage error (exit 2) names what is wrong. */
+function faultOption(value: string): FaultSpec {
+  try {
+    return parseFault(value);
+  } catch (error) {
+    throw new InvalidArgumentError(`${(error as Error).message}.`);
+  }
+}
+
+/** The faults and their parameters, for the help. */
+function formatFaultHelp(): string {
+  return FAULT_KINDS.map((kind) => {
+    const parameters = FAULTS[kind].parameters.map((p) =>
+      `${p.name}=${
+        p.default === undefined ? "N" : p.unit === "seconds" ? p.default / 1000 : p.default
+      }`
+    );
+    const name = parameters.length > 0 ? `${kind}:${parameters.join(",")}` : kind;
+    return `  ${name.padEnd(34)} ${FAULTS[kind].summary}`;
+  }).join("\n");
 }
 
 /**
@@ -367,6 +435,8 @@ export async function main(
       terminalId: options.terminalId,
       inputTimeoutMs: options.inputTimeout,
       ...(options.answerVersion ? { answerVersion: options.answerVersion } : {}),
+      ...(options.fault ? { fault: options.fault } : {}),
+      ...(options.strict ? { strict: true } : {}),
     };
     for (const [key, value] of Object.entries(scenario?.settings ?? {})) {
       if (!fromCommandLine.has(key as keyof TerminalSettings)) {
@@ -417,6 +487,8 @@ export async function main(
     random: options.seed === undefined ? cryptoRandom() : seededRandom(options.seed),
     timeScale: options.timeScale,
     decide: engine.decide,
+    maxConnections: options.maxConnections,
+    concurrency: options.concurrency,
   });
   logSimulator(simulator, logger);
   journal?.attach(simulator);
@@ -511,6 +583,31 @@ export async function main(
   if (options.journal !== undefined) {
     logger.info("Journal {file} (run {run})", { file: options.journal, run: journal!.run });
   }
+  if (s.fault && s.fault.kind !== "none") {
+    logger.info("Fault by default: {fault}, for payments whose outcome names none", {
+      fault: describeFault(s.fault),
+    });
+  }
+  if (s.strict) logger.info("Strict: a request with any finding is answered AF=09", {});
+  if (options.concurrency !== "parallel") {
+    logger.info("Concurrency {mode}: one transaction at a time{rest}", {
+      mode: options.concurrency,
+      rest: options.concurrency === "queue"
+        ? ", the others wait for their turn"
+        : ", the others are answered busy (AE=01 AF=07)",
+    });
+  }
+
+  // No error, however it comes, stops the terminal: log it and keep serving.
+  const onUnhandled = (event: PromiseRejectionEvent | ErrorEvent) => {
+    event.preventDefault();
+    const error = "reason" in event ? event.reason : event.error ?? event.message;
+    logger.error("Unexpected error, the terminal keeps running: {error}", {
+      error: error instanceof Error ? error.stack ?? error.message : String(error),
+    });
+  };
+  globalThis.addEventListener("unhandledrejection", onUnhandled);
+  globalThis.addEventListener("error", onUnhandled);
 
   const onHangup = () => {
     logger.info("SIGHUP: reading the scenario again", {});
@@ -544,6 +641,8 @@ export async function main(
     });
   });
   if (watcher) removeSignal("SIGHUP", onHangup);
+  globalThis.removeEventListener("unhandledrejection", onUnhandled);
+  globalThis.removeEventListener("error", onUnhandled);
   await release();
   if (journal?.failure) {
     logger.error("The journal could not be written: {error}", { error: journal.failure.message });

@@ -4,12 +4,15 @@
  * Caisse-AP over IP has no framing: no start or end byte, no overall length. A reader
  * infers the end of a message: the bytes received end exactly on a record boundary and
  * no further byte arrives for a short quiet period, or the peer closes. Records split
- * across TCP segments are reassembled. A size cap and a time-out end runaway input.
+ * across TCP segments are reassembled, however long the pauses between them: silence
+ * inside a record never ends a message, and a peer that pauses longer than the quiet
+ * period within a message gets a longer quiet period. A size cap and a time-out end
+ * runaway input.
  *
  * @module
  */
 
-import { type Field, type PartialDecode, RecordScanner } from "./tlv.ts";
+import { type Field, type PartialDecode, RecordScanner, toText } from "./tlv.ts";
 
 /** Default silence, after a record boundary, that ends a message: 300 ms. */
 export const DEFAULT_QUIET_MS = 300;
@@ -31,7 +34,9 @@ export interface ByteSource {
 export interface ReadOptions {
   /**
    * Silence after a record boundary that ends the message, in milliseconds. Default
-   * {@linkcode DEFAULT_QUIET_MS}.
+   * {@linkcode DEFAULT_QUIET_MS}. When the peer paused longer than that between two
+   * pieces of the message, the silence must last {@linkcode QUIET_PAUSE_FACTOR} times its
+   * longest pause: a slow sender is not cut off at its first record boundary.
    */
   quietMs?: number;
   /** Largest message accepted, in bytes. Default {@linkcode DEFAULT_MAX_BYTES}. */
@@ -50,6 +55,13 @@ export interface ReadOptions {
    * for the records of a message that ends on a record boundary.
    */
   isComplete?: (fields: readonly Field[]) => boolean;
+  /**
+   * Whether silence may end a message that ends on a record boundary with these records.
+   * When it returns false, the reader waits for more, as inside a record (until the peer
+   * closes, `stallMs` or `timeoutMs`). Default: always. A POS reading an answer passes
+   * {@linkcode holdsStatus}: an answer without its status (AE) is not whole.
+   */
+  mayEnd?: (fields: readonly Field[]) => boolean;
   /** Cancels the reading; the returned promise rejects with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -134,6 +146,31 @@ export class MessageSizeError extends RangeError {
   }
 }
 
+/**
+ * How many times the longest pause seen inside a message the silence that ends it must
+ * last, when that is longer than the quiet period: 2.
+ */
+export const QUIET_PAUSE_FACTOR = 2;
+
+/**
+ * Whether an answer's records hold its status (AE): the test a POS gives
+ * {@linkcode ReadOptions.mayEnd}, so that an answer paused on a record boundary before
+ * its status is not taken as whole.
+ *
+ * @param fields The records received so far.
+ * @returns Whether AE is among them.
+ *
+ * @example
+ * ```ts
+ * import { holdsStatus } from "./framing.ts";
+ * holdsStatus([{ tag: "CZ", value: "0300" }]); // false
+ * holdsStatus([{ tag: "CZ", value: "0300" }, { tag: "AE", value: "10" }]); // true
+ * ```
+ */
+export function holdsStatus(fields: readonly Field[]): boolean {
+  return fields.some((f) => f.tag === "AE");
+}
+
 const TIMER = Symbol("timer");
 const CHUNK_SIZE = 16 * 1024;
 
@@ -156,7 +193,9 @@ export class MessageReader {
   #pending: Promise<number | null> | null = null;
   #carry = "";
   #eof = false;
+  #reset = false;
   #startedAt = 0;
+  #maxBytes = DEFAULT_MAX_BYTES;
 
   /**
    * Makes a reader.
@@ -173,6 +212,14 @@ export class MessageReader {
   }
 
   /**
+   * Whether the stream ended by a connection reset (an abortive close, TCP RST) rather
+   * than a close: a reset ends the stream like a close, and this says which it was.
+   */
+  get reset(): boolean {
+    return this.#reset;
+  }
+
+  /**
    * Reads the next message.
    *
    * @param options See {@linkcode ReadOptions}.
@@ -183,12 +230,16 @@ export class MessageReader {
   async read(options: ReadOptions = {}): Promise<Message | null> {
     const quietMs = options.quietMs ?? DEFAULT_QUIET_MS;
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.#maxBytes = maxBytes;
     const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
     const scanner = new RecordScanner();
     let text = this.#carry;
     this.#carry = "";
     let boundary = text.length > 0 && scanner.scan(text);
     let startedAt = text.length > 0 ? this.#startedAt : 0;
+    // The longest pause between two pieces of this message, and when the last one came.
+    let longestPause = 0;
+    let lastArrival = text.length > 0 ? Date.now() : 0;
     for (;;) {
       if (text.length > maxBytes) throw new MessageSizeError(maxBytes, text.slice(0, 1024));
       if (boundary && options.isComplete?.(scanner.fields)) {
@@ -198,15 +249,23 @@ export class MessageReader {
         if (text.length === 0) return null;
         return { ...scanner.finish(text), text, end: "closed", startedAt };
       }
-      // Silence ends a message that stands on a record boundary, or one that can no
-      // longer become valid; otherwise wait for the rest until the deadline.
-      const quiet = boundary || scanner.stopped;
+      // Silence ends a message that stands on a record boundary (and may end there), or
+      // one that can no longer become valid; otherwise wait for the rest until the
+      // deadline, or until a silence inside a record as long as stallMs.
+      const quiet = scanner.stopped ||
+        (boundary && (options.mayEnd === undefined || options.mayEnd(scanner.fields)));
       const stalling = !quiet && text.length > 0 && options.stallMs !== undefined;
       const left = deadline - Date.now();
       if (left <= 0) throw new MessageTimeoutError(options.timeoutMs ?? 0, text);
-      const wait = quiet ? quietMs : stalling ? options.stallMs! : Infinity;
-      const got = await this.#next(Math.min(wait, left), options.signal);
+      const silence = Math.max(quietMs, QUIET_PAUSE_FACTOR * longestPause);
+      const wait = quiet
+        ? silence - (Date.now() - lastArrival)
+        : stalling
+        ? options.stallMs!
+        : Infinity;
+      const got = wait <= 0 ? TIMER : await this.#next(Math.min(wait, left), options.signal);
       if (got === TIMER) {
+        // At the deadline too: a message that may end there is better than none.
         if (quiet) return { ...scanner.finish(text), text, end: "quiet", startedAt };
         if (stalling && wait <= left) {
           return { ...scanner.finish(text), text, end: "stalled", startedAt };
@@ -214,7 +273,10 @@ export class MessageReader {
         continue;
       }
       if (got !== null) {
-        if (text.length === 0) startedAt = Date.now();
+        const now = Date.now();
+        if (text.length === 0) startedAt = now;
+        else longestPause = Math.max(longestPause, now - lastArrival);
+        lastArrival = now;
         text += got;
         boundary = scanner.scan(text);
       }
@@ -242,8 +304,9 @@ export class MessageReader {
       if (typeof got === "string") {
         if (this.#carry.length === 0) this.#startedAt = Date.now();
         this.#carry += got;
-        if (this.#carry.length > DEFAULT_MAX_BYTES) {
-          this.#carry = this.#carry.slice(0, DEFAULT_MAX_BYTES + 1);
+        // Whatever the peer sends meanwhile, keep no more than the next read accepts.
+        if (this.#carry.length > this.#maxBytes) {
+          this.#carry = this.#carry.slice(0, this.#maxBytes + 1);
         }
       }
     }
@@ -280,13 +343,16 @@ export class MessageReader {
         this.#eof = true;
         return null;
       }
-      return latin1.decode(this.#chunk.subarray(0, got));
+      return toText(this.#chunk.subarray(0, got));
     } catch (error) {
       if (signal?.aborted) throw error;
       // A reset connection ends the stream like a close.
       this.#pending = null;
       this.#eof = true;
-      if (isConnectionEnd(error)) return null;
+      if (isConnectionEnd(error)) {
+        this.#reset = error instanceof Deno.errors.ConnectionReset;
+        return null;
+      }
       throw error;
     } finally {
       clearTimeout(timer);
@@ -294,8 +360,6 @@ export class MessageReader {
     }
   }
 }
-
-const latin1 = new TextDecoder("latin1");
 
 function isConnectionEnd(error: unknown): boolean {
   return error instanceof Deno.errors.ConnectionReset ||

@@ -3,6 +3,12 @@
  * (however it is split), and return it decoded and checked against the request. One
  * request per connection, as every known POS does; the POS closes the connection.
  *
+ * The answer ends when the terminal closes the connection or, on a record boundary once
+ * the status (AE) has come, after a quiet period (longer when the terminal paused longer
+ * within the answer). Pauses inside a record, or before the status, never end it: an
+ * answer in any number of pieces is read whole. Whatever goes wrong is a
+ * {@linkcode PosError} that says whether the payment may nevertheless have been taken.
+ *
  * @module
  */
 
@@ -10,6 +16,7 @@ import {
   DEFAULT_MAX_BYTES,
   DEFAULT_QUIET_MS,
   formatMs,
+  holdsStatus,
   type MessageEnd,
   MessageReader,
   writeAll,
@@ -58,10 +65,14 @@ export interface ConnectionOptions {
  * - `connect`: no connection (refused, unreachable, time-out);
  * - `timeout`: no whole answer in time;
  * - `closed`: the terminal closed the connection without answering;
- * - `protocol`: the answer is malformed;
+ * - `reset`: the terminal aborted the connection (TCP RST) without answering;
+ * - `protocol`: the answer is malformed (cut short, garbage, too large);
  * - `io`: the connection failed while sending or reading.
+ *
+ * Every kind but `connect` may hide a payment taken: see
+ * {@linkcode PosError.paymentMayBeTaken}.
  */
-export type PosErrorKind = "connect" | "timeout" | "closed" | "protocol" | "io";
+export type PosErrorKind = "connect" | "timeout" | "closed" | "reset" | "protocol" | "io";
 
 /**
  * A failed exchange with the terminal. Its message says what happened and what to do.
@@ -161,12 +172,14 @@ export async function exchange(
       );
     }
     const timeoutMs = options.timeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
+    const reader = new MessageReader(conn);
     let message;
     try {
-      message = await new MessageReader(conn).read({
+      message = await reader.read({
         quietMs: options.quietMs ?? DEFAULT_QUIET_MS,
         maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
         timeoutMs,
+        mayEnd: holdsStatus,
         signal: options.signal,
       });
     } catch (error) {
@@ -174,9 +187,12 @@ export async function exchange(
       const name = (error as Error).name;
       const received = (error as { received?: string }).received ?? "";
       if (name === "TimeoutError") {
+        const partial = received.length === 0
+          ? "No answer"
+          : `No whole answer (${received.length} bytes received)`;
         throw new PosError(
           "timeout",
-          `No answer within ${
+          `${partial} within ${
             formatMs(timeoutMs)
           }: the payment may still have been taken; check the terminal`,
           { cause: error, paymentMayBeTaken: true, received },
@@ -193,7 +209,9 @@ export async function exchange(
       }
       throw new PosError(
         "io",
-        `Reading the answer from ${where} failed: ${(error as Error).message}`,
+        `Reading the answer from ${where} failed: ${
+          (error as Error).message
+        }: the payment may still have been taken; check the terminal`,
         {
           cause: error,
           paymentMayBeTaken: true,
@@ -201,9 +219,12 @@ export async function exchange(
       );
     }
     if (message === null) {
+      const reset = reader.reset;
       throw new PosError(
-        "closed",
-        `The terminal at ${where} closed the connection without answering: the payment may still have been taken; check the terminal`,
+        reset ? "reset" : "closed",
+        `The terminal at ${where} ${
+          reset ? "reset" : "closed"
+        } the connection without answering: the payment may still have been taken; check the terminal`,
         { paymentMayBeTaken: true },
       );
     }

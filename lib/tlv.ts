@@ -81,7 +81,6 @@ export const MAX_VALUE_LENGTH = 999;
 export const RECORD_HEADER_LENGTH = 5;
 
 const A = 0x41, Z = 0x5a, ZERO = 0x30, NINE = 0x39, SPACE = 0x20, TILDE = 0x7e;
-const latin1 = new TextDecoder("latin1");
 
 /** Marker returned by {@linkcode recordEnd} when the input stops inside a record. */
 export const INCOMPLETE = -1;
@@ -424,7 +423,14 @@ function isUpper(c: number): boolean {
  * ```
  */
 export function toText(input: string | Uint8Array): string {
-  return typeof input === "string" ? input : latin1.decode(input);
+  if (typeof input === "string") return input;
+  // Not TextDecoder("latin1"): the Encoding standard makes that windows-1252, which turns
+  // bytes 0x80 to 0x9F into other characters, and the bytes could not be written back.
+  let text = "";
+  for (let at = 0; at < input.length; at += 8192) {
+    text += String.fromCharCode(...input.subarray(at, at + 8192));
+  }
+  return text;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The POS client against the simulated terminal over 127.0.0.1, for each row of the
 // reference tool's behaviour table, and the stream cases a one-recv() tool gets wrong.
 import assert from "node:assert/strict";
+import net from "node:net";
 import { exchange, pay, PosError } from "../lib/pos.ts";
 import { TerminalSimulator } from "../lib/terminal/simulator.ts";
 import type { TerminalSettings } from "../lib/terminal/behaviour.ts";
@@ -335,6 +336,28 @@ Deno.test("client errors say what happened and what to do", async (t) => {
     );
     await fake;
     listener.close();
+  });
+  await t.step("a terminal that resets the connection (a real TCP RST)", async () => {
+    // node:net can abort its own sockets with an RST; the simulator cannot (Deno.listen).
+    const server = net.createServer((socket) => {
+      socket.once("data", () => socket.resetAndDestroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      await assert.rejects(pay({ amount: 100 }, local(port)), (e: unknown) => {
+        assert.ok(e instanceof PosError);
+        assert.equal(e.kind, "reset");
+        assert.equal(e.paymentMayBeTaken, true);
+        assert.match(
+          e.message,
+          /^The terminal at 127\.0\.0\.1:\d+ reset the connection without answering: the payment may still have been taken; check the terminal$/,
+        );
+        return true;
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
   await t.step("an abort signal cancels the exchange", async () => {
     await withTerminal({ delayMs: 5_000 }, async (port) => {

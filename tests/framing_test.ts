@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   type ByteSource,
   formatMs,
+  holdsStatus,
   MessageReader,
   MessageSizeError,
   MessageTimeoutError,
@@ -174,4 +175,77 @@ Deno.test("formatMs", () => {
   assert.equal(formatMs(300), "300 ms");
   assert.equal(formatMs(1500), "1.5 s");
   assert.equal(formatMs(180_000), "180 s");
+});
+
+// What a POS reading an answer relies on: silence ends an answer only on a record
+// boundary, once the status (AE) has come, and after more than the longest pause seen.
+const ANSWER =
+  "CZ0040300CJ012012345678901CA00201CE003978CD0010CB0041250AE00210AC006123456CF004ABCD";
+const AE_END = ANSWER.indexOf("AE00210") + 7;
+
+/** The record boundaries of ANSWER. */
+function boundaries(text: string): number[] {
+  const out: number[] = [];
+  for (let at = 0; at < text.length;) {
+    at += 5 + Number(text.slice(at + 2, at + 5));
+    out.push(at);
+  }
+  return out;
+}
+
+Deno.test("an answer paused on a record boundary before its status is not cut there", async () => {
+  const jobs = boundaries(ANSWER).filter((b) => b < AE_END).map(async (cut) => {
+    const steps: Step[] = [ANSWER.slice(0, cut), { wait: 120 }, ANSWER.slice(cut)];
+    const whole = await read(steps, { mayEnd: holdsStatus });
+    assert.equal(whole?.text, ANSWER, `cut at ${cut}`);
+    // Without the test, the quiet period ends it at the pause: what a POS must not do.
+    const early = await read(steps);
+    assert.equal(early?.text, ANSWER.slice(0, cut), `cut at ${cut}`);
+    // Let the script's pause run out (its timer belongs to this test).
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  });
+  assert.equal(jobs.length, 6);
+  await Promise.all(jobs);
+});
+
+Deno.test("a peer that paused longer than the quiet period gets a longer one", async () => {
+  // Quiet period 40 ms, pauses of 60 ms. The first pause is inside a record (CJ); after
+  // it the reader waits 120 ms of silence, so the pauses on the boundaries after AE do
+  // not end the answer.
+  const cuts = [20, AE_END, AE_END + 11];
+  assert.deepEqual(cuts.slice(1).map((c) => boundaries(ANSWER).includes(c)), [true, true]);
+  const steps: Step[] = [];
+  let from = 0;
+  for (const cut of [...cuts, ANSWER.length]) {
+    if (from > 0) steps.push({ wait: 60 });
+    steps.push(ANSWER.slice(from, cut));
+    from = cut;
+  }
+  const message = await read(steps, { mayEnd: holdsStatus });
+  assert.equal(message?.text, ANSWER);
+  assert.equal(message?.end, "quiet");
+});
+
+Deno.test("an answer in two pieces, cut anywhere: the status is never misread", async () => {
+  const after = new Set(boundaries(ANSWER).filter((b) => b >= AE_END));
+  const jobs: Promise<void>[] = [];
+  for (let cut = 1; cut < ANSWER.length; cut++) {
+    jobs.push((async () => {
+      const message = await read([ANSWER.slice(0, cut), { wait: 120 }, ANSWER.slice(cut)], {
+        mayEnd: holdsStatus,
+      });
+      assert.ok(message);
+      if (after.has(cut)) {
+        // The one case silence cannot tell from the end: a pause on a boundary after the
+        // status, as the first pause. The status is there; the records after it are not.
+        assert.equal(message.text, ANSWER.slice(0, cut));
+      } else {
+        assert.equal(message.text, ANSWER, `cut at ${cut}`);
+      }
+      assert.equal(message.fields.find((f) => f.tag === "AE")?.value, "10", `cut at ${cut}`);
+      assert.equal(message.error, undefined);
+    })());
+  }
+  await Promise.all(jobs);
+  assert.equal(jobs.length, ANSWER.length - 1);
 });

@@ -56,6 +56,8 @@ export async function run(
 export interface RunningServer {
   /** The port it listens on (it printed `Listening on 127.0.0.1:PORT`). */
   port: number;
+  /** Its process id (to read its memory in /proc). */
+  pid: number;
   /**
    * Stops it and returns its whole output. Sends `signal` (a second one 300 ms later with
    * `again`: stop at once); where signals cannot be sent ({@linkcode CAN_SIGNAL} false),
@@ -110,6 +112,7 @@ export async function startServer(
   })();
   return {
     port,
+    pid: child.pid,
     async stop(signal = "SIGTERM", again = false): Promise<Output> {
       const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
       try {

@@ -335,12 +335,14 @@ Deno.test("the settings keys are the server's option names", () => {
     "terminal-id",
     "input-timeout",
     "magic-amounts",
+    "fault",
+    "strict",
   ]);
 });
 
 Deno.test("the shipped example scenarios are valid", async (t) => {
   const files = [...Deno.readDirSync(SCENARIOS)].map((e) => e.name).sort();
-  assert.deepEqual(files, ["bad_day.yaml", "ci_smoke.yaml", "magic_amounts.yaml"]);
+  assert.deepEqual(files, ["bad_day.yaml", "ci_smoke.yaml", "faults.yaml", "magic_amounts.yaml"]);
   for (const file of files) {
     await t.step(file, async () => {
       const path = `${SCENARIOS}${file}`;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  asciiBytes,
   decode,
   decodePartial,
   encode,
@@ -9,6 +10,7 @@ import {
   FrameError,
   getField,
   setField,
+  toText,
 } from "../lib/tlv.ts";
 import { seededRandom } from "../lib/random.ts";
 import { errata, vectors } from "./vectors.ts";
@@ -159,4 +161,14 @@ Deno.test("getField, setField and escapeText", () => {
   setField(fields, "AE", "10");
   assert.deepEqual(fields, toFields([["CZ", "0300"], ["CB", "1000"], ["AE", "10"]]));
   assert.equal(escapeText("a\\b\x00\u00e9\u20ac"), "a\\\\b\\x00\\xe9\\u20ac");
+});
+
+Deno.test("toText keeps every byte as one character, 0x80 to 0x9F included", () => {
+  const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+  const text = toText(bytes);
+  assert.equal(text.length, 256);
+  for (let i = 0; i < 256; i++) assert.equal(text.charCodeAt(i), i);
+  assert.deepEqual(asciiBytes(text), bytes);
+  // Long inputs too (the conversion goes in slices).
+  assert.equal(toText(new Uint8Array(100_000).fill(0x82)), "\x82".repeat(100_000));
 });

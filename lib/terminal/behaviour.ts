@@ -14,7 +14,8 @@
 import { checkRequest, type Finding, parseRequest, type Request } from "../message.ts";
 import { findCurrency, toAmountField } from "../money.ts";
 import { type Random, randomDigits } from "../random.ts";
-import { type Field, type FrameError, setField } from "../tlv.ts";
+import { encode, type Field, type FrameError, setField } from "../tlv.ts";
+import { BUSY_COMPLEMENT, type Delivery, type FaultSpec, planDelivery } from "./fault.ts";
 import { type DelaySpec, describeOutcome, type OutcomeSpec } from "./outcome.ts";
 
 /** How a failing card payment ends, as in the reference tool's `--failure-type`. */
@@ -65,6 +66,18 @@ export interface TerminalSettings {
    * milliseconds: the countdown of interactive mode.
    */
   inputTimeoutMs: number;
+  /**
+   * The default fault: what goes wrong with the answers of debits, credits and
+   * cancellations asking for the answer at the end (BA=0), whatever decides them, unless
+   * their outcome names its own fault (`{ kind: "none" }` for none). Default: none.
+   */
+  fault?: FaultSpec;
+  /**
+   * Strict mode: a request with any conformance finding, a warning included, is answered
+   * AE=01 AF=09 at once and no rule is consulted. Default: off (warnings are only logged
+   * and journaled).
+   */
+  strict?: boolean;
 }
 
 /** The reference tool's defaults: success, CB contact, 3 s, contract 424242. */
@@ -142,6 +155,16 @@ export interface Directive {
   notMatched?: RuleMiss[];
 }
 
+/** A fault planned for an answer: what was asked, and how the answer then reaches the POS. */
+export interface PlannedFault {
+  /** The fault, as asked. */
+  spec: FaultSpec;
+  /** Where it comes from: the outcome, or the settings' default fault. */
+  origin: "outcome" | "settings";
+  /** The pieces written, the pauses between them, and how the connection ends. */
+  delivery: Delivery;
+}
+
 /** The answer to a request and how to send it. */
 export interface Plan {
   /** What the terminal makes of the request. */
@@ -160,6 +183,11 @@ export interface Plan {
   notMatched?: RuleMiss[];
   /** The outcome applied, when the answer came from one (the settings' default included). */
   applied?: OutcomeSpec;
+  /**
+   * The fault, when the answer goes wrong on its way to the POS. The rest of the plan is
+   * what the terminal decided, and believes; the fault's delivery is what the POS gets.
+   */
+  fault?: PlannedFault;
 }
 
 /** A request as it came off the wire: what could be decoded, and the defect, if any. */
@@ -186,10 +214,10 @@ export interface Examination {
   request?: Request;
   /**
    * Why the request itself forces the answer, so that no rule is consulted: `unreadable`
-   * (AF=09) or `currency` (a currency ISO 4217 does not know, AF=13). `undefined` when an
-   * outcome may decide.
+   * (AF=09), `strict` (a finding in strict mode, AF=09) or `currency` (a currency ISO 4217
+   * does not know, AF=13). `undefined` when an outcome may decide.
    */
-  forced?: "unreadable" | "currency";
+  forced?: "unreadable" | "strict" | "currency";
 }
 
 /**
@@ -197,6 +225,7 @@ export interface Examination {
  * whether the request forces its answer (then no rule, queue or person is consulted).
  *
  * @param received The request as decoded.
+ * @param settings The settings, for strict mode (`strict`): then any finding forces AF=09.
  * @returns The examination.
  *
  * @example
@@ -205,10 +234,25 @@ export interface Examination {
  * import { decodePartial } from "../tlv.ts";
  * examineRequest(decodePartial("CZ0040300CA00201")).forced; // "unreadable"
  * ```
+ *
+ * @example Strict mode: a warning is enough
+ * ```ts
+ * import { examineRequest } from "./behaviour.ts";
+ * import { decode } from "../tlv.ts";
+ * const request = { fields: decode("CZ0040300CJ003012CA00201CE003978CD0010CB0041250") };
+ * examineRequest(request).forced; // undefined: CJ of 3 digits is only a warning
+ * examineRequest(request, { strict: true }).forced; // "strict"
+ * ```
  */
-export function examineRequest(received: ReceivedRequest): Examination {
+export function examineRequest(
+  received: ReceivedRequest,
+  settings?: Pick<TerminalSettings, "strict">,
+): Examination {
   const findings = checkRequest(received.fields, received.error);
   if (findings.some((f) => f.level === "error")) return { findings, forced: "unreadable" };
+  if (settings?.strict && findings.length > 0) {
+    return { findings, request: parseRequest(received.fields), forced: "strict" };
+  }
   const request = parseRequest(received.fields);
   const forced = request.action !== "identification" && !findCurrency(request.currencyCode ?? "")
     ? "currency"
@@ -220,7 +264,8 @@ export function examineRequest(received: ReceivedRequest): Examination {
  * Decides how the terminal answers a request.
  *
  * In order: a request that cannot be read (malformed frame, mandatory record missing,
- * CB or CD not readable) is answered AE=01 AF=09 at once. With a `directive` (an outcome
+ * CB or CD not readable), or in strict mode any request with a finding, is answered
+ * AE=01 AF=09 at once. With a `directive` (an outcome
  * chosen by a rule, a queue or a person), a currency ISO 4217 does not know is answered
  * AE=01 AF=13 at once, and otherwise the directive's outcome is applied, whatever the
  * action and answer mode. Without one, the settings decide, as the reference tool: BA=1
@@ -273,22 +318,22 @@ export function decide(
   context: DecisionContext,
   directive?: Directive,
 ): Plan {
-  const { findings, request: parsed } = examineRequest(request);
+  const { findings, request: parsed, forced } = examineRequest(request, settings);
   const answer = echo(request.fields, settings.answerVersion);
   const protocol: DecidedBy = { source: "protocol" };
   const bySettings: DecidedBy = { source: "settings" };
   const misses = directive?.notMatched?.length ? { notMatched: directive.notMatched } : {};
-  if (!parsed) {
-    const errors = findings.filter((f) => f.level === "error");
+  if (!parsed || forced === "strict") {
+    const errors = forced === "strict" ? findings : findings.filter((f) => f.level === "error");
     return {
       outcome: "rejected",
       answer: status(answer, "01", "09"),
       delayMs: 0,
-      reason: `bad message format: ${errors[0].message}${
-        errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""
-      }`,
+      reason: `${forced === "strict" ? "strict mode, " : ""}bad message format: ${
+        errors[0].message
+      }${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}`,
       findings,
-      decidedBy: protocol,
+      decidedBy: forced === "strict" ? { source: "protocol", note: "strict mode" } : protocol,
     };
   }
   const currencyKnown = findCurrency(parsed.currencyCode ?? "") !== undefined;
@@ -392,13 +437,22 @@ function apply(
   request: Request,
   settings: Readonly<TerminalSettings>,
   context: DecisionContext,
-  outcome: OutcomeSpec,
+  asked: OutcomeSpec,
   meta: { findings: Finding[]; decidedBy: DecidedBy; notMatched?: RuleMiss[]; reason?: string },
 ): Plan {
   const identification = request.action === "identification";
+  // The settings' default fault concerns the transactions a rule could decide.
+  const open = !request.immediate &&
+    (request.action === "debit" || request.action === "credit" ||
+      request.action === "cancellation");
+  const chosen = asked.fault ?? (open ? settings.fault : undefined);
+  const fault = chosen && chosen.kind !== "none" ? chosen : undefined;
+  const outcome = faultOutcome(asked, fault);
+  const immediateFault = fault?.kind === "close-before-answer" || fault?.kind === "reset" ||
+    fault?.kind === "busy";
   const delayMs = outcome.delay
     ? drawDelay(outcome.delay, context.random)
-    : identification || request.immediate
+    : identification || request.immediate || immediateFault
     ? 0
     : settings.delayMs;
   const paymentType = outcome.paymentType ?? settings.paymentType;
@@ -445,7 +499,11 @@ function apply(
   } else {
     const code = outcome.complement ?? "00";
     status(answer, "01", code + (outcome.complementDetail ?? ""));
-    reasons.push(describeOutcome(outcome));
+    reasons.push(
+      fault?.kind === "busy"
+        ? `busy with another sale, AF=${code}`
+        : describeOutcome({ ...outcome, fault: undefined }),
+    );
   }
   // What the outcome says explicitly is answered whatever the status.
   if (!cardAnswered) {
@@ -469,16 +527,43 @@ function apply(
   if (outcome.tags && Object.keys(outcome.tags).length > 0) {
     reasons.push(`records set: ${Object.keys(outcome.tags).join(", ")}`);
   }
+  // The settings' words ("failure mode, timeout") unless a fault changed the answer.
+  const reason = meta.reason === undefined || outcome !== asked ? reasons.join(", ") : meta.reason;
   return {
     outcome: outcome.status === "approved" ? "approved" : "declined",
     answer,
     delayMs,
-    reason: meta.reason ?? reasons.join(", "),
+    reason,
     findings: meta.findings,
     decidedBy: meta.decidedBy,
     ...(meta.notMatched ? { notMatched: meta.notMatched } : {}),
-    applied: outcome,
+    applied: fault && !asked.fault ? { ...asked, fault } : asked,
+    ...(fault
+      ? {
+        fault: {
+          spec: fault,
+          origin: asked.fault ? "outcome" as const : "settings" as const,
+          // Drawn last, so that the card's values stay the same for a seed.
+          delivery: planDelivery(fault, encode(answer), context.random),
+        },
+      }
+      : {}),
   };
+}
+
+/**
+ * The outcome a fault leaves: `approve-then-drop` approves; `busy` is not done, AF=07,
+ * at once and with nothing else; the other faults keep the outcome as it is.
+ */
+function faultOutcome(outcome: OutcomeSpec, fault: FaultSpec | undefined): OutcomeSpec {
+  if (fault?.kind === "approve-then-drop" && outcome.status !== "approved") {
+    const { complement: _c, complementDetail: _d, ...rest } = outcome;
+    return { ...rest, status: "approved" };
+  }
+  if (fault?.kind === "busy") {
+    return { status: "not-done", complement: BUSY_COMPLEMENT, fault };
+  }
+  return outcome;
 }
 
 /** Draws a delay between its bounds, in whole milliseconds. */

@@ -231,7 +231,7 @@ export class RuleEngine {
     settings: Readonly<TerminalSettings>,
     context: DecisionContext | DecisionHookContext,
   ): Plan | Promise<Plan> => {
-    const examination = examineRequest(received);
+    const examination = examineRequest(received, settings);
     const request = examination.request;
     if (examination.forced || !request) return decide(received, settings, context);
     const open = checkConditions({}, request) === undefined;

@@ -8,12 +8,17 @@
  * simulator awaits the write, so a crash never loses a transaction the POS was told
  * about. How it ended (answered, POS gone, cancelled...) follows as a second record.
  *
+ * With a fault, the entry says what the terminal believes (the decision and its answer,
+ * an authorisation number included) and what happened to the answer: the fault, and at
+ * the end the state `dropped`, what was sent instead, and a note in words.
+ *
  * @module
  */
 
 import type { Finding } from "../message.ts";
 import type { Field } from "../tlv.ts";
 import type { DecidedBy, Outcome, RuleMiss } from "./behaviour.ts";
+import type { FaultSpec } from "./fault.ts";
 import type { OutcomeSpec } from "./outcome.ts";
 import type { TerminalSimulator, Transaction, TransactionState } from "./simulator.ts";
 
@@ -46,8 +51,13 @@ export interface JournalEntry {
     notMatched?: RuleMiss[];
     applied?: OutcomeSpec;
   };
-  /** The answer: raw and its records. */
+  /** The answer as decided (what the terminal believes it answered): raw and its records. */
   answer: { raw: string; fields: FieldMap };
+  /**
+   * The fault, if the answer goes wrong on its way: what was asked, where it comes from
+   * (the outcome, or the settings' default fault), and what reaches the POS, in words.
+   */
+  fault?: { spec: FaultSpec; origin: "outcome" | "settings"; delivery: string };
   /** The delay before the answer: as planned, and as waited (after the time scale). */
   delay: { plannedMs: number; waitedMs: number };
   /** Where it stands: `pending` until it ends. */
@@ -60,6 +70,10 @@ export interface JournalEntry {
   peerClosedEarly?: boolean;
   /** What went wrong, for the state `failed`. */
   error?: string;
+  /** With a fault: what was written instead of the answer (`""`: nothing). */
+  sent?: string;
+  /** With a fault: what reached the POS, in words. */
+  note?: string;
 }
 
 /** How a transaction ended: the second record of a transaction in a journal file. */
@@ -80,6 +94,10 @@ export interface JournalEnd {
   peerClosedEarly?: boolean;
   /** What went wrong, for the state `failed`. */
   error?: string;
+  /** With a fault: what was written instead of the answer (`""`: nothing). */
+  sent?: string;
+  /** With a fault: what reached the POS, in words. */
+  note?: string;
 }
 
 /** The records a journal writes to its sink, one JSON object each. */
@@ -150,6 +168,15 @@ export function toJournalEntry(transaction: Transaction, run: string): JournalEn
       ...(plan.applied ? { applied: plan.applied } : {}),
     },
     answer: { raw: t.answerText, fields: fieldMap(plan.answer) },
+    ...(plan.fault
+      ? {
+        fault: {
+          spec: plan.fault.spec,
+          origin: plan.fault.origin,
+          delivery: plan.fault.delivery.description,
+        },
+      }
+      : {}),
     delay: { plannedMs: plan.delayMs, waitedMs: t.delayMs },
     state: t.state,
     ...ending(t),
@@ -161,6 +188,8 @@ function ending(t: Transaction): Partial<JournalEntry> {
     ...(t.answeredAt ? { answeredAt: t.answeredAt } : {}),
     ...(t.peerClosedEarly ? { peerClosedEarly: true } : {}),
     ...(t.error ? { error: t.error } : {}),
+    ...(t.sent !== undefined ? { sent: t.sent } : {}),
+    ...(t.note !== undefined ? { note: t.note } : {}),
   };
 }
 

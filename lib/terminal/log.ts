@@ -1,8 +1,9 @@
 /**
  * The simulator's log: listens to a {@linkcode TerminalSimulator}'s events and writes each
  * exchange through LogTape: the peer, the raw request, a table of its records with their
- * names, the decision, why and what decided it (which rule), the raw answer. Wire data is
- * escaped before it is logged.
+ * names, the decision, why and what decided it (which rule), the raw answer, and what a
+ * fault did with it; connections refused or closed for a limit. Wire data is escaped
+ * before it is logged.
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { formatMs } from "../framing.ts";
 import { tagName, valueMeaning } from "../tags.ts";
 import { escapeText, type Field } from "../tlv.ts";
 import type { Plan } from "./behaviour.ts";
+import { describeFault } from "./fault.ts";
 import { describeRule } from "./rules.ts";
 import type { TerminalSimulator } from "./simulator.ts";
 
@@ -123,8 +125,34 @@ export function logSimulator(
   simulator: TerminalSimulator,
   logger: SimulatorLogger = getLogger(["caisse-ap", "terminal"]),
 ): void {
+  let refused = false;
   simulator.on("listening", ({ detail }) => {
-    logger.debug("Listening on {address}", { address: formatAddress(detail) });
+    if (refused) {
+      refused = false;
+      logger.info("Listening again on {address}", { address: formatAddress(detail) });
+    } else logger.debug("Listening on {address}", { address: formatAddress(detail) });
+  });
+  simulator.on("refusing", ({ detail }) => {
+    refused = true;
+    logger.warn("Refusing connections for {period} (not listening until {until}){by}", {
+      period: formatMs(detail.periodMs),
+      until: detail.until,
+      by: detail.transactionId === undefined
+        ? ""
+        : `, fault refuse-connections of #${detail.transactionId}`,
+      transactionId: detail.transactionId,
+    });
+  });
+  simulator.on("overflow", ({ detail }) => {
+    logger.warn(
+      "Connection #{connectionId} from {peer} closed at once: the limit of open connections ({limit}) is reached",
+      { ...detail },
+    );
+  });
+  simulator.on("queued", ({ detail }) => {
+    logger.info("#{transactionId} from {peer} waits for its turn: {ahead} ahead of it", {
+      ...detail,
+    });
   });
   simulator.on("connection", ({ detail }) => {
     logger.debug("Connection #{connectionId} from {peer}", { ...detail });
@@ -172,10 +200,16 @@ export function logSimulator(
       });
     }
     const scaled = t.delayMs !== t.plan.delayMs ? ` (${formatMs(t.plan.delayMs)} scaled)` : "";
-    logger.info("#{id} decision: {outcome} ({reason}){by}{delay}", {
+    const fault = t.plan.fault;
+    logger.info("#{id} decision: {outcome} ({reason}){fault}{by}{delay}", {
       ...base,
       outcome: t.plan.outcome,
       reason: t.plan.reason,
+      fault: fault && fault.spec.kind !== "busy"
+        ? `, fault ${describeFault(fault.spec)}${
+          fault.origin === "settings" ? " (the default)" : ""
+        }`
+        : "",
       by: describeDecider(t.plan),
       delay: t.delayMs > 0 ? `, answer in ${formatMs(t.delayMs)}${scaled}` : "",
       delayMs: t.delayMs,
@@ -183,9 +217,10 @@ export function logSimulator(
     });
   });
   simulator.on("answer", ({ detail: t }) => {
-    logger.info("#{id} answer to {peer}: {frame}", {
+    logger.info("#{id} answer to {peer}{how}: {frame}", {
       id: t.id,
       peer: t.peer,
+      how: t.plan.fault && t.note !== "the answer" ? ` (${t.note})` : "",
       frame: escapeText(t.answerText),
       outcome: t.plan.outcome,
     });
@@ -202,6 +237,22 @@ export function logSimulator(
         state: t.state,
         error: t.error,
       });
+      return;
+    }
+    if (t.state === "dropped") {
+      const ac = t.plan.answer.find((f) => f.tag === "AC")?.value;
+      logger.warn(
+        "#{id} answer not sent ({fault}): the terminal believes {outcome} ({reason}); {note}{sent}",
+        {
+          id: t.id,
+          state: t.state,
+          fault: t.plan.fault?.spec.kind ?? "fault",
+          outcome: t.plan.outcome,
+          reason: ac ? `${t.plan.reason}, authorisation ${escapeText(ac)}` : t.plan.reason,
+          note: t.note ?? "",
+          sent: t.sent ? `; sent instead: ${escapeText(t.sent.slice(0, 200))}` : "",
+        },
+      );
       return;
     }
     logger.warn("#{id} answer not sent ({state}): {why}", {

@@ -13,6 +13,7 @@
 
 import { COMPLEMENTS } from "../tags.ts";
 import type { PaymentType } from "./behaviour.ts";
+import { describeFault, type FaultSpec } from "./fault.ts";
 
 /** Whether the terminal carries the transaction out: AE=10 or AE=01. */
 export type OutcomeStatus = "approved" | "not-done";
@@ -46,11 +47,12 @@ export type ApprovedAmountSpec =
  * How a transaction ends, as a tester wants it. Only `status` is required; what is not
  * said comes from the terminal's settings.
  *
- * Extension point: faults. A later version adds an optional `fault` property here
- * (`"no-answer"`, `"close-before-answer"`, ...): the answer is still decided from the
- * rest of the outcome and journaled, then the fault changes how (or whether) it reaches
- * the POS. A fault is orthogonal to `status`, which is why it is a property and not a
- * third status.
+ * `fault` makes the answer go wrong on its way to the POS: the answer is still decided
+ * from the rest of the outcome and journaled (that is what the terminal believes), then
+ * the fault changes how, or whether, it reaches the POS (see {@linkcode FaultSpec}). A
+ * fault is orthogonal to `status`, which is why it is a property and not a third status;
+ * two faults decide part of the answer themselves: `approve-then-drop` approves, and
+ * `busy` answers AE=01 AF=07 at once.
  */
 export interface OutcomeSpec {
   /** Approve (AE=10) or not (AE=01). */
@@ -78,6 +80,11 @@ export interface OutcomeSpec {
    * CZ cannot be removed.
    */
   readonly tags?: Readonly<Record<string, string | null>>;
+  /**
+   * What goes wrong on the way to the POS. Default: the settings' default fault (the
+   * server's `--fault`), if any; `{ kind: "none" }` overrides it.
+   */
+  readonly fault?: FaultSpec;
 }
 
 /**
@@ -177,15 +184,18 @@ export function notDone(
  * ```
  */
 export function describeOutcome(outcome: OutcomeSpec): string {
+  const fault = outcome.fault && outcome.fault.kind !== "none"
+    ? `, fault ${describeFault(outcome.fault)}`
+    : "";
   if (outcome.status === "approved") {
     const partial = outcome.approvedAmount
       ? "minor" in outcome.approvedAmount
         ? `, partial: ${outcome.approvedAmount.minor} minor units`
         : `, partial: ${outcome.approvedAmount.percent}%`
       : "";
-    return `approved${partial}`;
+    return `approved${partial}${fault}`;
   }
   const code = outcome.complement ?? "00";
   const detail = outcome.complementDetail ? `, detail "${outcome.complementDetail.trim()}"` : "";
-  return `${COMPLEMENTS[code] ?? "not done"}, AF=${code}${detail}`;
+  return `${COMPLEMENTS[code] ?? "not done"}, AF=${code}${detail}${fault}`;
 }

@@ -14,6 +14,9 @@
  *   - name: the third payment times out after 5 s
  *     when: { nth: 3 }
  *     outcome: { result: timeout, delay: 5 }
+ *   - name: the fourth is approved, but the answer never reaches the POS
+ *     when: { nth: 4 }
+ *     outcome: { fault: approve-then-drop }
  * ```
  *
  * @module
@@ -30,6 +33,7 @@ import {
   type PaymentType,
   type TerminalSettings,
 } from "./behaviour.ts";
+import { checkFaultParameter, FAULT_KINDS, FAULTS, type FaultSpec, isFaultKind } from "./fault.ts";
 import {
   type ApprovedAmountSpec,
   type CardSpec,
@@ -159,6 +163,8 @@ export const SETTING_KEYS: readonly string[] = [
   "terminal-id",
   "input-timeout",
   "magic-amounts",
+  "fault",
+  "strict",
 ];
 
 const TOP_KEYS = ["description", "settings", "rules"];
@@ -185,6 +191,7 @@ const OUTCOME_KEYS = [
   "authorisation",
   "approved-amount",
   "tags",
+  "fault",
 ];
 const CARD_KEYS = ["pan", "expiry", "aid"];
 const ACTION_NAMES: Readonly<Record<string, Action>> = {
@@ -478,6 +485,16 @@ function readSettings(reader: Reader, node: Node, scenario: Scenario): void {
         if (flag !== undefined) scenario.magicAmounts = flag;
         break;
       }
+      case "fault": {
+        const fault = readFault(reader, value);
+        if (fault) s.fault = fault;
+        break;
+      }
+      case "strict": {
+        const flag = reader.boolean(value, "strict");
+        if (flag !== undefined) s.strict = flag;
+        break;
+      }
     }
   });
 }
@@ -697,14 +714,21 @@ function readOutcome(reader: Reader, node: Node): OutcomeSpec | undefined {
     -readonly [K in keyof OutcomeSpec]: OutcomeSpec[K];
   } = { status: "approved" };
   let detailNode: Node;
+  let resultNode: Node;
+  let faultNode: Node;
   const before = reader.problems.length;
   const ok = reader.map(node, "the outcome", OUTCOME_KEYS, (key, value, keyNode) => {
     switch (key) {
       case "result": {
-        const result = readResult(reader, value);
+        resultNode = value;
+        const result = readResult(reader, value, { faults: false });
         if (result) Object.assign(fields, result);
         break;
       }
+      case "fault":
+        faultNode = value;
+        fields.fault = readFault(reader, value);
+        break;
       case "detail":
         detailNode = keyNode;
         fields.complementDetail = reader.string(value, "the AF detail", '" PLAFOND"');
@@ -766,6 +790,20 @@ function readOutcome(reader: Reader, node: Node): OutcomeSpec | undefined {
       `"approved-amount" goes with the result approved, not with AF=${fields.complement}`,
     );
   }
+  if (fields.fault?.kind === "approve-then-drop" && fields.status !== "approved") {
+    return reader.fail(
+      resultNode ?? faultNode,
+      "conflict",
+      `"approve-then-drop" approves: it goes with the result approved, not with AF=${fields.complement}`,
+    );
+  }
+  if (fields.fault?.kind === "busy" && resultNode !== undefined) {
+    return reader.fail(
+      resultNode,
+      "conflict",
+      `"busy" answers AE=01 AF=07 by itself: give no result with it`,
+    );
+  }
   const af = (fields.complement ?? "") + (fields.complementDetail ?? "");
   if (fields.status === "not-done" && af.length > 50) {
     return reader.fail(
@@ -777,24 +815,112 @@ function readOutcome(reader: Reader, node: Node): OutcomeSpec | undefined {
   return Object.freeze(removeUndefined(fields));
 }
 
-function readResult(reader: Reader, node: Node): OutcomeSpec | undefined {
+/**
+ * Reads a result: `approved`, an AF name or code; and, as an outcome of its own
+ * (`outcome: no-answer`), a fault's name, approved otherwise.
+ */
+function readResult(
+  reader: Reader,
+  node: Node,
+  options: { faults: boolean } = { faults: true },
+): OutcomeSpec | undefined {
   const text = reader.text(node);
   const result = text === undefined ? undefined : parseResult(text);
-  if (!result) {
-    const near = text === undefined
-      ? undefined
-      : closest(text, ["approved", ...Object.keys(COMPLEMENT_NAMES)]);
+  if (result) return result;
+  if (options.faults && text !== undefined && isFaultKind(text) && text !== "none") {
+    return { status: "approved", fault: { kind: text } as FaultSpec };
+  }
+  if (!options.faults && text !== undefined && isFaultKind(text)) {
     return reader.fail(
       node,
-      text === undefined ? "type" : "value",
-      `Unknown result ${show(node)}: ${
-        near ? `did you mean "${near}"? ` : ""
-      }expected approved, an AF name (${
-        quoteList(Object.keys(COMPLEMENT_NAMES))
-      }) or a two-digit AF code such as "04"`,
+      "value",
+      `Unknown result "${text}": it is a fault, which goes under "fault": { fault: ${text} }`,
     );
   }
-  return result;
+  const faults = options.faults ? FAULT_KINDS.filter((k) => k !== "none") : [];
+  const near = text === undefined
+    ? undefined
+    : closest(text, ["approved", ...Object.keys(COMPLEMENT_NAMES), ...faults]);
+  return reader.fail(
+    node,
+    text === undefined ? "type" : "value",
+    `Unknown result ${show(node)}: ${
+      near ? `did you mean "${near}"? ` : ""
+    }expected approved, an AF name (${
+      quoteList(Object.keys(COMPLEMENT_NAMES))
+    }) or a two-digit AF code such as "04"${
+      options.faults ? `, or a fault such as "no-answer" (${quoteList(faults)})` : ""
+    }`,
+  );
+}
+
+/**
+ * Reads a fault: its name (`fault: no-answer`), or a mapping of its `kind` and
+ * parameters (`fault: { kind: split-answer, segments: 3, gap: 0.2 }`).
+ */
+function readFault(reader: Reader, node: Node): FaultSpec | undefined {
+  const kindOf = (value: Node): FaultSpec["kind"] | undefined => {
+    const text = reader.text(value);
+    if (text !== undefined && isFaultKind(text)) return text;
+    const near = text === undefined ? undefined : closest(text, FAULT_KINDS);
+    return reader.fail(
+      value,
+      text === undefined ? "type" : "value",
+      `Unknown fault ${show(value)}: ${near ? `did you mean "${near}"? ` : ""}expected one of ${
+        quoteList(FAULT_KINDS)
+      }`,
+    );
+  };
+  node = reader.resolve(node);
+  if (!YAML.isMap(node)) {
+    if (YAML.isScalar(node)) {
+      const kind = kindOf(node);
+      return kind ? { kind } as FaultSpec : undefined;
+    }
+    return reader.fail(
+      node,
+      "type",
+      `Expected the fault as a name such as no-answer, or a mapping such as { kind: split-answer, segments: 3 }`,
+    );
+  }
+  const kindPair = node.items.find((pair) => reader.text(pair.key as Node) === "kind");
+  if (!kindPair) {
+    return reader.fail(
+      node,
+      "missing-key",
+      `The fault has no "kind": say which, such as { kind: split-answer, segments: 3 }`,
+    );
+  }
+  const kind = kindOf(reader.resolve(kindPair.value as Node) ?? (kindPair.key as Node));
+  if (!kind) return undefined;
+  const parameters = FAULTS[kind].parameters;
+  const fault: Record<string, unknown> = { kind };
+  const before = reader.problems.length;
+  reader.map(
+    node,
+    `the fault ${kind}`,
+    ["kind", ...parameters.map((p) => p.name)],
+    (key, value) => {
+      const parameter = parameters.find((p) => p.name === key);
+      if (!parameter) return;
+      const number = reader.number(value);
+      if (number === undefined) {
+        reader.fail(
+          value,
+          "type",
+          `Expected ${key} of the fault ${kind} as ${
+            parameter.unit === "seconds" ? "a number of seconds such as 0.5" : "a whole number"
+          }, not ${show(value)}`,
+        );
+        return;
+      }
+      const checked = checkFaultParameter(parameter, number);
+      if (checked.problem !== undefined) {
+        reader.fail(value, "range", `Invalid ${key} of the fault ${kind}: ${checked.problem}`);
+      } else fault[parameter.key] = checked.value;
+    },
+  );
+  return reader.problems.length > before ? undefined : fault as FaultSpec;
 }
 
 function readDelay(reader: Reader, node: Node): DelaySpec | undefined {

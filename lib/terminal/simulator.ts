@@ -8,6 +8,12 @@
  * listen to them. Hooks registered with {@linkcode TerminalSimulator.beforeAnswer} are
  * awaited after each decision and before its answer: the journal writes there.
  *
+ * A plan may carry a fault (`fault.ts`): the simulator then delivers the answer as the
+ * fault's plan says (`delivery.ts`): split, dribbled, cut short, replaced, or not at all.
+ * Limits keep it up whatever it is sent: a cap on simultaneous connections, an idle
+ * time-out, a silence inside a record, a largest message; nothing a POS sends grows its
+ * memory without bound, and no error stops it.
+ *
  * @module
  */
 
@@ -18,11 +24,10 @@ import {
   MessageReader,
   MessageSizeError,
   MessageTimeoutError,
-  writeAll,
 } from "../framing.ts";
 import { cryptoRandom, type Random } from "../random.ts";
 import { MANDATORY_IDENTIFICATION_TAGS, MANDATORY_REQUEST_TAGS } from "../tags.ts";
-import { asciiBytes, decodePartial, encode, type Field, getField } from "../tlv.ts";
+import { decodePartial, encode, type Field, getField } from "../tlv.ts";
 import {
   decide,
   type DecisionContext,
@@ -31,6 +36,8 @@ import {
   type ReceivedRequest,
   type TerminalSettings,
 } from "./behaviour.ts";
+import { deliver, endConnection } from "./delivery.ts";
+import { FAULTS } from "./fault.ts";
 
 /** Options of a {@linkcode TerminalSimulator}. */
 export interface SimulatorOptions {
@@ -76,10 +83,39 @@ export interface SimulatorOptions {
   decide?: DecisionHook;
   /**
    * Multiplies every planned delay: 0.01 answers a 3 s delay in 30 ms. Default 1. The
-   * network time-outs (idle, record, quiet period) are not scaled.
+   * network time-outs (idle, record, quiet period) are not scaled, nor are the pauses of
+   * faults (split, slow answers) and the period of `refuse-connections`.
    */
   timeScale?: number;
+  /**
+   * Most connections open at once; beyond it, a new connection is closed at once (an
+   * `overflow` event). Default {@linkcode DEFAULT_MAX_CONNECTIONS}.
+   */
+  maxConnections?: number;
+  /**
+   * How transactions that overlap are served: see {@linkcode Concurrency}. Default
+   * `"parallel"`.
+   */
+  concurrency?: Concurrency;
 }
+
+/**
+ * How the simulator serves transactions that overlap (a request read while another
+ * transaction is in progress, from its request to the end of its answer):
+ * - `parallel`: each on its own, at once (load tests; no real terminal does this);
+ * - `queue`: one at a time, in order of arrival; the others wait for their turn before
+ *   they are decided (and their delay starts);
+ * - `busy`: one at a time; a request that arrives meanwhile is answered at once AE=01
+ *   AF=07 (not completed), as a real terminal serving another sale (the `busy` fault).
+ */
+export type Concurrency = "parallel" | "queue" | "busy";
+
+/** The values of {@linkcode Concurrency}. */
+export const CONCURRENCY_MODES: readonly Concurrency[] = Object.freeze([
+  "parallel",
+  "queue",
+  "busy",
+]);
 
 /** What a decision hook gets besides the request and the settings. */
 export interface DecisionHookContext extends DecisionContext {
@@ -112,6 +148,8 @@ export type BeforeAnswerHook = (transaction: Transaction) => void | Promise<void
 
 /** Default idle time-out of a connection: 60 s. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+/** Default cap on simultaneous connections: 1000. */
+export const DEFAULT_MAX_CONNECTIONS = 1000;
 /** Default silence inside a record that makes a request cut short: 5 s. */
 export const DEFAULT_RECORD_TIMEOUT_MS = 5_000;
 
@@ -126,7 +164,12 @@ export type TransactionState =
   /** The simulator was stopped before the answer (forced close). */
   | "cancelled"
   /** A hook before the answer failed (the journal could not be written): not answered. */
-  | "failed";
+  | "failed"
+  /**
+   * A fault kept the answer from the POS: nothing sent (no-answer, close-before-answer,
+   * reset, approve-then-drop), or bytes that are not the answer (garbage, truncated).
+   */
+  | "dropped";
 
 /** One request and its answer, as the events report it. */
 export interface Transaction {
@@ -160,6 +203,13 @@ export interface Transaction {
   peerClosedEarly?: boolean;
   /** What went wrong, when the state is `failed`. */
   error?: string;
+  /**
+   * With a fault that changes the bytes (garbage, truncated, or nothing sent): what was
+   * written, one character per byte; `""` when nothing was.
+   */
+  sent?: string;
+  /** With a fault: what reached the POS, in words. */
+  note?: string;
 }
 
 /** Details of the events about a connection. */
@@ -178,6 +228,30 @@ export interface ConnectionProblem extends ConnectionInfo {
   received: string;
 }
 
+/** A connection closed at once because too many were open. */
+export interface ConnectionOverflow extends ConnectionInfo {
+  /** The cap, {@linkcode SimulatorOptions.maxConnections}. */
+  limit: number;
+}
+
+/** The simulator stopped listening for a while (`refuse-connections`). */
+export interface RefusalPeriod {
+  /** How long, in milliseconds. */
+  periodMs: number;
+  /** Until when (ISO 8601). */
+  until: string;
+  /** The transaction that asked for it, if one did. */
+  transactionId?: number;
+}
+
+/** A request waiting for its turn (`concurrency: "queue"`). */
+export interface QueuedRequest extends ConnectionInfo {
+  /** The number its transaction will have. */
+  transactionId: number;
+  /** How many transactions are ahead of it (in progress or waiting). */
+  ahead: number;
+}
+
 /** The events a {@linkcode TerminalSimulator} dispatches, with their details. */
 export interface SimulatorEventMap {
   /** Listening: the address. */
@@ -194,6 +268,12 @@ export interface SimulatorEventMap {
   disconnect: CustomEvent<ConnectionInfo>;
   /** A connection failed outside a transaction (idle time-out, I/O error). */
   problem: CustomEvent<ConnectionProblem>;
+  /** A connection beyond the cap was closed at once. */
+  overflow: CustomEvent<ConnectionOverflow>;
+  /** The simulator stopped listening for a while; `listening` follows when it listens again. */
+  refusing: CustomEvent<RefusalPeriod>;
+  /** A request waits for its turn (`concurrency: "queue"`). */
+  queued: CustomEvent<QueuedRequest>;
   /** The simulator stopped. */
   close: CustomEvent<null>;
 }
@@ -221,15 +301,27 @@ export class TerminalSimulator extends EventTarget {
   readonly #now: () => Date;
   readonly #decide: DecisionHook;
   readonly #timeScale: number;
+  readonly #maxConnections: number;
+  readonly #concurrency: Concurrency;
   readonly #beforeAnswer = new Set<BeforeAnswerHook>();
   #listener?: Deno.Listener<Deno.TcpConn, Deno.NetAddr>;
+  #address?: Deno.NetAddr;
   #accepting?: Promise<void>;
   #connectionCount = 0;
   #transactionCount = 0;
   readonly #connections = new Map<number, Deno.TcpConn>();
   readonly #idle = new Set<number>();
   readonly #tasks = new Set<Promise<void>>();
+  /** Transactions from their request to the end of their answer (busy answers aside). */
+  readonly #inProgress = new Set<number>();
+  /** The end of the last turn taken (`concurrency: "queue"`). */
+  #turn: Promise<void> = Promise.resolve();
+  #waitingTurns = 0;
   readonly #stopDelays = new AbortController();
+  /** Ends the connections held open by `no-answer` (any stop, graceful or not). */
+  readonly #stopHolds = new AbortController();
+  #refusingUntil = 0;
+  #reopenTimer?: ReturnType<typeof setTimeout>;
   #closing = false;
   #closed?: Promise<void>;
 
@@ -250,11 +342,28 @@ export class TerminalSimulator extends EventTarget {
       throw new RangeError(`Invalid time scale ${scale}: expected a number from 0`);
     }
     this.#timeScale = scale;
+    const max = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    if (!Number.isInteger(max) || max < 1) {
+      throw new RangeError(`Invalid maximum of connections ${max}: expected a whole number from 1`);
+    }
+    this.#maxConnections = max;
+    const concurrency = options.concurrency ?? "parallel";
+    if (!CONCURRENCY_MODES.includes(concurrency)) {
+      throw new RangeError(
+        `Invalid concurrency "${concurrency}": expected one of ${CONCURRENCY_MODES.join(", ")}`,
+      );
+    }
+    this.#concurrency = concurrency;
   }
 
   /** The factor applied to every planned delay. */
   get timeScale(): number {
     return this.#timeScale;
+  }
+
+  /** How overlapping transactions are served. */
+  get concurrency(): Concurrency {
+    return this.#concurrency;
   }
 
   /**
@@ -298,22 +407,15 @@ export class TerminalSimulator extends EventTarget {
    * @throws {Deno.errors.AddrInUse} When the port is taken.
    */
   start(): Promise<Deno.NetAddr> {
-    if (this.#listener) throw new Error("The simulator is already started");
-    this.#listener = Deno.listen({
-      hostname: this.#options.hostname ?? "0.0.0.0",
-      port: this.#options.port ?? 8888,
-      transport: "tcp",
-    });
-    this.#accepting = this.#acceptLoop(this.#listener);
-    const address = this.#listener.addr;
-    this.#emit("listening", address);
-    return Promise.resolve(address);
+    if (this.#address) throw new Error("The simulator is already started");
+    this.#listen(this.#options.port ?? 8888);
+    return Promise.resolve(this.#address!);
   }
 
-  /** The address listened on. */
+  /** The address listened on (also while connections are refused). */
   get address(): Deno.NetAddr {
-    if (!this.#listener) throw new Error("The simulator is not started");
-    return this.#listener.addr;
+    if (!this.#address) throw new Error("The simulator is not started");
+    return this.#address;
   }
 
   /** Number of connections open now. */
@@ -321,10 +423,49 @@ export class TerminalSimulator extends EventTarget {
     return this.#connections.size;
   }
 
+  /** Whether new connections are refused now (see {@linkcode TerminalSimulator.refuseConnections}). */
+  get refusing(): boolean {
+    return this.#reopenTimer !== undefined;
+  }
+
   /**
-   * Stops: no new connection is accepted, connections waiting for a request are closed,
-   * and answers in flight are sent after their delay. With `force`, pending answers are
-   * dropped at once.
+   * Stops listening for a while, as a terminal that restarts: connecting to its port is
+   * refused; then it listens again on the same port. Connections already open are served
+   * as usual. Called again meanwhile, it extends the period (never shortens it).
+   *
+   * @param periodMs How long, in milliseconds.
+   * @param transactionId The transaction that asked for it, for the event.
+   *
+   * @example
+   * ```ts ignore
+   * terminal.refuseConnections(5_000); // the POS cannot connect for 5 s
+   * ```
+   */
+  refuseConnections(periodMs: number, transactionId?: number): void {
+    if (!this.#address || this.#closing) return;
+    const until = Date.now() + Math.max(0, periodMs);
+    if (until <= this.#refusingUntil) return;
+    this.#refusingUntil = until;
+    if (this.#reopenTimer === undefined) {
+      const listener = this.#listener;
+      this.#listener = undefined;
+      try {
+        listener?.close();
+      } catch { /* already closed */ }
+    }
+    clearTimeout(this.#reopenTimer);
+    this.#reopenTimer = setTimeout(() => this.#reopen(), until - Date.now());
+    this.#emit("refusing", {
+      periodMs,
+      until: new Date(until).toISOString(),
+      ...(transactionId !== undefined ? { transactionId } : {}),
+    });
+  }
+
+  /**
+   * Stops: no new connection is accepted, connections waiting for a request (or held by
+   * `no-answer`) are closed, and answers in flight are sent after their delay. With
+   * `force`, pending answers are dropped at once.
    *
    * @param options `force`: do not wait for answers in flight.
    * @returns When every connection has ended.
@@ -333,6 +474,9 @@ export class TerminalSimulator extends EventTarget {
     if (options.force) this.#stopDelays.abort();
     if (this.#closed) return this.#closed;
     this.#closing = true;
+    this.#stopHolds.abort();
+    clearTimeout(this.#reopenTimer);
+    this.#reopenTimer = undefined;
     this.#closed = (async () => {
       try {
         this.#listener?.close();
@@ -351,7 +495,8 @@ export class TerminalSimulator extends EventTarget {
   }
 
   /**
-   * Adds a typed event listener.
+   * Adds a typed event listener. A listener that throws does not stop the simulator: the
+   * error is reported as a `problem` event (and dropped, for a `problem` listener).
    *
    * @param type The event.
    * @param listener Called with the event.
@@ -360,7 +505,21 @@ export class TerminalSimulator extends EventTarget {
     type: K,
     listener: (event: SimulatorEventMap[K]) => void,
   ): void {
-    this.addEventListener(type, listener as EventListener);
+    this.addEventListener(type, (event) => {
+      try {
+        listener(event as SimulatorEventMap[K]);
+      } catch (error) {
+        if (type === "problem") return;
+        this.#emit("problem", {
+          connectionId: 0,
+          peer: "",
+          error: new Error(`A listener of the "${type}" event failed: ${errorText(error)}`, {
+            cause: error,
+          }),
+          received: "",
+        });
+      }
+    });
   }
 
   #emit<K extends keyof SimulatorEventMap>(
@@ -370,13 +529,51 @@ export class TerminalSimulator extends EventTarget {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 
+  /** Listens on `port` and accepts connections. */
+  #listen(port: number): void {
+    const listener = Deno.listen({
+      hostname: this.#options.hostname ?? "0.0.0.0",
+      port,
+      transport: "tcp",
+    });
+    this.#listener = listener;
+    this.#address = listener.addr;
+    const previous = this.#accepting;
+    const loop = this.#acceptLoop(listener);
+    this.#accepting = previous ? Promise.all([previous, loop]).then(() => {}) : loop;
+    this.#emit("listening", listener.addr);
+  }
+
+  /** Listens again after a refusal period; retries every second if the port is taken. */
+  #reopen(): void {
+    this.#reopenTimer = undefined;
+    if (this.#closing) return;
+    try {
+      this.#listen(this.#address!.port);
+    } catch (error) {
+      this.#emit("problem", {
+        connectionId: 0,
+        peer: "",
+        error: new Error(
+          `Cannot listen again on port ${this.#address!.port}: ${
+            errorText(error)
+          }; trying again in 1 s`,
+          { cause: error },
+        ),
+        received: "",
+      });
+      this.#reopenTimer = setTimeout(() => this.#reopen(), 1000);
+    }
+  }
+
   async #acceptLoop(listener: Deno.Listener<Deno.TcpConn, Deno.NetAddr>): Promise<void> {
     for (;;) {
       let conn: Deno.TcpConn;
       try {
         conn = await listener.accept();
       } catch (error) {
-        if (this.#closing || error instanceof Deno.errors.BadResource) return;
+        if (this.#closing || listener !== this.#listener) return;
+        if (error instanceof Deno.errors.BadResource) return;
         // A failed accept (out of file descriptors...) must not stop the terminal.
         this.#emit("problem", {
           connectionId: 0,
@@ -388,8 +585,28 @@ export class TerminalSimulator extends EventTarget {
         continue;
       }
       const id = ++this.#connectionCount;
+      if (this.#connections.size >= this.#maxConnections) {
+        let peer = "";
+        try {
+          peer = formatPeer(conn.remoteAddr);
+          conn.close();
+        } catch { /* gone already */ }
+        this.#emit("overflow", { connectionId: id, peer, limit: this.#maxConnections });
+        continue;
+      }
       this.#connections.set(id, conn);
-      const task = this.#serve(id, conn).finally(() => this.#tasks.delete(task));
+      // #serve reports its own errors; this catch only keeps a bug from becoming an
+      // unhandled rejection, which would end the process.
+      const task = this.#serve(id, conn)
+        .catch((error) => {
+          this.#emit("problem", {
+            connectionId: id,
+            peer: "",
+            error: error as Error,
+            received: "",
+          });
+        })
+        .finally(() => this.#tasks.delete(task));
       this.#tasks.add(task);
     }
   }
@@ -405,22 +622,23 @@ export class TerminalSimulator extends EventTarget {
   }
 
   async #serve(id: number, conn: Deno.TcpConn): Promise<void> {
-    const remote = conn.remoteAddr;
-    const peer = remote.hostname.includes(":")
-      ? `[${remote.hostname}]:${remote.port}`
-      : `${remote.hostname}:${remote.port}`;
+    let peer = "";
+    try {
+      peer = formatPeer(conn.remoteAddr);
+    } catch { /* the POS is gone already */ }
     const info = { connectionId: id, peer };
     this.#emit("connection", info);
     const reader = new MessageReader(conn);
     try {
+      let open = true;
       do {
         this.#idle.add(id);
         if (this.#closing) break;
         const received = await this.#readRequest(reader, info);
         this.#idle.delete(id);
         if (!received) break;
-        await this.#transact(conn, reader, info, received);
-      } while (this.#options.keepOpen && !reader.ended && !this.#closing);
+        open = await this.#transact(conn, reader, info, received);
+      } while (open && this.#options.keepOpen && !reader.ended && !this.#closing);
     } catch (error) {
       if (!this.#closing) {
         this.#emit("problem", { ...info, error: error as Error, received: "" });
@@ -462,32 +680,94 @@ export class TerminalSimulator extends EventTarget {
     }
   }
 
+  /**
+   * Decides a request, waits, and answers it (or not, with a fault).
+   *
+   * @returns Whether the connection may serve another request.
+   */
   async #transact(
     conn: Deno.TcpConn,
     reader: MessageReader,
     info: ConnectionInfo,
     received: { message: Message; end: Transaction["end"] },
-  ): Promise<void> {
-    const { message } = received;
+  ): Promise<boolean> {
     const id = ++this.#transactionCount;
+    // Concurrency: who is in progress decides whether this one waits or is busy.
+    let busyWith: number | undefined;
+    let release: (() => void) | undefined;
+    if (this.#concurrency === "busy" && this.#inProgress.size > 0) {
+      busyWith = this.#inProgress.values().next().value;
+    } else if (this.#concurrency === "queue") {
+      const ahead = this.#inProgress.size + this.#waitingTurns;
+      if (ahead > 0) this.#emit("queued", { ...info, transactionId: id, ahead });
+      release = await this.#takeTurn();
+      if (!release) return false;
+    }
+    if (busyWith === undefined) this.#inProgress.add(id);
+    try {
+      return await this.#carryOut(id, conn, reader, info, received, busyWith);
+    } finally {
+      this.#inProgress.delete(id);
+      release?.();
+    }
+  }
+
+  /** Waits for the transactions ahead (queue mode); `undefined` when stopped at once. */
+  async #takeTurn(): Promise<(() => void) | undefined> {
+    const previous = this.#turn;
+    let release!: () => void;
+    this.#turn = new Promise<void>((resolve) => release = resolve);
+    this.#waitingTurns++;
+    const stop = this.#stopDelays.signal;
+    let onStop: (() => void) | undefined;
+    const stopped = await Promise.race([
+      previous.then(() => false),
+      new Promise<boolean>((resolve) => {
+        if (stop.aborted) resolve(true);
+        onStop = () => resolve(true);
+        stop.addEventListener("abort", onStop, { once: true });
+      }),
+    ]);
+    if (onStop) stop.removeEventListener("abort", onStop);
+    this.#waitingTurns--;
+    if (stopped) {
+      release();
+      return undefined;
+    }
+    return release;
+  }
+
+  async #carryOut(
+    id: number,
+    conn: Deno.TcpConn,
+    reader: MessageReader,
+    info: ConnectionInfo,
+    received: { message: Message; end: Transaction["end"] },
+    busyWith: number | undefined,
+  ): Promise<boolean> {
+    const { message } = received;
+    const request = message.error
+      ? { fields: message.fields, error: message.error }
+      : { fields: message.fields };
+    const context = {
+      now: this.#now(),
+      random: this.#random,
+      transactionId: id,
+      ...info,
+      signal: this.#stopDelays.signal,
+    };
     let plan: Plan;
     try {
-      plan = await this.#decide(
-        message.error
-          ? { fields: message.fields, error: message.error }
-          : { fields: message.fields },
-        this.settings,
-        {
-          now: this.#now(),
-          random: this.#random,
-          transactionId: id,
-          ...info,
-          signal: this.#stopDelays.signal,
-        },
-      );
+      plan = busyWith !== undefined
+        // A busy terminal does not get to the sale: no rule, queue or person is consulted.
+        ? decide(request, this.settings, context, {
+          outcome: { status: "not-done", fault: { kind: "busy" } },
+          by: { source: "settings", note: `busy with transaction #${busyWith}` },
+        })
+        : await this.#decide(request, this.settings, context);
     } catch (error) {
       // Stopped at once while a person (or a program) was deciding: nothing to answer.
-      if (this.#stopDelays.signal.aborted) return;
+      if (this.#stopDelays.signal.aborted) return false;
       throw error;
     }
     const transaction: Transaction = {
@@ -509,10 +789,17 @@ export class TerminalSimulator extends EventTarget {
         await hook(transaction);
       } catch (error) {
         transaction.state = "failed";
-        transaction.error = (error as Error).message ?? String(error);
+        transaction.error = errorText(error);
         this.#emit("abandon", transaction);
-        return;
+        return false;
       }
+    }
+    const fault = plan.fault;
+    if (fault?.spec.kind === "refuse-connections") {
+      this.refuseConnections(
+        fault.spec.periodMs ?? FAULTS["refuse-connections"].parameters[0].default!,
+        id,
+      );
     }
     if (transaction.delayMs > 0) {
       const waited = await this.#wait(transaction.delayMs, reader);
@@ -520,15 +807,44 @@ export class TerminalSimulator extends EventTarget {
       if (waited === "stopped") {
         transaction.state = "cancelled";
         this.#emit("abandon", transaction);
-        return;
+        return false;
       }
     }
-    try {
-      await writeAll(conn, asciiBytes(transaction.answerText));
-    } catch {
-      transaction.state = "client-gone";
+    const delivery = fault?.delivery ??
+      {
+        segments: [{ text: transaction.answerText, pauseMs: 0 }],
+        end: "normal" as const,
+        description: "the answer",
+      };
+    if (delivery.end === "hold") {
+      const held = await this.#hold(reader);
+      transaction.state = "dropped";
+      transaction.sent = "";
+      transaction.note = `${fault!.delivery.description}; ${
+        held === "peer-closed"
+          ? "the POS closed it"
+          : held === "idle"
+          ? "closed at the idle time-out"
+          : "closed when the simulator stopped"
+      }`;
       this.#emit("abandon", transaction);
-      return;
+      return false;
+    }
+    const result = await deliver(conn, delivery, this.#stopDelays.signal);
+    if (fault) {
+      if (result.sent !== transaction.answerText) transaction.sent = result.sent;
+      transaction.note = fault.delivery.description;
+    }
+    if (result.result !== "done") {
+      transaction.state = result.result === "stopped" ? "cancelled" : "client-gone";
+      this.#emit("abandon", transaction);
+      return false;
+    }
+    if (delivery.end !== "normal") {
+      await endConnection(conn, delivery.end);
+      transaction.state = "dropped";
+      this.#emit("abandon", transaction);
+      return false;
     }
     transaction.state = "answered";
     transaction.answeredAt = new Date().toISOString();
@@ -537,6 +853,31 @@ export class TerminalSimulator extends EventTarget {
       try {
         await conn.closeWrite();
       } catch { /* the POS is gone already */ }
+    }
+    return true;
+  }
+
+  /**
+   * Keeps a connection open and silent (`no-answer`) until the POS closes it, the idle
+   * time-out, or a stop: a POS that never gives up cannot hold a connection forever.
+   */
+  async #hold(reader: MessageReader): Promise<"peer-closed" | "idle" | "stopped"> {
+    const stop = this.#stopHolds.signal;
+    if (stop.aborted) return "stopped";
+    const timer = new AbortController();
+    const timeout = setTimeout(
+      () => timer.abort(),
+      this.#options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    );
+    const onStop = () => timer.abort();
+    stop.addEventListener("abort", onStop, { once: true });
+    try {
+      const closed = await reader.waitForEnd(timer.signal).catch(() => true);
+      if (closed) return "peer-closed";
+      return stop.aborted ? "stopped" : "idle";
+    } finally {
+      clearTimeout(timeout);
+      stop.removeEventListener("abort", onStop);
     }
   }
 
@@ -567,6 +908,16 @@ export class TerminalSimulator extends EventTarget {
     if (stop.aborted) return "stopped";
     return peerClosed ? "peer-closed" : "done";
   }
+}
+
+function formatPeer(remote: Deno.NetAddr): string {
+  return remote.hostname.includes(":")
+    ? `[${remote.hostname}]:${remote.port}`
+    : `${remote.hostname}:${remote.port}`;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Whether a request holds every mandatory record, so it can be answered at once. */

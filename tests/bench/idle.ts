@@ -13,6 +13,9 @@ const simulator = await startProgram("server.ts", [
   "0",
   "--idle-timeout",
   "600",
+  // Room for them all and the payment made meanwhile, whatever --max-connections' default.
+  "--max-connections",
+  String(count + 10),
   "--log-level",
   "error",
 ]);
