@@ -13,7 +13,9 @@
  * - The simulated terminal: {@linkcode TerminalSimulator}, and its decision as a pure
  *   function, {@linkcode decide}.
  * - For test suites: {@linkcode startTerminal}, a simulator on a free port of 127.0.0.1
- *   that answers at once and closes with `await using`.
+ *   that answers at once and closes with `await using`, with its control layer
+ *   ({@linkcode TerminalControl}): queue outcomes for every register or one, hold
+ *   payments ({@linkcode HoldDesk}) and decide them, read the journal, reset.
  * - Outcome control: the {@linkcode OutcomeSpec} a tester asks for; scenario files
  *   ({@linkcode parseScenario}), rules ({@linkcode evaluateRules}) and the magic amounts
  *   ({@linkcode MAGIC_AMOUNTS}), decided by a {@linkcode RuleEngine}; the
@@ -190,11 +192,14 @@ export {
 export {
   formatProblem,
   parseScenario,
+  readOutcomeValue,
+  readSettingsValue,
   type Scenario,
   ScenarioError,
   type ScenarioProblem,
   type ScenarioProblemKind,
   SETTING_KEYS,
+  type ValueCheck,
 } from "./lib/terminal/scenario.ts";
 export {
   type BeforeAnswerHook,
@@ -210,13 +215,40 @@ export {
   type Transaction,
   type TransactionState,
 } from "./lib/terminal/simulator.ts";
-export { type Endpoint, startTerminal, TestTerminal } from "./lib/fixture.ts";
+export {
+  type Endpoint,
+  startTerminal,
+  TestTerminal,
+  type TestTerminalOptions,
+} from "./lib/fixture.ts";
 export {
   type Answered,
+  type Asker,
   type EngineOptions,
   type PendingDecision,
+  type QueueSnapshot,
   RuleEngine,
 } from "./lib/terminal/engine.ts";
+export { DecidedElsewhere, firstAnswer } from "./lib/terminal/askers.ts";
+export {
+  DECISION_NAMES,
+  decisionOutcome,
+  type HeldTransaction,
+  HoldDesk,
+  type HoldEventMap,
+  type HoldOptions,
+  type Release,
+} from "./lib/terminal/hold.ts";
+export {
+  type Baseline,
+  type ControlEventMap,
+  type ControlOptions,
+  type ControlSettings,
+  type ControlStatus,
+  type ScenarioInfo,
+  type SettingsChange,
+  TerminalControl,
+} from "./lib/terminal/control.ts";
 export {
   DEFAULT_JOURNAL_CAPACITY,
   type FieldMap,
@@ -231,6 +263,7 @@ export {
 export { JournalFile, type JournalFileOptions } from "./lib/terminal/journal_file.ts";
 export {
   loadScenarioFile,
+  type ScenarioReadResult,
   type ScenarioWatcher,
   type WatchOptions,
   watchScenarioFile,
@@ -249,6 +282,7 @@ export { type Keyboard, openKeyboard, stdinIsTerminal } from "./lib/terminal/tty
 export {
   describeDecider,
   formatTable,
+  logControl,
   logSimulator,
   type SimulatorLogger,
 } from "./lib/terminal/log.ts";
