@@ -15,7 +15,8 @@
  * - For test suites: {@linkcode startTerminal}, a simulator on a free port of 127.0.0.1
  *   that answers at once and closes with `await using`, with its control layer
  *   ({@linkcode TerminalControl}): queue outcomes for every register or one, hold
- *   payments ({@linkcode HoldDesk}) and decide them, read the journal, reset.
+ *   payments ({@linkcode HoldDesk}) and decide them, read the journal, reset; the same
+ *   over HTTP with a dashboard: {@linkcode startControlServer}.
  * - Outcome control: the {@linkcode OutcomeSpec} a tester asks for; scenario files
  *   ({@linkcode parseScenario}), rules ({@linkcode evaluateRules}) and the magic amounts
  *   ({@linkcode MAGIC_AMOUNTS}), decided by a {@linkcode RuleEngine}; the
@@ -261,6 +262,20 @@ export {
   toJournalEntry,
 } from "./lib/terminal/journal.ts";
 export { JournalFile, type JournalFileOptions } from "./lib/terminal/journal_file.ts";
+export {
+  type ControlServer,
+  type ControlServerOptions,
+  startControlServer,
+} from "./lib/terminal/http/serve.ts";
+export {
+  type ControlHandler,
+  type ControlHandlerOptions,
+  createControlHandler,
+  MAX_QUEUED,
+} from "./lib/terminal/http/routes.ts";
+export { type AccessPolicy, makeAccessPolicy } from "./lib/terminal/http/auth.ts";
+export { EventHub, type EventHubOptions } from "./lib/terminal/http/events.ts";
+export { ApiError } from "./lib/terminal/http/responses.ts";
 export {
   loadScenarioFile,
   type ScenarioReadResult,
