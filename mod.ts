@@ -241,6 +241,7 @@ export {
   type Release,
 } from "./lib/terminal/hold.ts";
 export {
+  type Arrival,
   type Baseline,
   type ControlEventMap,
   type ControlOptions,

@@ -476,7 +476,7 @@ export async function main(
     magicAmounts,
     ...(askers.length > 0 ? { ask: firstAnswer(askers) } : {}),
   });
-  const simulator = new TerminalSimulator({
+  const simulator: TerminalSimulator = new TerminalSimulator({
     hostname: options.host,
     port: options.port,
     settings: settingsFor(scenario),
@@ -488,7 +488,11 @@ export async function main(
     maxBytes: options.maxMessage,
     random: options.seed === undefined ? cryptoRandom() : seededRandom(options.seed),
     timeScale: options.timeScale,
-    decide: engine.decide,
+    // Through the control when there is one, so that it reports each arrival.
+    decide: (request, settings, context) =>
+      terminalControl
+        ? terminalControl.decide(request, settings, context)
+        : engine.decide(request, settings, context),
   });
   logSimulator(simulator, logger);
   journal?.attach(simulator);

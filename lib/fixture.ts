@@ -68,7 +68,16 @@ export class TestTerminal extends TerminalSimulator {
       magicAmounts: options.magicAmounts,
       ask: hold.ask,
     });
-    super({ ...options, decide: options.decide ?? engine.decide });
+    // Bound late: the control needs the simulator, the simulator its decision hook.
+    const late: { control?: TerminalControl } = {};
+    super({
+      ...options,
+      decide: options.decide ??
+        ((request, settings, context) =>
+          late.control
+            ? late.control.decide(request, settings, context)
+            : engine.decide(request, settings, context)),
+    });
     const journal = new Journal({ capacity: options.journalCapacity });
     journal.attach(this);
     this.control = new TerminalControl({
@@ -78,6 +87,7 @@ export class TestTerminal extends TerminalSimulator {
       journal,
       version: VERSION,
     });
+    late.control = this.control;
   }
 
   /**

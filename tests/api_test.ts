@@ -634,6 +634,9 @@ Deno.test("the event stream: a snapshot, then transactions as they are held, dec
       ...terminal.endpoint,
       ...local,
     });
+    const arrived = await events.next();
+    assert.equal(arrived.event, "arrived");
+    assert.equal((arrived.data as { summary: { amount: string } }).summary.amount, "12.50");
     const held = await events.next();
     assert.equal(held.event, "held");
     const heldData = held.data as { id: number; summary: { privateData: string } };

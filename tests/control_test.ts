@@ -1,8 +1,8 @@
 // The control layer without HTTP, as a test suite drives it through the fixture: settings,
 // queues by register, hold mode, the journal, the events, reset and the scenario.
 import assert from "node:assert/strict";
-import { pay, startTerminal } from "../mod.ts";
-import type { ControlEventMap } from "../lib/terminal/control.ts";
+import { exchange, pay, startTerminal } from "../mod.ts";
+import type { Arrival, ControlEventMap } from "../lib/terminal/control.ts";
 import { parseScenario } from "../lib/terminal/scenario.ts";
 
 const local = { timeoutMs: 30_000, quietMs: 50 };
@@ -11,6 +11,7 @@ const local = { timeoutMs: 30_000, quietMs: 50 };
 function eventNames(target: EventTarget): string[] {
   const names: string[] = [];
   const types: (keyof ControlEventMap)[] = [
+    "arrived",
     "held",
     "released",
     "decided",
@@ -106,11 +107,13 @@ Deno.test("the control's events: held, released, decided, answered, and every ch
   control.reset();
   assert.deepEqual(names, [
     "settings",
+    "arrived",
     "held",
     "released",
     "decided",
     "answered",
     "queue",
+    "arrived",
     "decided",
     "queue",
     "answered",
@@ -200,4 +203,20 @@ Deno.test("closing the fixture answers a held payment rather than waiting for it
   await terminal.control.nextHeld();
   await terminal.close();
   assert.equal((await payment).answer.complementCode, "08");
+});
+
+Deno.test("arrived: every request as read, before anything decides it, malformed ones too", async () => {
+  // A record cut short is answered after this silence.
+  await using terminal = await startTerminal({ recordTimeoutMs: 100 });
+  const arrivals: Arrival[] = [];
+  terminal.control.on("arrived", (event) => arrivals.push(event.detail));
+  await pay({ amount: 1250, register: "04" }, { ...terminal.endpoint, ...local });
+  const raw = await exchange("CZ0040300CA00201XX", { ...terminal.endpoint, ...local });
+  assert.match(raw.answerText, /AF00209/);
+  assert.equal(arrivals.length, 2);
+  assert.equal(arrivals[0].id, 1);
+  assert.equal(arrivals[0].fields.find((f) => f.tag === "CA")?.value, "04");
+  assert.match(arrivals[0].peer, /^127\.0\.0\.1:\d+$/);
+  assert.equal(arrivals[1].id, 2);
+  assert.ok(arrivals[1].error, "the frame's defect is said");
 });

@@ -13,14 +13,15 @@
  * @module
  */
 
-import type { TerminalSettings } from "./behaviour.ts";
+import type { Field } from "../tlv.ts";
+import type { Plan, ReceivedRequest, TerminalSettings } from "./behaviour.ts";
 import type { QueueSnapshot, RuleEngine } from "./engine.ts";
 import type { HeldTransaction, HoldDesk, Release } from "./hold.ts";
 import { type Journal, type JournalEntry, toJournalEntry } from "./journal.ts";
 import type { OutcomeSpec } from "./outcome.ts";
 import type { Scenario } from "./scenario.ts";
 import type { ScenarioReadResult } from "./scenario_file.ts";
-import type { TerminalSimulator, Transaction } from "./simulator.ts";
+import type { DecisionHookContext, TerminalSimulator, Transaction } from "./simulator.ts";
 
 /** The settings the control changes: the terminal's, the magic amounts and hold mode. */
 export interface ControlSettings extends TerminalSettings {
@@ -81,8 +82,30 @@ export interface ControlStatus {
   timeScale: number;
 }
 
+/** A request that has just arrived, before anything decides it. */
+export interface Arrival {
+  /** Number the transaction will have. */
+  id: number;
+  /** Number of the connection it came on. */
+  connectionId: number;
+  /** Address and port of the POS. */
+  peer: string;
+  /** When it was read whole (ISO 8601). */
+  at: string;
+  /** The records that could be decoded. */
+  fields: Field[];
+  /** Why the frame is malformed, if it is. */
+  error?: string;
+}
+
 /** The events a {@linkcode TerminalControl} dispatches, with their details. */
 export interface ControlEventMap {
+  /**
+   * A request arrived and is being decided: `decided` follows at once, unless it waits
+   * for a person or in hold mode (only when the control's `decide` is the simulator's
+   * decision hook).
+   */
+  arrived: CustomEvent<Arrival>;
   /** A transaction is held, waiting for a decision. */
   held: CustomEvent<HeldTransaction>;
   /** A held transaction was decided, timed out or withdrawn. */
@@ -200,6 +223,39 @@ export class TerminalControl extends EventTarget {
     this.#listen(this.#hold, "held", (held: HeldTransaction) => this.#emit("held", held));
     this.#listen(this.#hold, "released", (release: Release) => this.#emit("released", release));
     this.#listen(this.#hold, "hold", () => this.#emit("settings", this.settings));
+  }
+
+  /**
+   * The simulator's decision hook: announces the request (`arrived`), then lets the
+   * engine decide. Give it to the simulator instead of the engine's own to have arrivals
+   * reported.
+   *
+   * @param request The request as decoded.
+   * @param settings The terminal's settings.
+   * @param context The transaction, the POS and the stop signal.
+   * @returns The engine's plan.
+   *
+   * @example
+   * ```ts ignore
+   * let control: TerminalControl;
+   * const simulator = new TerminalSimulator({ decide: (r, s, c) => control.decide(r, s, c) });
+   * control = new TerminalControl({ simulator, engine, hold, journal });
+   * ```
+   */
+  decide(
+    request: ReceivedRequest,
+    settings: Readonly<TerminalSettings>,
+    context: DecisionHookContext,
+  ): Plan | Promise<Plan> {
+    this.#emit("arrived", {
+      id: context.transactionId,
+      connectionId: context.connectionId,
+      peer: context.peer,
+      at: new Date().toISOString(),
+      fields: [...request.fields],
+      ...(request.error ? { error: request.error.message } : {}),
+    });
+    return this.#engine.decide(request, settings, context);
   }
 
   /** The settings in force: the terminal's, the magic amounts and hold mode. */

@@ -34,6 +34,8 @@
     queue: { global: [], registers: {} },
     /** Held transactions by id, each with the local time of its deadline. */
     held: new Map(),
+    /** Requests that arrived and are not decided yet, by id. */
+    arriving: new Map(),
     /** Journal entries by id. */
     transactions: new Map(),
     /** Table rows by id. */
@@ -104,6 +106,7 @@
       state.status = data.status;
       state.queue = data.queue;
       state.held.clear();
+      state.arriving.clear();
       for (const held of data.held) addHeld(held);
       state.transactions.clear();
       state.rows.clear();
@@ -113,7 +116,12 @@
       applySettings(data.status.settings);
       renderAll();
     });
+    on("arrived", (arrival) => {
+      state.arriving.set(arrival.id, arrival);
+      renderScreen();
+    });
     on("held", (held) => {
+      state.arriving.delete(held.id);
       addHeld(held);
       renderScreen();
       renderFacts();
@@ -125,6 +133,7 @@
     });
     for (const name of ["decided", "answered", "abandoned"]) {
       on(name, (entry) => {
+        state.arriving.delete(entry.id);
         upsert(entry, name === "decided");
         renderScreen();
         renderFacts();
@@ -206,6 +215,21 @@
         }`,
       );
       renderCountdown();
+    } else if (state.arriving.size > 0) {
+      // Being decided: by a person at the simulator's keyboard, or at once.
+      const arrival = state.arriving.get(Math.max(...state.arriving.keys()));
+      screen.box.dataset.state = "pending";
+      setText(screen.action, arrival.summary.action);
+      setText(screen.id, `#${arrival.id}`);
+      setText(screen.amount, describeAmount(arrival.summary));
+      setText(
+        screen.state,
+        state.status && state.status.interactive
+          ? "Waiting for a key at the simulator"
+          : "Processing…",
+      );
+      setText(screen.detail, `Register ${arrival.summary.register ?? "?"}`);
+      setText(screen.countdown, "");
     } else {
       setText(screen.countdown, "");
       const entry = state.transactions.get(state.current);

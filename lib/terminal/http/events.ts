@@ -8,6 +8,7 @@
  * | event | data |
  * | --- | --- |
  * | `snapshot` | `{ status, held, queue, journal }`, first on every stream |
+ * | `arrived` | a request arrived and is being decided |
  * | `held` | a transaction held, waiting for a decision |
  * | `released` | a held transaction decided, timed out or withdrawn: `{ id, note, outcome? }` |
  * | `decided` | a transaction decided, its answer pending (a journal entry, with a summary) |
@@ -25,6 +26,7 @@
 import type { ControlEventMap, TerminalControl } from "../control.ts";
 import { ApiError, SECURITY_HEADERS } from "./responses.ts";
 import {
+  arrivalView,
   heldView,
   queueView,
   releaseView,
@@ -54,6 +56,7 @@ export function formatEvent(name: string, data: unknown): string {
 
 /** How the control's events are shown on the stream. */
 const VIEWS: { [K in keyof ControlEventMap]: (detail: ControlEventMap[K]["detail"]) => unknown } = {
+  arrived: arrivalView,
   held: (held) => heldView(held),
   released: releaseView,
   decided: transactionView,

@@ -10,7 +10,7 @@ import { findCurrency, formatAmount, fromAmountField } from "../../money.ts";
 import { ACTIONS, COMPLEMENTS, tagName, valueMeaning } from "../../tags.ts";
 import { encode, type Field } from "../../tlv.ts";
 import type { DecidedBy, FailureType, PaymentType } from "../behaviour.ts";
-import type { ControlSettings, ControlStatus } from "../control.ts";
+import type { Arrival, ControlSettings, ControlStatus } from "../control.ts";
 import type { QueueSnapshot } from "../engine.ts";
 import type { HeldTransaction, Release } from "../hold.ts";
 import type { FieldMap, JournalEntry } from "../journal.ts";
@@ -260,6 +260,56 @@ export function describeDecidedBy(by: DecidedBy | undefined): string {
     default:
       return `${by.source}${note}`;
   }
+}
+
+/** A request that has just arrived, as the API shows it. */
+export interface ArrivalView {
+  /** Number the transaction will have. */
+  id: number;
+  /** Number of the connection. */
+  connectionId: number;
+  /** Address and port of the POS. */
+  peer: string;
+  /** When it was read whole (ISO 8601). */
+  at: string;
+  /** The request in words. */
+  summary: RequestSummary;
+  /** The records that could be decoded, encoded again. */
+  raw: string;
+  /** Those records with their names. */
+  records: RecordView[];
+  /** Why the frame is malformed, if it is. */
+  error?: string;
+}
+
+/**
+ * An arrival as the API shows it.
+ *
+ * @param arrival The request that arrived.
+ * @returns The view.
+ *
+ * @example
+ * ```ts
+ * import { arrivalView } from "./views.ts";
+ * arrivalView({
+ *   id: 1, connectionId: 1, peer: "127.0.0.1:50000", at: "2026-11-27T12:00:00.000Z",
+ *   fields: [{ tag: "CD", value: "0" }, { tag: "CB", value: "1250" }, { tag: "CE", value: "978" }],
+ * }).summary.amount; // "12.50"
+ * ```
+ */
+export function arrivalView(arrival: Arrival): ArrivalView {
+  const fields: FieldMap = {};
+  for (const { tag, value } of arrival.fields) if (!(tag in fields)) fields[tag] = value;
+  return {
+    id: arrival.id,
+    connectionId: arrival.connectionId,
+    peer: arrival.peer,
+    at: arrival.at,
+    summary: summarizeRequest(fields),
+    raw: encode(arrival.fields),
+    records: recordViews(arrival.fields),
+    ...(arrival.error !== undefined ? { error: arrival.error } : {}),
+  };
 }
 
 /** A transaction held, as the API shows it. */
