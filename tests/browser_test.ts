@@ -181,3 +181,50 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: hasChromium
+    ? "the dashboard in chromium with --http-token: log in once with ?token=, then live"
+    : `the dashboard in chromium with a token (skipped: no ${CHROMIUM}; install Debian's chromium package)`,
+  ignore: !hasChromium,
+  fn: async () => {
+    const token = "0123456789abcdef0123456789abcdef";
+    const profile = await Deno.makeTempDir({ prefix: "caisse-ap-chromium-" });
+    let server: RunningServer | undefined;
+    let context: BrowserContext | undefined;
+    try {
+      server = await startServer(
+        Deno.execPath(),
+        [
+          "run",
+          "-A",
+          "--quiet",
+          "server.ts",
+          ...["--host", "127.0.0.1", "--port", "0", "--http", "0", "--http-token", token],
+        ],
+        { cwd: ROOT },
+      );
+      context = await launch(profile);
+      const page = context.pages()[0] ?? await context.newPage();
+      // Without the token: the JSON refusal, not the page.
+      const refused = await page.goto(server.dashboard!);
+      assert.equal(refused?.status(), 401);
+      assert.match((await page.textContent("body"))!, /Missing token/);
+      // With it once: sent back to /, the token out of the address, the stream live.
+      await page.goto(`${server.dashboard}?token=${token}`);
+      assert.equal(page.url(), server.dashboard);
+      await page.locator('#connection[data-state="live"]').waitFor(WAIT);
+      // The cookie carries the dashboard's own requests: a setting changes.
+      await page.getByLabel(/Magic amounts/).check();
+      await page.locator("#settings-message", { hasText: "Saved" }).waitFor(WAIT);
+      const status = await fetch(new URL("/api/status", server.dashboard), {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal((await status.json()).settings["magic-amounts"], true);
+    } finally {
+      await context?.close();
+      await server?.stop();
+      await Deno.remove(profile, { recursive: true });
+    }
+  },
+});
