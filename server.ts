@@ -372,7 +372,11 @@ export async function main(
     try {
       httpAddress = parseListenAddress(options.http);
     } catch (error) {
-      return usageError(NAME, `Invalid --http: ${(error as Error).message}`);
+      // "Invalid address "x": expected..." becomes "Invalid --http address "x": expected...".
+      return usageError(
+        NAME,
+        (error as Error).message.replace(/^Invalid address/, "Invalid --http address"),
+      );
     }
     if (options.httpToken === undefined && !isLoopback(httpAddress.hostname)) {
       return usageError(
@@ -390,7 +394,9 @@ export async function main(
   }
   if (options.httpToken !== undefined) {
     const problem = checkToken(options.httpToken);
-    if (problem) return usageError(NAME, `Invalid --http-token: ${problem}`);
+    if (problem) {
+      return usageError(NAME, `Invalid --http-token: ${problem.replace(/^The/, "the")}`);
+    }
   }
   if (options.interactive) {
     if (!stdinIsTerminal()) {

@@ -46,15 +46,18 @@ async function nextHeld(dashboard: string, headers: HeadersInit = {}): Promise<{
 
 Deno.test("bad --http, --http-token and --hold exit 2 with one line", async (t) => {
   const cases: [string[], RegExp][] = [
-    [["--http", "eighty"], /Invalid --http: Invalid address "eighty": expected PORT or HOST:PORT/],
-    [["--http", "70000"], /Invalid --http: Invalid address "70000"/],
+    [["--http", "eighty"], /Invalid --http address "eighty": expected PORT or HOST:PORT/],
+    [["--http", "70000"], /Invalid --http address "70000"/],
     [
       ["--http", "0.0.0.0:8080"],
       /--http 0\.0\.0\.0:8080 opens the control API beyond this machine: give --http-token TOKEN too/,
     ],
     [["--http-token", TOKEN], /--http-token goes with --http/],
     [["--hold"], /--hold needs --http/],
-    [["--http", "0", "--http-token", "secret"], /Invalid --http-token: The token must be 16 to/],
+    [
+      ["--http", "0", "--http-token", "secret"],
+      /Invalid --http-token: the token must be 16 to 256 characters, not 6/,
+    ],
   ];
   for (const [args, message] of cases) {
     await t.step(args.join(" "), async () => {
