@@ -392,6 +392,9 @@ export async function main(
       "--hold needs --http: held payments are decided on the dashboard or through the API",
     );
   }
+  if (options.hold && options.timeScale === 0) {
+    return usageError(NAME, "--time-scale 0 leaves no time to decide in --hold mode");
+  }
   if (options.httpToken !== undefined) {
     const problem = checkToken(options.httpToken);
     if (problem) {

@@ -55,6 +55,10 @@ Deno.test("bad --http, --http-token and --hold exit 2 with one line", async (t) 
     [["--http-token", TOKEN], /--http-token goes with --http/],
     [["--hold"], /--hold needs --http/],
     [
+      ["--http", "0", "--hold", "--time-scale", "0"],
+      /--time-scale 0 leaves no time to decide in --hold mode/,
+    ],
+    [
       ["--http", "0", "--http-token", "secret"],
       /Invalid --http-token: the token must be 16 to 256 characters, not 6/,
     ],
