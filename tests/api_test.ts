@@ -18,6 +18,7 @@ import { startControlServer } from "../lib/terminal/http/serve.ts";
 import { Journal } from "../lib/terminal/journal.ts";
 import { parseScenario, ScenarioError } from "../lib/terminal/scenario.ts";
 import { TerminalSimulator } from "../lib/terminal/simulator.ts";
+import { arrivalView } from "../lib/terminal/http/views.ts";
 
 const TOKEN = "0123456789abcdef0123456789abcdef";
 const local = { timeoutMs: 30_000, quietMs: 50 };
@@ -725,4 +726,19 @@ Deno.test("the server refuses to listen beyond this machine without a token", ()
     () => startControlServer({} as TerminalControl, { token: "short" }),
     RangeError,
   );
+});
+
+Deno.test("views never throw on what came off the wire, however odd", () => {
+  const view = arrivalView({
+    id: 1,
+    connectionId: 1,
+    peer: "127.0.0.1:1",
+    at: "2026-11-27T12:00:00.000Z",
+    fields: [{ tag: "CB", value: "" }, { tag: "CF", value: "\x01<b>" }, { tag: "ce", value: "x" }],
+    error: "bad",
+  });
+  assert.equal(view.raw, "CB000CF004\x01<b>ce001x");
+  assert.equal(view.summary.privateData, "\x01<b>");
+  assert.equal(view.summary.amount, undefined);
+  assert.equal(view.error, "bad");
 });

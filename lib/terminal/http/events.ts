@@ -160,13 +160,30 @@ export class EventHub {
         };
         const write = (text: string) => {
           // A client that reads nothing gets its stream closed rather than memory.
-          if ((controller.desiredSize ?? 0) < -this.#maxBacklog) client.end();
-          else controller.enqueue(encoder.encode(text));
+          if ((controller.desiredSize ?? 0) < -this.#maxBacklog) {
+            client.end();
+            return;
+          }
+          try {
+            controller.enqueue(encoder.encode(text));
+          } catch {
+            // The stream is gone without a cancel: stop listening. An error here would be
+            // thrown in the control's event dispatch.
+            cleanup();
+          }
         };
         for (const type of Object.keys(VIEWS) as (keyof ControlEventMap)[]) {
           const view = VIEWS[type] as (detail: unknown) => unknown;
-          const listener = (event: Event) =>
-            write(formatEvent(type, view((event as CustomEvent).detail)));
+          // Never throws: an error here would be thrown in the control's event dispatch.
+          const listener = (event: Event) => {
+            let text: string;
+            try {
+              text = formatEvent(type, view((event as CustomEvent).detail));
+            } catch (error) {
+              text = `: the ${type} event could not be shown (${(error as Error)?.message})\n\n`;
+            }
+            write(text);
+          };
           control.addEventListener(type, listener);
           listeners.push([type, listener]);
         }

@@ -8,7 +8,7 @@
 
 import { findCurrency, formatAmount, fromAmountField } from "../../money.ts";
 import { ACTIONS, COMPLEMENTS, tagName, valueMeaning } from "../../tags.ts";
-import { encode, type Field } from "../../tlv.ts";
+import type { Field } from "../../tlv.ts";
 import type { DecidedBy, FailureType, PaymentType } from "../behaviour.ts";
 import type { Arrival, ControlSettings, ControlStatus } from "../control.ts";
 import type { QueueSnapshot } from "../engine.ts";
@@ -306,7 +306,7 @@ export function arrivalView(arrival: Arrival): ArrivalView {
     peer: arrival.peer,
     at: arrival.at,
     summary: summarizeRequest(fields),
-    raw: encode(arrival.fields),
+    raw: frameText(arrival.fields),
     records: recordViews(arrival.fields),
     ...(arrival.error !== undefined ? { error: arrival.error } : {}),
   };
@@ -361,7 +361,7 @@ export function heldView(held: HeldTransaction, now: number = Date.now()): HeldV
     timeoutMs: held.timeoutMs,
     remainingMs: Math.max(0, Date.parse(held.deadline) - now),
     summary: summarizeRequest(fields),
-    raw: encode(held.request.fields),
+    raw: frameText(held.request.fields),
     records: recordViews(held.request.fields),
   };
 }
@@ -431,4 +431,13 @@ export function queueView(queues: QueueSnapshot): QueueView {
       ]),
     ),
   };
+}
+
+/**
+ * Records as the text of a frame, without the checks of `encode`: for showing what came
+ * off the wire, which may hold what `encode` refuses to send.
+ */
+function frameText(fields: readonly Field[]): string {
+  return fields.map(({ tag, value }) => `${tag}${String(value.length).padStart(3, "0")}${value}`)
+    .join("");
 }
