@@ -13,7 +13,10 @@
  * - The simulated terminal: {@linkcode TerminalSimulator}, and its decision as a pure
  *   function, {@linkcode decide}.
  * - For test suites: {@linkcode startTerminal}, a simulator on a free port of 127.0.0.1
- *   that answers at once and closes with `await using`.
+ *   that answers at once and closes with `await using`, with its control layer
+ *   ({@linkcode TerminalControl}): queue outcomes for every register or one, hold
+ *   payments ({@linkcode HoldDesk}) and decide them, read the journal, reset; the same
+ *   over HTTP with a dashboard: {@linkcode startControlServer}.
  * - Outcome control: the {@linkcode OutcomeSpec} a tester asks for; scenario files
  *   ({@linkcode parseScenario}), rules ({@linkcode evaluateRules}) and the magic amounts
  *   ({@linkcode MAGIC_AMOUNTS}), decided by a {@linkcode RuleEngine}; the
@@ -221,11 +224,14 @@ export {
 export {
   formatProblem,
   parseScenario,
+  readOutcomeValue,
+  readSettingsValue,
   type Scenario,
   ScenarioError,
   type ScenarioProblem,
   type ScenarioProblemKind,
   SETTING_KEYS,
+  type ValueCheck,
 } from "./lib/terminal/scenario.ts";
 export {
   type BeforeAnswerHook,
@@ -247,13 +253,41 @@ export {
   type Transaction,
   type TransactionState,
 } from "./lib/terminal/simulator.ts";
-export { type Endpoint, startTerminal, TestTerminal } from "./lib/fixture.ts";
+export {
+  type Endpoint,
+  startTerminal,
+  TestTerminal,
+  type TestTerminalOptions,
+} from "./lib/fixture.ts";
 export {
   type Answered,
+  type Asker,
   type EngineOptions,
   type PendingDecision,
+  type QueueSnapshot,
   RuleEngine,
 } from "./lib/terminal/engine.ts";
+export { DecidedElsewhere, firstAnswer } from "./lib/terminal/askers.ts";
+export {
+  DECISION_NAMES,
+  decisionOutcome,
+  type HeldTransaction,
+  HoldDesk,
+  type HoldEventMap,
+  type HoldOptions,
+  type Release,
+} from "./lib/terminal/hold.ts";
+export {
+  type Arrival,
+  type Baseline,
+  type ControlEventMap,
+  type ControlOptions,
+  type ControlSettings,
+  type ControlStatus,
+  type ScenarioInfo,
+  type SettingsChange,
+  TerminalControl,
+} from "./lib/terminal/control.ts";
 export {
   DEFAULT_JOURNAL_CAPACITY,
   type FieldMap,
@@ -267,7 +301,22 @@ export {
 } from "./lib/terminal/journal.ts";
 export { JournalFile, type JournalFileOptions } from "./lib/terminal/journal_file.ts";
 export {
+  type ControlServer,
+  type ControlServerOptions,
+  startControlServer,
+} from "./lib/terminal/http/serve.ts";
+export {
+  type ControlHandler,
+  type ControlHandlerOptions,
+  createControlHandler,
+  MAX_QUEUED,
+} from "./lib/terminal/http/routes.ts";
+export { type AccessPolicy, makeAccessPolicy } from "./lib/terminal/http/auth.ts";
+export { EventHub, type EventHubOptions } from "./lib/terminal/http/events.ts";
+export { ApiError } from "./lib/terminal/http/responses.ts";
+export {
   loadScenarioFile,
+  type ScenarioReadResult,
   type ScenarioWatcher,
   type WatchOptions,
   watchScenarioFile,
@@ -286,6 +335,7 @@ export { type Keyboard, openKeyboard, stdinIsTerminal } from "./lib/terminal/tty
 export {
   describeDecider,
   formatTable,
+  logControl,
   logSimulator,
   type SimulatorLogger,
 } from "./lib/terminal/log.ts";

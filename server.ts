@@ -2,7 +2,8 @@
  * caisse-ap-server: a simulated Caisse-AP payment terminal. It listens on TCP like a real
  * terminal and answers each request with success or the failure you choose, after the
  * delay you choose, so a point of sale can be tested without a terminal or a card. A
- * scenario file, the magic amounts or a person at the keyboard choose the answer of each
+ * scenario file, the magic amounts, a person at the keyboard, or a program or a browser
+ * through the control API and its dashboard (`--http`) choose the answer of each
  * transaction; a journal records them all. Faults (no answer, a dropped, split, slow,
  * garbled or cut answer, a busy terminal, refused connections) test what a POS does when
  * things go wrong, and limits keep the simulator up whatever it is sent.
@@ -11,6 +12,7 @@
  * ```sh
  * deno run -A server.ts --port 8888 --duration 1
  * deno run -A server.ts --scenario lib/scenarios/ci_smoke.yaml --seed 1 --journal t.jsonl
+ * deno run -A server.ts --http 8080 --hold
  * ```
  *
  * @module
@@ -44,7 +46,9 @@ import {
   type PaymentType,
   type TerminalSettings,
 } from "./lib/terminal/behaviour.ts";
-import { RuleEngine } from "./lib/terminal/engine.ts";
+import { firstAnswer } from "./lib/terminal/askers.ts";
+import { TerminalControl } from "./lib/terminal/control.ts";
+import { type Asker, RuleEngine } from "./lib/terminal/engine.ts";
 import {
   describeFault,
   FAULT_KINDS,
@@ -52,10 +56,18 @@ import {
   type FaultSpec,
   parseFault,
 } from "./lib/terminal/fault.ts";
+import { HoldDesk } from "./lib/terminal/hold.ts";
+import {
+  checkToken,
+  isLoopback,
+  type ListenAddress,
+  parseListenAddress,
+} from "./lib/terminal/http/auth.ts";
+import { type ControlServer, startControlServer } from "./lib/terminal/http/serve.ts";
 import { Operator } from "./lib/terminal/interactive.ts";
 import { Journal } from "./lib/terminal/journal.ts";
 import { JournalFile } from "./lib/terminal/journal_file.ts";
-import { logSimulator } from "./lib/terminal/log.ts";
+import { logControl, logSimulator } from "./lib/terminal/log.ts";
 import { formatMagicAmounts } from "./lib/terminal/magic.ts";
 import {
   formatProblem,
@@ -63,7 +75,7 @@ import {
   type Scenario,
   ScenarioError,
 } from "./lib/terminal/scenario.ts";
-import { watchScenarioFile } from "./lib/terminal/scenario_file.ts";
+import { type ScenarioWatcher, watchScenarioFile } from "./lib/terminal/scenario_file.ts";
 import {
   type Concurrency,
   CONCURRENCY_MODES,
@@ -113,6 +125,9 @@ interface ServerOptions {
   strict?: boolean;
   concurrency: Concurrency;
   maxConnections: number;
+  http?: string;
+  httpToken?: string;
+  hold?: boolean;
 }
 
 /** Which command-line option sets which setting (a scenario's settings yield to them). */
@@ -272,6 +287,22 @@ function program(): Command {
     )
     .addOption(
       new Option(
+        "--http <[host:]port>",
+        "serve the control API and the dashboard on this port (127.0.0.1 unless a host is given; 0 picks a free one)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--http-token <token>",
+        "every request to --http must carry this token (Authorization: Bearer); required to listen on an address other than 127.0.0.1",
+      ),
+    )
+    .option(
+      "--hold",
+      "start in hold mode: each payment waits for a decision from the dashboard or the API (needs --http)",
+    )
+    .addOption(
+      new Option(
         "--seed <number>",
         "draw authorisation numbers, cards, AIDs, expiry months and random delays from this seed: same requests, same answers",
       ).argParser(integer("seed", 0, 4_294_967_295)),
@@ -304,10 +335,14 @@ Answers, as the reference Python simulator's: the request's records, CZ first, t
   unknown CD, CE   AE=01 AF=12, AF=13, at once
   CD=I             AE=10 with --terminal-id as CJ, at once (identification)
 
-With --scenario, --magic-amounts or --interactive, who decides a debit, credit or
-cancellation: the first matching rule of the scenario, then the magic amounts, then the
-person (--interactive), then the options above. A scenario's settings yield to the
-options given on the command line.
+With --scenario, --magic-amounts, --interactive or --http, who decides a debit, credit or
+cancellation: an outcome queued through the API, then the first matching rule of the
+scenario, then the magic amounts, then the person (--interactive) or the dashboard and
+the API in hold mode (whoever decides first), then the options above. A scenario's
+settings yield to the options given on the command line.
+
+The control API and the dashboard (--http): see the README, "Control API". The address
+is printed on standard output ("Control API and dashboard on http://...").
 
 Faults (--fault, or a rule's outcome: { fault: ... }), durations in seconds:
 ${formatFaultHelp()}
@@ -330,10 +365,12 @@ Examples:
   ${NAME} --fault approve-then-drop    approve every payment, never deliver the answer
   ${NAME} --fault split-answer:segments=3,gap=1  each answer in 3 pieces, 1 s apart
   ${NAME} --concurrency busy           one sale at a time, like a real terminal
+  ${NAME} --http 8080 --hold           decide each payment at http://127.0.0.1:8080/
+  ${NAME} --http 0.0.0.0:8080 --http-token "$(openssl rand -hex 16)"
 
 The address listened on is printed on standard output; logs go to standard error. Stop with Ctrl-C: answers in flight are sent first; a second
 Ctrl-C stops at once. Exit codes: 0 stopped cleanly (or a valid --check-scenario), 2 bad
-command line or scenario file, 3 cannot listen or write the journal.`,
+command line or scenario file, 3 cannot listen (either port) or write the journal.`,
     );
 }
 
@@ -398,6 +435,40 @@ export async function main(
     const problem = value === undefined ? undefined : checkFormat(tag, value);
     if (problem) return usageError(NAME, `Invalid ${flag} "${value}": ${problem}`);
   }
+  let httpAddress: ListenAddress | undefined;
+  if (options.http !== undefined) {
+    try {
+      httpAddress = parseListenAddress(options.http);
+    } catch (error) {
+      // "Invalid address "x": expected..." becomes "Invalid --http address "x": expected...".
+      return usageError(
+        NAME,
+        (error as Error).message.replace(/^Invalid address/, "Invalid --http address"),
+      );
+    }
+    if (options.httpToken === undefined && !isLoopback(httpAddress.hostname)) {
+      return usageError(
+        NAME,
+        `--http ${options.http} opens the control API beyond this machine: give --http-token TOKEN too (every request must then carry it)`,
+      );
+    }
+  } else if (options.httpToken !== undefined) {
+    return usageError(NAME, "--http-token goes with --http");
+  } else if (options.hold) {
+    return usageError(
+      NAME,
+      "--hold needs --http: held payments are decided on the dashboard or through the API",
+    );
+  }
+  if (options.hold && options.timeScale === 0) {
+    return usageError(NAME, "--time-scale 0 leaves no time to decide in --hold mode");
+  }
+  if (options.httpToken !== undefined) {
+    const problem = checkToken(options.httpToken);
+    if (problem) {
+      return usageError(NAME, `Invalid --http-token: ${problem.replace(/^The/, "the")}`);
+    }
+  }
   if (options.interactive) {
     if (!stdinIsTerminal()) {
       return usageError(
@@ -457,7 +528,10 @@ export async function main(
       return EXIT.io;
     }
   }
-  const journal = journalFile ? new Journal({ sink: journalFile, version: VERSION }) : undefined;
+  // In memory for the control API; on disk too with --journal.
+  const journal = journalFile || httpAddress
+    ? new Journal({ ...(journalFile ? { sink: journalFile } : {}), version: VERSION })
+    : undefined;
 
   // Ctrl-C in interactive mode, where the keyboard is in raw mode and sends no SIGINT.
   let interrupt = () => {};
@@ -469,12 +543,19 @@ export async function main(
       timeScale: options.timeScale,
     });
   }
+  const hold = new HoldDesk({ on: options.hold ?? false, timeScale: options.timeScale });
+  // A person at the keyboard and the dashboard or API: whoever decides first.
+  const askers: Asker[] = [
+    ...(operator ? [operator.ask] : []),
+    ...(httpAddress ? [hold.ask] : []),
+  ];
+  const magicAmounts = options.magicAmounts ? true : undefined;
   const engine = new RuleEngine({
     scenario,
-    magicAmounts: options.magicAmounts ? true : undefined,
-    ...(operator ? { ask: operator.ask } : {}),
+    magicAmounts,
+    ...(askers.length > 0 ? { ask: firstAnswer(askers) } : {}),
   });
-  const simulator = new TerminalSimulator({
+  const simulator: TerminalSimulator = new TerminalSimulator({
     hostname: options.host,
     port: options.port,
     settings: settingsFor(scenario),
@@ -486,20 +567,41 @@ export async function main(
     maxBytes: options.maxMessage,
     random: options.seed === undefined ? cryptoRandom() : seededRandom(options.seed),
     timeScale: options.timeScale,
-    decide: engine.decide,
+    // Through the control when there is one, so that it reports each arrival.
+    decide: (request, settings, context) =>
+      terminalControl
+        ? terminalControl.decide(request, settings, context)
+        : engine.decide(request, settings, context),
     maxConnections: options.maxConnections,
     concurrency: options.concurrency,
   });
   logSimulator(simulator, logger);
   journal?.attach(simulator);
+  let reloadScenario: (() => ReturnType<ScenarioWatcher["reload"]>) | undefined;
+  const terminalControl = httpAddress && journal
+    ? new TerminalControl({
+      simulator,
+      engine,
+      hold,
+      journal,
+      version: VERSION,
+      interactive: options.interactive ?? false,
+      baseline: { settings: settingsFor(scenario), magicAmounts, hold: options.hold ?? false },
+      ...(options.scenario !== undefined ? { reloadScenario: () => reloadScenario!() } : {}),
+    })
+    : undefined;
+  if (terminalControl) logControl(terminalControl, logger);
   // Watched before listening: no edit made once the port is known can be missed.
   const watcher = options.scenario === undefined ? undefined : watchScenarioFile(
     options.scenario,
     {
       text: scenarioText,
       onLoad: (next) => {
-        engine.load(next);
-        simulator.update(settingsFor(next));
+        if (terminalControl) terminalControl.applyScenario(next, settingsFor(next));
+        else {
+          engine.load(next);
+          simulator.update(settingsFor(next));
+        }
         logger.info("Scenario {file} reloaded: {rules} rules, counters reset", {
           file: options.scenario,
           rules: next.rules.length,
@@ -517,7 +619,11 @@ export async function main(
       },
     },
   );
+  if (watcher) reloadScenario = () => watcher.reload();
+  let http: ControlServer | undefined;
   const release = async () => {
+    await http?.close();
+    terminalControl?.close();
     await watcher?.close();
     await operator?.close();
     await keyboard?.close();
@@ -540,6 +646,33 @@ export async function main(
     writeStderr(`${NAME}: cannot listen on ${where}: ${why}\n`);
     await release();
     return EXIT.io;
+  }
+  if (terminalControl && httpAddress) {
+    try {
+      http = startControlServer(terminalControl, {
+        ...httpAddress,
+        ...(options.httpToken !== undefined ? { token: options.httpToken } : {}),
+        onRequest: (request, response) => logRequest(logger, request, response),
+        onError: (error) => {
+          logger.error("Control API: unexpected error {error}", {
+            error: (error as Error)?.stack ?? String(error),
+          });
+        },
+      });
+    } catch (error) {
+      const where = `${httpAddress.hostname}:${httpAddress.port}`;
+      const why = error instanceof Deno.errors.AddrInUse
+        ? `port ${httpAddress.port} is already in use: choose another --http port`
+        : error instanceof Deno.errors.AddrNotAvailable
+        ? `this machine has no address ${httpAddress.hostname}`
+        : (error as Error).message;
+      writeStderr(`${NAME}: cannot serve the control API on ${where}: ${why}\n`);
+      await simulator.close({ force: true });
+      await release();
+      return EXIT.io;
+    }
+    // Before "Listening on": whoever waits for that line has both addresses.
+    writeStdout(`Control API and dashboard on ${http.url}\n`);
   }
   const s = simulator.settings;
   const address = simulator.address;
@@ -573,6 +706,17 @@ export async function main(
   if (engine.magicAmounts) logger.info("Magic amounts on: the amount's last two digits decide", {});
   if (options.interactive) {
     logger.info("Interactive mode: each payment waits for a key at this terminal", {});
+  }
+  if (http) {
+    logger.info("Control API and dashboard on {url}{auth}", {
+      url: http.url,
+      auth: options.httpToken === undefined
+        ? ""
+        : " (every request needs the token: a browser opens /?token=TOKEN once)",
+    });
+  }
+  if (hold.on) {
+    logger.info("Hold mode: each payment waits for a decision on the dashboard or the API", {});
   }
   if (options.seed !== undefined) logger.info("Seed {seed}", { seed: options.seed });
   if (options.timeScale !== 1) {
@@ -627,6 +771,8 @@ export async function main(
       logger.info("{why}: stopping, answers in flight are sent first (again to stop at once)", {
         why,
       });
+      // Held payments are answered (input time-out) rather than waited for.
+      terminalControl?.close();
       simulator.close().then(resolve);
     };
     const onSigint = () => stop("Interrupted");
@@ -685,6 +831,27 @@ async function checkScenario(path: string): Promise<number> {
     }\n`,
   );
   return EXIT.ok;
+}
+
+/** Logs a request to the control API: changes at info, reads at debug, refusals at warn. */
+function logRequest(
+  logger: ReturnType<typeof getLogger>,
+  request: Request,
+  response: Response,
+): void {
+  const url = new URL(request.url);
+  const properties = {
+    method: request.method,
+    path: url.pathname,
+    status: response.status,
+  };
+  if (response.status >= 400) {
+    logger.warn("Control API: {method} {path} refused, {status}", properties);
+  } else if (request.method === "GET") {
+    logger.debug("Control API: {method} {path}, {status}", properties);
+  } else {
+    logger.info("Control API: {method} {path}, {status}", properties);
+  }
 }
 
 function addSignal(signal: Deno.Signal, handler: () => void): void {

@@ -16,7 +16,7 @@
  * deno task compile                     # the six targets, into dist/
  * deno task compile --host              # this machine's target only
  * deno task compile --target aarch64-apple-darwin --out /tmp/build
- * deno task compile --include lib/terminal/dashboard/ --dry-run
+ * deno task compile --include lib/scenarios/ --dry-run
  * ```
  *
  * @module
@@ -58,8 +58,10 @@ export const PROGRAMS: readonly Program[] = [
 
 /**
  * Files and folders, relative to the repository, embedded in both programs besides the
- * modules they import (which are always embedded): the place for assets read at run
- * time, such as a dashboard's HTML. `--include` adds more for one build.
+ * modules they import (which are always embedded): the place for files read at run time.
+ * None is needed: the dashboard's files are served from a module
+ * (`lib/terminal/dashboard/assets.ts`), embedded as any other. `--include` adds more for
+ * one build.
  */
 export const INCLUDE: readonly string[] = [];
 

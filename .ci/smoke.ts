@@ -6,8 +6,9 @@
  * deno run -A .ci/smoke.ts dist x86_64-unknown-linux-gnu
  * ```
  *
- * Both binaries must print the version of deno.json for `--version`, and a 12.50 EUR
- * payment from the client binary to the server binary, on 127.0.0.1, must be approved.
+ * Both binaries must print the version of deno.json for `--version`, a 12.50 EUR
+ * payment from the client binary to the server binary, on 127.0.0.1, must be approved,
+ * and the server binary must serve its dashboard (`--http`), files embedded.
  *
  * @module
  */
@@ -45,13 +46,20 @@ export async function smoke(
   }
   const terminal = await startServer(
     server,
-    ["--host", "127.0.0.1", "--port", "0", "-d", "0"],
+    ["--host", "127.0.0.1", "--port", "0", "-d", "0", "--http", "0"],
     { cwd: folder },
   );
   let payment;
+  let dashboard: { page: string; script: number } | undefined;
   let serverLog = "";
   try {
     payment = await run(client, ["-p", `${terminal.port}`, "-a", "12.50"], { cwd: folder });
+    if (terminal.dashboard) {
+      const page = await fetch(terminal.dashboard);
+      const script = await fetch(new URL("/dashboard.js", terminal.dashboard));
+      dashboard = { page: await page.text(), script: script.status };
+      await script.body?.cancel();
+    }
   } finally {
     serverLog = (await terminal.stop()).stderr;
   }
@@ -64,6 +72,12 @@ export async function smoke(
     throw new Error(`The server binary logged no approved answer:\n${serverLog}`);
   }
   log(`ok: a payment from ${client} to ${server} on 127.0.0.1:${terminal.port} is approved`);
+  if (!dashboard?.page.includes("<title>caisse-ap") || dashboard.script !== 200) {
+    throw new Error(
+      `The server binary did not serve its dashboard at ${terminal.dashboard}:\n${serverLog}`,
+    );
+  }
+  log(`ok: ${server} serves its dashboard at ${terminal.dashboard}`);
 }
 
 if (import.meta.main) {

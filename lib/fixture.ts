@@ -1,12 +1,19 @@
 /**
  * The simulated terminal as a test fixture: one call starts a {@linkcode TerminalSimulator}
  * on a free port of 127.0.0.1 that answers at once, and the result closes itself with
- * `await using`. It is the simulator itself (a subclass that only adds where to connect),
- * so everything the simulator can do, the fixture can do.
+ * `await using`. It is the simulator itself (a subclass that adds where to connect), with
+ * its control layer ({@linkcode TerminalControl}) at hand: queue outcomes for every
+ * register or for one, hold transactions and decide them, read the journal, reset.
  *
  * @module
  */
 
+import { VERSION } from "./cli.ts";
+import { TerminalControl } from "./terminal/control.ts";
+import { RuleEngine } from "./terminal/engine.ts";
+import { HoldDesk } from "./terminal/hold.ts";
+import { Journal } from "./terminal/journal.ts";
+import type { Scenario } from "./terminal/scenario.ts";
 import { type SimulatorOptions, TerminalSimulator } from "./terminal/simulator.ts";
 
 /** Where a POS connects to reach a terminal: pass it (or spread it) as connection options. */
@@ -17,10 +24,26 @@ export interface Endpoint {
   port: number;
 }
 
+/** Options of a {@linkcode TestTerminal}: the simulator's, and what its control starts with. */
+export interface TestTerminalOptions extends SimulatorOptions {
+  /** The scenario whose rules decide. Default: none. */
+  scenario?: Scenario;
+  /** Whether the magic amount rules apply. Default: as the scenario says. */
+  magicAmounts?: boolean;
+  /** Start in hold mode: transactions wait for `control.decideHeld()`. Default: off. */
+  hold?: boolean;
+  /** How many transactions the journal keeps in memory. Default 1000. */
+  journalCapacity?: number;
+}
+
 /**
- * A started {@linkcode TerminalSimulator} that also says where to connect. Made by
- * {@linkcode startTerminal}; `await using` closes it at the end of the scope, dropping
- * answers still in flight.
+ * A {@linkcode TerminalSimulator} that also says where to connect, with its control
+ * layer in {@linkcode TestTerminal.control}. Made by {@linkcode startTerminal};
+ * `await using` closes it at the end of the scope, dropping answers still in flight.
+ *
+ * The decision goes through a {@linkcode RuleEngine} (queued outcomes, the scenario's
+ * rules, the magic amounts, hold mode, then the settings). With the `decide` option, that
+ * function decides instead, and the control's queues and hold mode do nothing.
  *
  * @example
  * ```ts
@@ -30,6 +53,43 @@ export interface Endpoint {
  * ```
  */
 export class TestTerminal extends TerminalSimulator {
+  /** Drives this terminal: settings, queues, hold mode, journal, reset. */
+  readonly control: TerminalControl;
+
+  /**
+   * Makes the terminal; {@linkcode TerminalSimulator.start} starts it.
+   *
+   * @param options The simulator's options, and what the control starts with.
+   */
+  constructor(options: TestTerminalOptions = {}) {
+    const hold = new HoldDesk({ on: options.hold, timeScale: options.timeScale });
+    const engine = new RuleEngine({
+      scenario: options.scenario,
+      magicAmounts: options.magicAmounts,
+      ask: hold.ask,
+    });
+    // Bound late: the control needs the simulator, the simulator its decision hook.
+    const late: { control?: TerminalControl } = {};
+    super({
+      ...options,
+      decide: options.decide ??
+        ((request, settings, context) =>
+          late.control
+            ? late.control.decide(request, settings, context)
+            : engine.decide(request, settings, context)),
+    });
+    const journal = new Journal({ capacity: options.journalCapacity });
+    journal.attach(this);
+    this.control = new TerminalControl({
+      simulator: this,
+      engine,
+      hold,
+      journal,
+      version: VERSION,
+    });
+    late.control = this.control;
+  }
+
   /**
    * The address a POS should connect to: the one listened on, or the loopback address
    * when the terminal listens on every interface (`0.0.0.0`, `::`).
@@ -53,6 +113,18 @@ export class TestTerminal extends TerminalSimulator {
   get endpoint(): Endpoint {
     return { host: this.host, port: this.port };
   }
+
+  /**
+   * Stops, as {@linkcode TerminalSimulator.close}; the transactions held are answered
+   * first, as input time-outs (AF=08).
+   *
+   * @param options `force`: do not wait for answers in flight.
+   * @returns When every connection has ended.
+   */
+  override close(options: { force?: boolean } = {}): Promise<void> {
+    this.control.close();
+    return super.close(options);
+  }
 }
 
 /**
@@ -61,7 +133,8 @@ export class TestTerminal extends TerminalSimulator {
  * any of these defaults can be overridden.
  *
  * @param options The simulator's options (see {@linkcode SimulatorOptions}); `hostname`
- * defaults to `"127.0.0.1"`, `port` to `0` and `settings.delayMs` to `0`.
+ * defaults to `"127.0.0.1"`, `port` to `0` and `settings.delayMs` to `0`; and what its
+ * control starts with (see {@linkcode TestTerminalOptions}).
  * @returns The started terminal; close it with `await using` or `close()`.
  * @throws {Deno.errors.AddrInUse} When a fixed `port` is taken.
  *
@@ -77,8 +150,19 @@ export class TestTerminal extends TerminalSimulator {
  * const refused = await pay({ amount: 1250 }, terminal.endpoint);
  * console.log(refused.answer.reason); // "refused"
  * ```
+ *
+ * @example Hold mode: the payment waits until the test decides it
+ * ```ts
+ * import { pay, startTerminal } from "../mod.ts";
+ *
+ * await using terminal = await startTerminal({ hold: true });
+ * const payment = pay({ amount: 1250 }, terminal.endpoint);
+ * const held = await terminal.control.nextHeld();
+ * terminal.control.decideHeldWith(held.id, "refuse");
+ * console.log((await payment).answer.reason); // "refused"
+ * ```
  */
-export async function startTerminal(options: SimulatorOptions = {}): Promise<TestTerminal> {
+export async function startTerminal(options: TestTerminalOptions = {}): Promise<TestTerminal> {
   const terminal = new TestTerminal({
     ...options,
     hostname: options.hostname ?? "127.0.0.1",

@@ -177,3 +177,55 @@ Deno.test("the engine asks a person when no rule decides, and waits", async () =
   assert.equal(ident.decidedBy?.source, "settings");
   assert.equal(asked.length, 1);
 });
+
+Deno.test("queues by register: the register's own first, then the one for every register", () => {
+  const engine = new RuleEngine({ scenario: parseScenario("rules: [{ outcome: forbidden }]") });
+  engine.enqueue(notDone("timeout"));
+  assert.equal(engine.enqueueFor("02", notDone("refused"), { status: "approved" }), 2);
+  assert.throws(() => engine.enqueueFor("2", notDone("refused")), RangeError);
+  assert.deepEqual(engine.queues, {
+    global: [{ status: "not-done", complement: "08" }],
+    registers: { "02": [{ status: "not-done", complement: "04" }, { status: "approved" }] },
+  });
+  const decideFor = (register: string) =>
+    engine.decide(frame({ register }), DEFAULT_SETTINGS, CONTEXT()) as Plan;
+  const first = decideFor("02");
+  assert.equal(getField(first.answer, "AF"), "04");
+  assert.deepEqual(first.decidedBy, { source: "queue", note: "queue of register 02, 1 left" });
+  // Register 01 has no queue of its own: the one for every register.
+  const other = decideFor("01");
+  assert.equal(getField(other.answer, "AF"), "08");
+  assert.deepEqual(other.decidedBy, { source: "queue", note: "0 left in the queue" });
+  assert.equal(getField(decideFor("02").answer, "AE"), "10");
+  // Both queues empty: the rule decides; an empty register queue is not listed.
+  assert.equal(getField(decideFor("02").answer, "AF"), "05");
+  assert.deepEqual(engine.queues, { global: [], registers: {} });
+  engine.enqueue({ status: "approved" });
+  engine.enqueueFor("03", notDone("refused"));
+  engine.enqueueFor("04", notDone("refused"));
+  assert.equal(engine.clearQueue("03").length, 1);
+  assert.deepEqual(Object.keys(engine.queues.registers), ["04"]);
+  assert.equal(engine.clearQueue().length, 2, "every queue");
+  assert.deepEqual(engine.queues, { global: [], registers: {} });
+});
+
+Deno.test("an asker that does not take the request leaves it to the settings, at once", () => {
+  let asked = 0;
+  const engine = new RuleEngine({
+    ask: () => {
+      asked++;
+      return undefined;
+    },
+  });
+  const plan = engine.decide(frame(), { ...DEFAULT_SETTINGS, failure: true }, {
+    ...CONTEXT(),
+    transactionId: 1,
+    connectionId: 1,
+    peer: "127.0.0.1:1234",
+    signal: new AbortController().signal,
+  });
+  assert.ok(!(plan instanceof Promise), "decided at once");
+  assert.equal(asked, 1);
+  assert.equal(getField(plan.answer, "AF"), "11");
+  assert.equal(plan.decidedBy?.source, "settings");
+});

@@ -207,3 +207,30 @@ Deno.test("a journal file: one JSON object per line, appended across runs", asyn
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("clearing the journal keeps the transactions still waiting for their answer", async () => {
+  const records: JournalRecord[] = [];
+  const journal = new Journal({ sink: { append: (r) => Promise.resolve(void records.push(r)) } });
+  let answered!: () => void;
+  const gate = new Promise<void>((resolve) => answered = resolve);
+  await withJournaledTerminal(journal, async (port, terminal) => {
+    await pay({ amount: 100 }, local(port));
+    // The second payment waits in a hook after its record: still pending.
+    const decided = new Promise<void>((resolve) => terminal.on("request", () => resolve()));
+    const remove = terminal.beforeAnswer(() => gate);
+    const second = pay({ amount: 200 }, local(port));
+    await decided;
+    await journal.flush();
+    assert.equal(journal.clear(), 1);
+    assert.deepEqual(journal.list().map((e) => [e.id, e.state]), [[2, "pending"]]);
+    answered();
+    await second;
+    remove();
+    assert.equal(journal.get(2)?.state, "answered");
+    assert.equal(journal.clear(), 1);
+    assert.equal(journal.size, 0);
+  });
+  // In the sink, the second transaction ended with an end record, not a second copy.
+  const second = records.filter((r) => r.type !== "start" && r.id === 2).map((r) => r.type);
+  assert.deepEqual(second, ["transaction", "end"]);
+});

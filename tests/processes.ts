@@ -59,6 +59,11 @@ export interface RunningServer {
   /** Its process id (to read its memory in /proc). */
   pid: number;
   /**
+   * The address of its control API and dashboard, when it serves them (it printed
+   * `Control API and dashboard on URL` before `Listening on`).
+   */
+  dashboard?: string;
+  /**
    * Stops it and returns its whole output. Sends `signal` (a second one 300 ms later with
    * `again`: stop at once); where signals cannot be sent ({@linkcode CAN_SIGNAL} false),
    * terminates it instead.
@@ -110,9 +115,11 @@ export async function startServer(
       stdout += value;
     }
   })();
+  const dashboard = /^Control API and dashboard on (http:\/\/\S+)$/m.exec(stdout)?.[1];
   return {
     port,
     pid: child.pid,
+    ...(dashboard ? { dashboard } : {}),
     async stop(signal = "SIGTERM", again = false): Promise<Output> {
       const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
       try {

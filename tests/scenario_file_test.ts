@@ -91,9 +91,16 @@ Deno.test("a watched scenario is reloaded on change; a bad edit keeps the old on
     await Deno.writeTextFile(path, V1);
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(loads.pending, 0);
-    await watcher.reload();
+    const reloaded = await watcher.reload();
+    assert.deepEqual(reloaded.scenario?.rules.map((r) => r.ref.name), ["one"]);
     assert.deepEqual((await loads.next()).rules.map((r) => r.ref.name), ["one"]);
     assert.equal(errors.pending, 0);
+    // reload() says what went wrong too (the control API answers it).
+    await Deno.writeTextFile(path, "rules: [{ outcome: refusd }]\n");
+    const failed = await watcher.reload();
+    assert.ok(failed.error instanceof ScenarioError);
+    assert.equal(failed.scenario, undefined);
+    assert.ok((await errors.next()) instanceof ScenarioError);
   } finally {
     await watcher.close();
     await Deno.remove(dir, { recursive: true });

@@ -6,6 +6,8 @@ import { MAGIC_AMOUNTS, magicAmountRules } from "../lib/terminal/magic.ts";
 import { evaluateRules, initialRuleState } from "../lib/terminal/rules.ts";
 import {
   parseScenario,
+  readOutcomeValue,
+  readSettingsValue,
   ScenarioError,
   type ScenarioProblemKind,
   SETTING_KEYS,
@@ -364,5 +366,72 @@ Deno.test("the shipped example scenarios are valid", async (t) => {
       assert.deepEqual(a.match?.outcome, b.match?.outcome, `ending ${ending}`);
       assert.equal(a.match?.index, b.match?.index);
     }
+  });
+});
+
+Deno.test("an outcome or settings given as a value (JSON) are read as in a file", async (t) => {
+  await t.step("the same words and the same outcome as a rule's", () => {
+    const yaml = parseScenario(`
+rules:
+  - outcome:
+      result: approved
+      delay: { min: 1, max: 2 }
+      payment-type: amexcontactless
+      card: { pan: "497010######0001", expiry: "2812" }
+      approved-amount: 50%
+      tags: { ZT: "receipt", CG: null }
+`).rules[0].outcomes[0];
+    const json = readOutcomeValue(JSON.parse(`{
+      "result": "approved",
+      "delay": { "min": 1, "max": 2 },
+      "payment-type": "amexcontactless",
+      "card": { "pan": "497010######0001", "expiry": "2812" },
+      "approved-amount": "50%",
+      "tags": { "ZT": "receipt", "CG": null }
+    }`));
+    assert.deepEqual(json.value, yaml);
+    assert.deepEqual(readOutcomeValue("timeout").value, { status: "not-done", complement: "08" });
+    assert.deepEqual(readOutcomeValue("13").value, { status: "not-done", complement: "13" });
+  });
+  await t.step("every problem, without a line to point at", () => {
+    const read = readOutcomeValue({ result: "refusd", delay: -1, colour: "red" });
+    assert.equal(read.value, undefined);
+    assert.equal(read.problems?.length, 3);
+    assert.match(read.problems![0], /Unknown result "refusd": did you mean "refused"\?/);
+    assert.match(read.problems!.join("\n"), /Unknown key "colour" in the outcome/);
+    assert.match(read.problems!.join("\n"), /the delay from 0 to 3600 seconds, not -1/);
+    for (const bad of [null, true, [], ["approved"], { result: 4.5 }, { detail: "x" }]) {
+      assert.ok(readOutcomeValue(bad).problems, JSON.stringify(bad));
+    }
+  });
+  await t.step("settings: the options' names and checks", () => {
+    assert.deepEqual(
+      readSettingsValue({
+        "duration": 0.5,
+        "failure": true,
+        "failure-type": "refused",
+        "payment-type": "cbcontactless",
+        "input-timeout": 30,
+        "magic-amounts": false,
+      }).value,
+      {
+        settings: {
+          delayMs: 500,
+          failure: true,
+          failureType: "refused",
+          paymentType: "cbcontactless",
+          inputTimeoutMs: 30_000,
+        },
+        magicAmounts: false,
+      },
+    );
+    assert.deepEqual(readSettingsValue({ duration: 1 }).value, { settings: { delayMs: 1000 } });
+    const bad = readSettingsValue({ "failure": "yes", "duration": 4000, "terminal-id": "12" });
+    assert.deepEqual(bad.problems, [
+      'Expected failure as true or false, not "yes"',
+      "Expected the duration from 0 to 3600 seconds, not 4000",
+      'Invalid terminal id "12": CJ must be 12 digits',
+    ]);
+    assert.ok(readSettingsValue([]).problems);
   });
 });

@@ -85,7 +85,9 @@ Deno.test("server and client run by URL from an empty folder: a whole payment", 
   try {
     server = await startServer(
       Deno.execPath(),
-      byUrl(http.origin, "server.ts", ["--host", "127.0.0.1", "--port", "0", "-d", "0"]),
+      byUrl(http.origin, "server.ts", [
+        ...["--host", "127.0.0.1", "--port", "0", "-d", "0", "--http", "0"],
+      ]),
       { cwd: folder },
     );
     await t.step("the client by URL, with its task's permissions only: approved", async () => {
@@ -103,9 +105,33 @@ Deno.test("server and client run by URL from an empty folder: a whole payment", 
       assert.match(stdout, /^Approved \(AE=10\)$/m);
       assert.match(stdout, /^amount +12\.50 EUR$/m);
     });
+    await t.step(
+      "its dashboard is served, though no file beside the module can be read",
+      async () => {
+        assert.ok(server!.dashboard, "no dashboard address printed");
+        const page = await fetch(server!.dashboard!);
+        assert.equal(page.status, 200);
+        assert.match(await page.text(), /<title>caisse-ap/);
+        for (const [path, type] of [["/dashboard.js", "javascript"], ["/dashboard.css", "css"]]) {
+          const asset: Response = await fetch(new URL(path, server!.dashboard));
+          assert.equal(asset.status, 200, path);
+          assert.match(asset.headers.get("content-type") ?? "", new RegExp(type));
+          await asset.body?.cancel();
+        }
+        const status = await (await fetch(new URL("/api/status", server!.dashboard))).json();
+        assert.equal(status.transactions.count, 1, "the payment by URL is in the journal");
+      },
+    );
     await t.step("the modules came from the URL, deno.json included", () => {
       for (
-        const path of ["/server.ts", "/client.ts", "/lib/deps.ts", "/lib/cli.ts", "/deno.json"]
+        const path of [
+          "/server.ts",
+          "/client.ts",
+          "/lib/deps.ts",
+          "/lib/cli.ts",
+          "/deno.json",
+          "/lib/terminal/dashboard/assets.ts",
+        ]
       ) {
         assert.ok(http.served.includes(path), `${path} was not fetched: ${http.served}`);
       }

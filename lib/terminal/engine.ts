@@ -6,8 +6,9 @@
  * {@linkcode RuleEngine.decide} is the simulator's decision hook.
  *
  * Who decides a request, in order: the request itself when it forces the answer (AF=09,
- * unknown currency); a queued outcome; the first matching rule; the person asked; the
- * terminal's settings.
+ * unknown currency); a queued outcome (the request's register's queue, then the queue for
+ * every register); the first matching rule; whoever is asked (a person, a program holding
+ * the transaction); the terminal's settings.
  *
  * @module
  */
@@ -54,6 +55,21 @@ export interface Answered {
   note?: string;
 }
 
+/**
+ * Someone (or something) asked to decide a request no queued outcome or rule decides: a
+ * person at the keyboard, a transaction held for a program. Returns `undefined` when it
+ * will not decide this one (hold mode is off): the settings then decide at once.
+ */
+export type Asker = (pending: PendingDecision) => Promise<Answered> | undefined;
+
+/** The outcomes queued, for every register (`global`) and for one register each. */
+export interface QueueSnapshot {
+  /** Outcomes for the next transactions of any register, first first. */
+  global: OutcomeSpec[];
+  /** Outcomes for the next transactions of one register (CA), by register. */
+  registers: Record<string, OutcomeSpec[]>;
+}
+
 /** Options of a {@linkcode RuleEngine}. */
 export interface EngineOptions {
   /** The scenario whose rules apply. Default: none. */
@@ -63,11 +79,12 @@ export interface EngineOptions {
   /**
    * Asked to decide the requests no queued outcome or rule decides (those a rule could
    * decide: debits, credits and cancellations asking for the answer at the end). A person
-   * in interactive mode; later, a transaction held for a program. Only asked when the
-   * engine is a simulator's decision hook: the context then carries the transaction's
-   * number, the POS and the stop signal; otherwise the settings decide.
+   * in interactive mode, a transaction held for a program, or both (see `firstAnswer`).
+   * Only asked when the engine is a simulator's decision hook: the context then carries
+   * the transaction's number, the POS and the stop signal; otherwise, or when the asker
+   * returns `undefined`, the settings decide.
    */
-  ask?: (pending: PendingDecision) => Promise<Answered>;
+  ask?: Asker;
 }
 
 /**
@@ -95,7 +112,8 @@ export class RuleEngine {
   #rules: readonly Rule[] = [];
   #state: RuleState = initialRuleState(0);
   readonly #queue: OutcomeSpec[] = [];
-  readonly #ask?: (pending: PendingDecision) => Promise<Answered>;
+  readonly #registerQueues = new Map<string, OutcomeSpec[]>();
+  readonly #ask?: Asker;
 
   /**
    * Makes an engine.
@@ -162,6 +180,14 @@ export class RuleEngine {
     return this.#magicAmounts ?? this.#scenario?.magicAmounts ?? false;
   }
 
+  /**
+   * The magic amounts as chosen by the options or {@linkcode RuleEngine.setMagicAmounts}:
+   * on, off, or `undefined` when the scenario decides.
+   */
+  get magicAmountsChoice(): boolean | undefined {
+    return this.#magicAmounts;
+  }
+
   /** Per-rule counters, by index in {@linkcode RuleEngine.rules}. */
   get state(): RuleState {
     return this.#state;
@@ -169,11 +195,12 @@ export class RuleEngine {
 
   /**
    * Queues outcomes for the next transactions a rule could decide (debits, credits and
-   * cancellations asking for the answer at the end): each takes the first in the queue,
-   * before any rule.
+   * cancellations asking for the answer at the end), whatever their register: each takes
+   * the first in the queue, before any rule (a register's own queue comes first, see
+   * {@linkcode RuleEngine.enqueueFor}).
    *
    * @param outcomes The outcomes, in order.
-   * @returns How many are queued now.
+   * @returns How many are queued now for every register.
    *
    * @example The next payment times out, the one after is refused
    * ```ts
@@ -187,15 +214,53 @@ export class RuleEngine {
     return this.#queue.length;
   }
 
-  /** Outcomes queued and not used yet. */
+  /**
+   * Queues outcomes for the next transactions of one register (the request's CA): they
+   * come before the outcomes queued for every register.
+   *
+   * @param register The register, 2 digits such as `"01"`.
+   * @param outcomes The outcomes, in order.
+   * @returns How many are queued now for this register.
+   * @throws {RangeError} When the register is not 2 digits.
+   *
+   * @example Register 02's next payment is refused; the others' are not concerned
+   * ```ts
+   * import { RuleEngine } from "./engine.ts";
+   * import { notDone } from "./outcome.ts";
+   * const engine = new RuleEngine();
+   * engine.enqueueFor("02", notDone("refused")); // 1
+   * engine.queues.registers; // { "02": [{ status: "not-done", complement: "04" }] }
+   * ```
+   */
+  enqueueFor(register: string, ...outcomes: OutcomeSpec[]): number {
+    if (!/^[0-9]{2}$/.test(register)) {
+      throw new RangeError(`Invalid register "${register}": expected 2 digits such as "01"`);
+    }
+    const queue = this.#registerQueues.get(register) ?? [];
+    queue.push(...outcomes);
+    if (queue.length > 0) this.#registerQueues.set(register, queue);
+    return queue.length;
+  }
+
+  /** Outcomes queued for every register and not used yet. */
   get queued(): readonly OutcomeSpec[] {
     return [...this.#queue];
   }
 
+  /** Every queue: the one for every register and each register's, copied. */
+  get queues(): QueueSnapshot {
+    const registers: Record<string, OutcomeSpec[]> = {};
+    for (const [register, queue] of [...this.#registerQueues].sort(([a], [b]) => a < b ? -1 : 1)) {
+      registers[register] = [...queue];
+    }
+    return { global: [...this.#queue], registers };
+  }
+
   /**
-   * Empties the queue.
+   * Empties the queues: every queue, or one register's.
    *
-   * @returns The outcomes that were queued.
+   * @param register A register whose queue alone is emptied. Default: every queue.
+   * @returns The outcomes that were queued (the queue for every register first).
    *
    * @example
    * ```ts
@@ -205,8 +270,16 @@ export class RuleEngine {
    * engine.clearQueue(); // [{ status: "approved" }]
    * ```
    */
-  clearQueue(): OutcomeSpec[] {
-    return this.#queue.splice(0);
+  clearQueue(register?: string): OutcomeSpec[] {
+    if (register !== undefined) {
+      const queue = this.#registerQueues.get(register) ?? [];
+      this.#registerQueues.delete(register);
+      return queue;
+    }
+    const removed = this.#queue.splice(0);
+    for (const queue of this.#registerQueues.values()) removed.push(...queue);
+    this.#registerQueues.clear();
+    return removed;
   }
 
   /**
@@ -235,13 +308,8 @@ export class RuleEngine {
     const request = examination.request;
     if (examination.forced || !request) return decide(received, settings, context);
     const open = checkConditions({}, request) === undefined;
-    if (open && this.#queue.length > 0) {
-      const outcome = this.#queue.shift()!;
-      return decide(received, settings, context, {
-        outcome,
-        by: { source: "queue", note: `${this.#queue.length} left in the queue` },
-      });
-    }
+    const queued = open ? this.#takeQueued(request.register) : undefined;
+    if (queued) return decide(received, settings, context, queued);
     const evaluation = evaluateRules(this.#rules, request, this.#state);
     this.#state = evaluation.state;
     const notMatched = evaluation.notMatched;
@@ -261,17 +329,36 @@ export class RuleEngine {
         settings,
         context,
       };
-      return ask(pending).then(({ outcome, note }) =>
-        decide(received, settings, context, {
-          outcome,
-          by: { source: "operator", ...(note ? { note } : {}) },
-          notMatched,
-        })
-      );
+      const asked = ask(pending);
+      if (asked) {
+        return asked.then(({ outcome, note }) =>
+          decide(received, settings, context, {
+            outcome,
+            by: { source: "operator", ...(note ? { note } : {}) },
+            notMatched,
+          })
+        );
+      }
     }
     const plan = decide(received, settings, context);
     return notMatched.length > 0 ? { ...plan, notMatched } : plan;
   };
+
+  /** The next queued outcome for a request of this register: its own queue first. */
+  #takeQueued(register: string | undefined): Directive | undefined {
+    const own = register === undefined ? undefined : this.#registerQueues.get(register);
+    if (own && own.length > 0) {
+      const outcome = own.shift()!;
+      if (own.length === 0) this.#registerQueues.delete(register!);
+      return {
+        outcome,
+        by: { source: "queue", note: `queue of register ${register}, ${own.length} left` },
+      };
+    }
+    if (this.#queue.length === 0) return undefined;
+    const outcome = this.#queue.shift()!;
+    return { outcome, by: { source: "queue", note: `${this.#queue.length} left in the queue` } };
+  }
 
   #rebuild(): void {
     this.#rules = [

@@ -21,6 +21,11 @@ import type { OutcomeSpec } from "./outcome.ts";
 export interface OperatorKey {
   /** The key, lowercase. */
   readonly key: string;
+  /**
+   * Its name, as the control API and the dashboard call the same decision: `contact`,
+   * `contactless`, `refuse`, `cancel`, `abandon`, `timeout`.
+   */
+  readonly name: string;
   /** What it does, in words. */
   readonly label: string;
   /**
@@ -37,6 +42,7 @@ const NOW = { minMs: 0, maxMs: 0 };
 const keys: OperatorKey[] = [
   {
     key: "c",
+    name: "contact",
     label: "approve, card inserted (contact)",
     outcome: (s) => ({
       status: "approved",
@@ -46,6 +52,7 @@ const keys: OperatorKey[] = [
   },
   {
     key: "l",
+    name: "contactless",
     label: "approve, contactless",
     outcome: (s) => ({
       status: "approved",
@@ -55,20 +62,23 @@ const keys: OperatorKey[] = [
   },
   {
     key: "r",
+    name: "refuse",
     label: "refuse (AF=04)",
     outcome: () => ({ status: "not-done", complement: "04", delay: NOW }),
   },
   {
     key: "x",
+    name: "cancel",
     label: "cancel, red button (AF=11)",
     outcome: () => ({ status: "not-done", complement: "11", delay: NOW }),
   },
   {
     key: "a",
+    name: "abandon",
     label: "cardholder abandons (AF=06)",
     outcome: () => ({ status: "not-done", complement: "06", delay: NOW }),
   },
-  { key: "t", label: "time-out now (AF=08)", outcome: () => TIMEOUT },
+  { key: "t", name: "timeout", label: "time-out now (AF=08)", outcome: () => TIMEOUT },
 ];
 
 /**

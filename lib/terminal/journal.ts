@@ -376,23 +376,35 @@ export class Journal {
    * import { Journal } from "./journal.ts";
    * new Journal().get(1); // undefined
    * ```
-   *
-   * @example
-   * ```ts
-   * import { Journal } from "./journal.ts";
-   * const journal = new Journal();
-   * journal.clear();
-   * journal.size; // 0
-   * ```
    */
   get(id: number): JournalEntry | undefined {
     const entry = this.#entries.get(id);
     return entry ? structuredClone(entry) : undefined;
   }
 
-  /** Empties the memory (the sink keeps what it has). */
-  clear(): void {
-    this.#entries.clear();
+  /**
+   * Empties the memory of the transactions that have ended (the sink keeps what it has).
+   * Those still waiting for their answer stay, so that how they end is recorded against
+   * them (as an `end` record in the sink).
+   *
+   * @returns How many entries were removed.
+   *
+   * @example
+   * ```ts
+   * import { Journal } from "./journal.ts";
+   * const journal = new Journal();
+   * journal.clear(); // 0
+   * journal.size; // 0
+   * ```
+   */
+  clear(): number {
+    let removed = 0;
+    for (const [id, entry] of this.#entries) {
+      if (entry.state === "pending") continue;
+      this.#entries.delete(id);
+      removed++;
+    }
+    return removed;
   }
 
   /** Number of entries in memory. */

@@ -15,6 +15,8 @@ import { escapeText, type Field } from "../tlv.ts";
 import type { Plan } from "./behaviour.ts";
 import { describeFault } from "./fault.ts";
 import { describeRule } from "./rules.ts";
+import type { TerminalControl } from "./control.ts";
+import { describeOutcome } from "./outcome.ts";
 import type { TerminalSimulator } from "./simulator.ts";
 
 /**
@@ -261,6 +263,39 @@ export function logSimulator(
       why: t.state === "client-gone"
         ? `the POS at ${t.peer} went away; the terminal decided "${t.plan.outcome}"`
         : "the simulator was stopped",
+    });
+  });
+}
+
+/**
+ * Logs what the control layer does besides the simulator's exchanges: transactions held
+ * and released, under the category `["caisse-ap", "terminal"]`. Wire data is escaped.
+ *
+ * @param control The control to listen to.
+ * @param logger Where to log. Default: LogTape's `caisse-ap.terminal` logger.
+ *
+ * @example
+ * ```ts ignore
+ * import { logControl } from "./log.ts";
+ * logControl(control);
+ * ```
+ */
+export function logControl(
+  control: TerminalControl,
+  logger: SimulatorLogger = getLogger(["caisse-ap", "terminal"]),
+): void {
+  control.on("held", ({ detail: held }) => {
+    logger.info("#{id} held: waiting for a decision (dashboard or API), time-out in {timeout}", {
+      id: held.id,
+      timeout: formatMs(held.timeoutMs),
+      register: held.request.register === undefined ? undefined : escapeText(held.request.register),
+    });
+  });
+  control.on("released", ({ detail: release }) => {
+    logger.info("#{id} released: {outcome}, {note}", {
+      id: release.id,
+      outcome: release.outcome ? describeOutcome(release.outcome) : "not decided here",
+      note: escapeText(release.note),
     });
   });
 }

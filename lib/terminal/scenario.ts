@@ -428,7 +428,84 @@ export function parseScenario(text: string, file = "scenario"): Scenario {
   return scenario;
 }
 
-function readSettings(reader: Reader, node: Node, scenario: Scenario): void {
+/**
+ * What reading a value as a part of a scenario gave: the value, or every problem found
+ * (values given in code or JSON have no line and column to point at).
+ */
+export type ValueCheck<T> =
+  | { readonly value: T; readonly problems?: undefined }
+  | { readonly value?: undefined; readonly problems: readonly string[] };
+
+/**
+ * Reads one outcome written as in a scenario file (`"refused"`, `"04"`,
+ * `{ result: timeout, delay: 5 }`...) from a value already parsed, such as a JSON body
+ * sent to the control API: the same words and the same checks as a scenario's rules.
+ * Pure.
+ *
+ * @param value The outcome: a result word or code, or a mapping of outcome keys.
+ * @returns The outcome, or what is wrong with it.
+ *
+ * @example
+ * ```ts
+ * import { readOutcomeValue } from "./scenario.ts";
+ * readOutcomeValue({ result: "refused", delay: 0.5 }).value;
+ * // { status: "not-done", complement: "04", delay: { minMs: 500, maxMs: 500 } }
+ * readOutcomeValue("refusd").problems?.[0]; // 'Unknown result "refusd": did you mean "refused"? ...'
+ * ```
+ */
+export function readOutcomeValue(value: unknown): ValueCheck<OutcomeSpec> {
+  return readValue(value, (reader, node) => readOutcome(reader, node));
+}
+
+/**
+ * Reads settings written as in a scenario's `settings` (`duration` in seconds,
+ * `failure-type`, `payment-type`, `magic-amounts`...; see {@linkcode SETTING_KEYS}) from a
+ * value already parsed, such as a JSON body sent to the control API: the same names and
+ * checks as a scenario file and the server's options. Pure.
+ *
+ * @param value A mapping of setting names to values.
+ * @returns The settings it sets and, when it says, whether the magic amounts apply; or
+ * what is wrong with it.
+ *
+ * @example
+ * ```ts
+ * import { readSettingsValue } from "./scenario.ts";
+ * readSettingsValue({ failure: true, "failure-type": "refused", duration: 0.5 }).value;
+ * // { settings: { failure: true, failureType: "refused", delayMs: 500 } }
+ * ```
+ */
+export function readSettingsValue(
+  value: unknown,
+): ValueCheck<{ settings: Partial<TerminalSettings>; magicAmounts?: boolean }> {
+  return readValue(value, (reader, node) => {
+    const target: { settings: Partial<TerminalSettings>; magicAmounts?: boolean } = {
+      settings: {},
+    };
+    readSettings(reader, node, target);
+    return target;
+  });
+}
+
+/** Reads a value given in code (not text) with one of the readers of this module. */
+function readValue<T>(
+  value: unknown,
+  read: (reader: Reader, node: Node) => T | undefined,
+): ValueCheck<T> {
+  const doc = new YAML.Document(value);
+  const reader = new Reader(new YAML.LineCounter(), doc);
+  const result = read(reader, doc.contents as Node);
+  if (reader.problems.length > 0 || result === undefined) {
+    const problems = reader.problems.map((problem) => problem.message);
+    return { problems: problems.length > 0 ? problems : ["Invalid value"] };
+  }
+  return { value: result };
+}
+
+function readSettings(
+  reader: Reader,
+  node: Node,
+  scenario: { settings: Partial<TerminalSettings>; magicAmounts?: boolean },
+): void {
   const s = scenario.settings;
   reader.map(node, "the settings", SETTING_KEYS, (key, value) => {
     switch (key) {

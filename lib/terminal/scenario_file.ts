@@ -41,14 +41,21 @@ export interface WatchOptions {
   text?: string;
 }
 
+/** What reading a scenario file gave: the scenario, or why it could not be used. */
+export type ScenarioReadResult =
+  /** Read, valid, and passed to `onLoad`. */
+  | { scenario: Scenario; error?: undefined }
+  /** Not read or not valid (passed to `onError`): the previous scenario stays. */
+  | { scenario?: undefined; error: Error };
+
 /** A watch on a scenario file. */
 export interface ScenarioWatcher {
   /**
    * Reads the file now (as on SIGHUP), even if it did not change.
    *
-   * @returns When it has been read, loaded or reported.
+   * @returns When it has been read and loaded or reported: the new scenario, or the error.
    */
-  reload(): Promise<void>;
+  reload(): Promise<ScenarioReadResult>;
   /**
    * Stops watching.
    *
@@ -96,26 +103,28 @@ export function watchScenarioFile(path: string, options: WatchOptions): Scenario
   }
   let text = options.text;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let reading: Promise<void> = Promise.resolve();
+  let reading: Promise<unknown> = Promise.resolve();
   let closed = false;
 
-  const read = async (force: boolean) => {
+  const read = async (force: boolean): Promise<ScenarioReadResult | undefined> => {
     let next: string;
     try {
       next = await Deno.readTextFile(path);
     } catch (error) {
       // Between an editor's delete and its write: the next event reads it again.
-      if (error instanceof Deno.errors.NotFound && !force) return;
+      if (error instanceof Deno.errors.NotFound && !force) return undefined;
       options.onError(error as Error);
-      return;
+      return { error: error as Error };
     }
-    if (!force && next === text) return;
+    if (!force && next === text) return undefined;
     try {
       const scenario = parseScenario(next, path);
       text = next;
       options.onLoad(scenario);
+      return { scenario };
     } catch (error) {
       options.onError(error as Error);
+      return { error: error as Error };
     }
   };
   const schedule = () => {
@@ -139,8 +148,9 @@ export function watchScenarioFile(path: string, options: WatchOptions): Scenario
 
   return {
     reload() {
-      reading = reading.then(() => read(true));
-      return reading;
+      const result = reading.then(() => read(true)) as Promise<ScenarioReadResult>;
+      reading = result;
+      return result;
     },
     async close() {
       if (closed) return;

@@ -1,0 +1,230 @@
+// The dashboard in a real browser: Debian's chromium (/usr/bin/chromium, never a
+// downloaded one), headless, driven by playwright-core. The simulator runs in hold mode
+// as a user starts it; the client pays; the screen shows the payment; a click approves
+// it; the client gets AE=10. A CF that looks like markup shows as text. Screenshots go
+// to tests/artifacts/ for a person to look at.
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { type BrowserContext, chromium, type Page } from "./deps.ts";
+import { type Output, run as runProgram, type RunningServer, startServer } from "./processes.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const ARTIFACTS = fileURLToPath(new URL("./artifacts/", import.meta.url));
+const CHROMIUM = "/usr/bin/chromium";
+const PROBE = "<img src=x onerror=alert(1)>";
+/** Generous: the machine is shared and may be busy. */
+const WAIT = { timeout: 60_000 };
+
+const hasChromium = (() => {
+  try {
+    return Deno.statSync(CHROMIUM).isFile;
+  } catch {
+    return false;
+  }
+})();
+
+function client(args: string[]): Promise<Output> {
+  return runProgram(Deno.execPath(), ["run", "-A", "--quiet", "client.ts", ...args], {
+    cwd: ROOT,
+  });
+}
+
+async function launch(profile: string): Promise<BrowserContext> {
+  return await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** Saves what the page shows: the whole page, or what fits the screen (`fullPage: false`). */
+async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
+  await Deno.mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage });
+}
+
+Deno.test({
+  name: hasChromium
+    ? "the dashboard in chromium: see the held payment, approve it, the client gets AE=10"
+    : `the dashboard in chromium (skipped: no ${CHROMIUM}; install Debian's chromium package)`,
+  ignore: !hasChromium,
+  fn: async (t) => {
+    const profile = await Deno.makeTempDir({ prefix: "caisse-ap-chromium-" });
+    let server: RunningServer | undefined;
+    let context: BrowserContext | undefined;
+    const dialogs: string[] = [];
+    const errors: string[] = [];
+    try {
+      server = await startServer(
+        Deno.execPath(),
+        [
+          "run",
+          "-A",
+          "--quiet",
+          "server.ts",
+          ...["--host", "127.0.0.1", "--port", "0", "--http", "0", "--hold", "-d", "0"],
+        ],
+        { cwd: ROOT },
+      );
+      const port = `${server.port}`;
+      context = await launch(profile);
+      const page = context.pages()[0] ?? await context.newPage();
+      page.on("dialog", (dialog) => {
+        dialogs.push(dialog.message());
+        dialog.dismiss().catch(() => {});
+      });
+      page.on("pageerror", (error) => errors.push(error.message));
+      page.on("console", (message) => {
+        if (message.type() === "error") errors.push(message.text());
+      });
+      await page.goto(server.dashboard!);
+      await page.locator('#connection[data-state="live"]').waitFor(WAIT);
+
+      await t.step(
+        "a payment is held: the screen shows its action, amount and currency",
+        async () => {
+          const payment = client(["-p", port, "-a", "12.50", "--private-data", PROBE]);
+          await page.locator('#screen[data-state="held"]').waitFor(WAIT);
+          assert.equal(await page.locator("#screen-action").textContent(), "debit");
+          assert.equal(await page.locator("#screen-amount").textContent(), "12.50 EUR");
+          assert.equal(await page.locator("#screen-state").textContent(), "Waiting for the card");
+          assert.equal(
+            await page.locator("#screen-detail").textContent(),
+            `Register 01 · ${PROBE}`,
+            "the CF shows as the characters sent",
+          );
+          assert.match(
+            (await page.locator("#screen-countdown").textContent())!,
+            /time-out in \d+ s/,
+          );
+          await screenshot(page, "dashboard-held-desktop");
+
+          await page.getByRole("button", { name: /^Card contact/ }).click();
+          const result = await payment;
+          assert.equal(result.code, 0, result.stderr);
+          assert.match(result.stdout, /^Approved \(AE=10\)$/m);
+          assert.match(result.stdout, /^read mode +1 chip contact$/m);
+          await page.locator('#screen[data-state="approved"]').waitFor(WAIT);
+          assert.equal(await page.locator("#screen-state").textContent(), "Approved");
+        },
+      );
+
+      await t.step("the journal shows it, decoded, and its frames; the probe is text", async () => {
+        const row = page.locator("#journal-body tr.entry").first();
+        await row.locator(".badge", { hasText: "approved" }).waitFor(WAIT);
+        assert.equal(await row.locator(".private").textContent(), PROBE);
+        assert.match((await row.textContent())!, /operator \(decision "contact" \(dashboard\)\)/);
+        await row.getByRole("button", { name: "Show the frames of transaction 1" }).click();
+        const details = page.locator("#details-1");
+        await details.waitFor(WAIT);
+        const raw = await details.locator("pre.raw").allTextContents();
+        assert.equal(raw.length, 2);
+        assert.ok(raw[0].endsWith(`CF028${PROBE}`), raw[0]);
+        assert.match(raw[1], /AE00210/);
+        assert.match((await details.textContent())!, /status complement|action status/);
+        // No element was made of the wire's text, and nothing ran.
+        assert.equal(await page.locator("img").count(), 0);
+        assert.deepEqual(dialogs, []);
+        await screenshot(page, "dashboard-journal-desktop");
+      });
+
+      await t.step("on a phone-sized screen, the keyboard's x is the red button", async () => {
+        await page.setViewportSize({ width: 390, height: 844 });
+        const payment = client(["-p", port, "-a", "7.30", "--register", "02"]);
+        await page.locator('#screen[data-state="held"]').waitFor(WAIT);
+        assert.equal(await page.locator("#screen-amount").textContent(), "7.30 EUR");
+        // Everything fits the width: nothing to scroll sideways but the journal's table.
+        const overflow = await page.evaluate(
+          "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+        );
+        assert.equal(overflow, 0);
+        await screenshot(page, "dashboard-held-phone", false);
+        await page.keyboard.press("x");
+        const result = await payment;
+        assert.equal(result.code, 1, result.stderr);
+        assert.match(result.stdout, /AF=11/);
+        await page.locator("#journal-body tr.entry .badge", { hasText: "operator abandon" })
+          .waitFor(WAIT);
+      });
+
+      await t.step("the settings panel changes the terminal: hold off, failure mode", async () => {
+        await page.getByLabel(/Hold mode/).uncheck();
+        await page.getByLabel("Failure", { exact: true }).check();
+        await page.getByLabel("Failure type").selectOption("refused");
+        await page.locator("#settings-message", { hasText: "Saved" }).waitFor(WAIT);
+        const status = await (await fetch(new URL("/api/status", server!.dashboard))).json();
+        assert.equal(status.settings.hold, false);
+        assert.equal(status.settings.failure, true);
+        assert.equal(status.settings["failure-type"], "refused");
+        const result = await client(["-p", port, "-a", "3.00"]);
+        assert.equal(result.code, 1);
+        assert.match(result.stdout, /AF=04 refused/);
+        await page.locator("#journal-body tr.entry .badge", { hasText: "refused" }).waitFor(WAIT);
+        await screenshot(page, "dashboard-settings-phone");
+        assert.deepEqual(dialogs, []);
+        assert.deepEqual(errors, []);
+      });
+    } finally {
+      await context?.close();
+      const output = await server?.stop();
+      await Deno.remove(profile, { recursive: true });
+      if (output) assert.doesNotMatch(output.stderr, /unexpected error/);
+    }
+  },
+});
+
+Deno.test({
+  name: hasChromium
+    ? "the dashboard in chromium with --http-token: log in once with ?token=, then live"
+    : `the dashboard in chromium with a token (skipped: no ${CHROMIUM}; install Debian's chromium package)`,
+  ignore: !hasChromium,
+  fn: async () => {
+    const token = "0123456789abcdef0123456789abcdef";
+    const profile = await Deno.makeTempDir({ prefix: "caisse-ap-chromium-" });
+    let server: RunningServer | undefined;
+    let context: BrowserContext | undefined;
+    try {
+      server = await startServer(
+        Deno.execPath(),
+        [
+          "run",
+          "-A",
+          "--quiet",
+          "server.ts",
+          ...["--host", "127.0.0.1", "--port", "0", "--http", "0", "--http-token", token],
+        ],
+        { cwd: ROOT },
+      );
+      context = await launch(profile);
+      const page = context.pages()[0] ?? await context.newPage();
+      // Without the token: the JSON refusal, not the page.
+      const refused = await page.goto(server.dashboard!);
+      assert.equal(refused?.status(), 401);
+      assert.match((await page.textContent("body"))!, /Missing token/);
+      // With it once: sent back to /, the token out of the address, the stream live.
+      await page.goto(`${server.dashboard}?token=${token}`);
+      assert.equal(page.url(), server.dashboard);
+      await page.locator('#connection[data-state="live"]').waitFor(WAIT);
+      // The cookie carries the dashboard's own requests: a setting changes.
+      await page.getByLabel(/Magic amounts/).check();
+      await page.locator("#settings-message", { hasText: "Saved" }).waitFor(WAIT);
+      const status = await fetch(new URL("/api/status", server.dashboard), {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal((await status.json()).settings["magic-amounts"], true);
+    } finally {
+      await context?.close();
+      await server?.stop();
+      await Deno.remove(profile, { recursive: true });
+    }
+  },
+});

@@ -1,0 +1,63 @@
+// The dashboard's files: the module the simulator serves them from is up to date with the
+// sources, and the sources keep to what the Content-Security-Policy and the "wire data is
+// text" rule need (the browser test checks the page itself).
+import assert from "node:assert/strict";
+import { ASSET_FILES, DASHBOARD_FOLDER, renderAssetsModule } from "../.ci/dashboard.ts";
+import { DASHBOARD_ASSETS } from "../lib/terminal/dashboard/assets.ts";
+
+const read = (file: string) => Deno.readTextFile(`${DASHBOARD_FOLDER}${file}`);
+
+Deno.test("assets.ts holds the dashboard's sources as they are (run `deno task dashboard`)", async () => {
+  assert.deepEqual(Object.keys(DASHBOARD_ASSETS), ASSET_FILES.map((a) => a.path));
+  for (const { path, file, type } of ASSET_FILES) {
+    assert.equal(DASHBOARD_ASSETS[path].type, type);
+    assert.ok(
+      DASHBOARD_ASSETS[path].body === await read(file),
+      `lib/terminal/dashboard/assets.ts is older than ${file}: run deno task dashboard`,
+    );
+  }
+  // The generator writes what is there (before formatting, which changes no text).
+  const generated = await renderAssetsModule(read);
+  for (const { path } of ASSET_FILES) {
+    assert.ok(generated.includes(JSON.stringify(DASHBOARD_ASSETS[path].body)), path);
+  }
+});
+
+Deno.test("the page has no inline script, style or event handler (the CSP forbids them)", async () => {
+  const html = await read("index.html");
+  const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+  assert.deepEqual(scripts.map((s) => [s[1].trim(), s[2].trim()]), [
+    ['src="/dashboard.js" defer', ""],
+  ]);
+  assert.doesNotMatch(html, /<style\b/);
+  assert.doesNotMatch(html, /\sstyle=/);
+  assert.doesNotMatch(html, /\son[a-z]+=/i);
+  assert.doesNotMatch(html, /https?:\/\//, "no file from elsewhere: it works offline");
+  assert.doesNotMatch(await read("dashboard.css"), /url\(|@import/);
+});
+
+Deno.test("the script writes values as text, never as markup", async () => {
+  const script = await read("dashboard.js");
+  for (const sink of ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("]) {
+    assert.ok(!script.includes(sink), `dashboard.js uses ${sink}`);
+  }
+  assert.doesNotMatch(script, /new Function|setTimeout\(["'`]/);
+  assert.doesNotMatch(script, /https?:\/\//);
+});
+
+Deno.test("every button of the terminal has a label and a keyboard shortcut", async () => {
+  const html = await read("index.html");
+  const buttons = [...html.matchAll(/<button\b([^>]*)>([\s\S]*?)<\/button>/g)];
+  assert.ok(buttons.length >= 9);
+  for (const [, attributes, content] of buttons) {
+    assert.match(attributes, /type="button"/);
+    const label = content.replace(/<[^>]+>/g, " ").trim();
+    assert.ok(label.length > 0 || /aria-label=/.test(attributes), attributes);
+  }
+  const decisions = buttons.filter(([, attributes]) => attributes.includes("data-decision"));
+  assert.deepEqual(
+    decisions.map(([, attributes]) => /data-decision="([a-z]+)"/.exec(attributes)![1]),
+    ["contact", "contactless", "refuse", "timeout", "cancel"],
+  );
+  for (const [, attributes] of decisions) assert.match(attributes, /aria-keyshortcuts="[a-z]"/);
+});
