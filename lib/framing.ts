@@ -172,7 +172,8 @@ export function holdsStatus(fields: readonly Field[]): boolean {
 }
 
 const TIMER = Symbol("timer");
-const CHUNK_SIZE = 16 * 1024;
+/** Bytes read at a time: a request is about 70 bytes, an answer a few hundred. */
+const CHUNK_SIZE = 2 * 1024;
 
 /**
  * Reads messages, one after the other, from a byte stream such as a TCP connection.

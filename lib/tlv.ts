@@ -426,12 +426,21 @@ export function toText(input: string | Uint8Array): string {
   if (typeof input === "string") return input;
   // Not TextDecoder("latin1"): the Encoding standard makes that windows-1252, which turns
   // bytes 0x80 to 0x9F into other characters, and the bytes could not be written back.
+  // apply() takes the bytes as they are; a spread (...input) would iterate them one by one.
+  if (input.length <= CHUNK) return fromCodes(input);
   let text = "";
-  for (let at = 0; at < input.length; at += 8192) {
-    text += String.fromCharCode(...input.subarray(at, at + 8192));
+  for (let at = 0; at < input.length; at += CHUNK) {
+    text += fromCodes(input.subarray(at, at + CHUNK));
   }
   return text;
 }
+
+function fromCodes(bytes: Uint8Array): string {
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
+}
+
+/** Bytes converted per call, well below the engines' limit on arguments. */
+const CHUNK = 8192;
 
 /**
  * Encodes text whose characters are all below 256 as one byte each.
@@ -446,10 +455,16 @@ export function toText(input: string | Uint8Array): string {
  * ```
  */
 export function asciiBytes(text: string): Uint8Array {
+  // ASCII is its own UTF-8, and the native encoder is much faster than a loop.
+  if (ASCII.test(text)) return utf8.encode(text);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
   return bytes;
 }
+
+// Anything outside ASCII (control characters are fine: they are their own UTF-8 too).
+const ASCII = /^[^\u0080-\uffff]*$/;
+const utf8 = new TextEncoder();
 
 /**
  * Gets the value of a tag, or `undefined` when the tag is absent.

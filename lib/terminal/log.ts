@@ -72,6 +72,14 @@ export interface SimulatorLogger {
    * @param properties The values of the placeholders, and more data.
    */
   error(message: string, properties: Record<string, unknown>): void;
+  /**
+   * Whether a level is written at all; when it is not, the log skips preparing the
+   * message (LogTape's loggers have it). Default: every level is.
+   *
+   * @param level The level.
+   * @returns Whether records of that level are written.
+   */
+  isEnabledFor?(level: "debug" | "info" | "warning" | "error"): boolean;
 }
 
 /**
@@ -127,6 +135,7 @@ export function logSimulator(
   simulator: TerminalSimulator,
   logger: SimulatorLogger = getLogger(["caisse-ap", "terminal"]),
 ): void {
+  const enabled = (level: "debug" | "info") => logger.isEnabledFor?.(level) ?? true;
   let refused = false;
   simulator.on("listening", ({ detail }) => {
     if (refused) {
@@ -157,9 +166,11 @@ export function logSimulator(
     });
   });
   simulator.on("connection", ({ detail }) => {
+    if (!enabled("debug")) return;
     logger.debug("Connection #{connectionId} from {peer}", { ...detail });
   });
   simulator.on("disconnect", ({ detail }) => {
+    if (!enabled("debug")) return;
     logger.debug("Connection #{connectionId} from {peer} closed", { ...detail });
   });
   simulator.on("problem", ({ detail }) => {
@@ -175,6 +186,11 @@ export function logSimulator(
   });
   simulator.on("request", ({ detail: t }) => {
     const base = { id: t.id, peer: t.peer, connectionId: t.connectionId };
+    if (!enabled("info")) {
+      // Findings are warnings: they are logged whatever else is not.
+      for (const finding of t.plan.findings) warnFinding(logger, base, finding);
+      return;
+    }
     logger.info("#{id} request from {peer}: {frame}", {
       ...base,
       frame: escapeText(t.requestText),
@@ -185,15 +201,7 @@ export function logSimulator(
         fields: t.request,
       });
     }
-    for (const finding of t.plan.findings) {
-      logger.warn("#{id} {level}: {message}", {
-        ...base,
-        level: finding.level === "error" ? "error in request" : "conformance",
-        message: finding.message,
-        tag: finding.tag,
-        offset: finding.offset,
-      });
-    }
+    for (const finding of t.plan.findings) warnFinding(logger, base, finding);
     for (const miss of t.plan.notMatched ?? []) {
       logger.debug("#{id} {rule} did not match: {why}", {
         ...base,
@@ -219,13 +227,15 @@ export function logSimulator(
     });
   });
   simulator.on("answer", ({ detail: t }) => {
-    logger.info("#{id} answer to {peer}{how}: {frame}", {
-      id: t.id,
-      peer: t.peer,
-      how: t.plan.fault && t.note !== "the answer" ? ` (${t.note})` : "",
-      frame: escapeText(t.answerText),
-      outcome: t.plan.outcome,
-    });
+    if (enabled("info")) {
+      logger.info("#{id} answer to {peer}{how}: {frame}", {
+        id: t.id,
+        peer: t.peer,
+        how: t.plan.fault && t.note !== "the answer" ? ` (${t.note})` : "",
+        frame: escapeText(t.answerText),
+        outcome: t.plan.outcome,
+      });
+    }
     if (t.peerClosedEarly) {
       logger.warn("#{id} the POS closed its side before the answer; it may not have read it", {
         id: t.id,
@@ -304,4 +314,18 @@ function formatAddress(address: Deno.NetAddr): string {
   return address.hostname.includes(":")
     ? `[${address.hostname}]:${address.port}`
     : `${address.hostname}:${address.port}`;
+}
+
+function warnFinding(
+  logger: SimulatorLogger,
+  base: Record<string, unknown>,
+  finding: Plan["findings"][number],
+): void {
+  logger.warn("#{id} {level}: {message}", {
+    ...base,
+    level: finding.level === "error" ? "error in request" : "conformance",
+    message: finding.message,
+    tag: finding.tag,
+    offset: finding.offset,
+  });
 }

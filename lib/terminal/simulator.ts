@@ -309,6 +309,8 @@ export class TerminalSimulator extends EventTarget {
   #accepting?: Promise<void>;
   #connectionCount = 0;
   #transactionCount = 0;
+  /** How many listeners each event type has had (see addEventListener). */
+  readonly #listened = new Map<string, number>();
   readonly #connections = new Map<number, Deno.TcpConn>();
   readonly #idle = new Set<number>();
   readonly #tasks = new Set<Promise<void>>();
@@ -522,10 +524,48 @@ export class TerminalSimulator extends EventTarget {
     });
   }
 
+  /**
+   * Adds an event listener, counting the listeners of each type so that events nobody
+   * listens to cost nothing on the hot path.
+   *
+   * @param type The event.
+   * @param listener The listener.
+   * @param options The usual options of `addEventListener`.
+   */
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    super.addEventListener(type, listener, options);
+    if (listener) this.#listened.set(type, (this.#listened.get(type) ?? 0) + 1);
+  }
+
+  /**
+   * Removes an event listener.
+   *
+   * @param type The event.
+   * @param listener The listener.
+   * @param options The usual options of `removeEventListener`.
+   */
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void {
+    super.removeEventListener(type, listener, options);
+    // A count too high only costs a dispatch; never let it go below the truth.
+    if (listener) {
+      const count = this.#listened.get(type) ?? 0;
+      if (count > 1) this.#listened.set(type, count - 1);
+    }
+  }
+
   #emit<K extends keyof SimulatorEventMap>(
     type: K,
     detail: SimulatorEventMap[K]["detail"],
   ): void {
+    if (!this.#listened.has(type)) return;
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 

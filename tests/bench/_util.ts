@@ -84,6 +84,24 @@ export function memory(pid: number): { rssMiB: number; peakMiB: number } | undef
 }
 
 /**
+ * Reads the CPU time a process has used so far (user + system), from /proc.
+ *
+ * @param pid The process.
+ * @returns Milliseconds, or `undefined` where /proc is not available.
+ */
+export function cpuTime(pid: number): number | undefined {
+  try {
+    // Fields 14 and 15 of /proc/PID/stat, after the command name in parentheses.
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return ticks * 10; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The value below which a share of the sorted samples fall (nearest rank).
  *
  * @param sorted Samples in increasing order.

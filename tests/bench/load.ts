@@ -5,7 +5,15 @@
 // the simulator's peak memory, and our throughput as a share of the bare server's.
 //
 //   deno task bench:load [--concurrency 20,50] [--total 20000] [--warmup 1000]
-import { fixed, memory, options, percentile, type Program, startProgram } from "./_util.ts";
+import {
+  cpuTime,
+  fixed,
+  memory,
+  options,
+  percentile,
+  type Program,
+  startProgram,
+} from "./_util.ts";
 
 const REQUEST = new TextEncoder().encode(
   "CZ0040300CJ012012345678901CA00201CE003978BA0010CD0010CB0041250",
@@ -77,7 +85,18 @@ export async function load(port: number, concurrency: number, total: number): Pr
   };
 }
 
-function row(name: string, concurrency: number, r: LoadResult, rss?: number): string {
+/** Runs a load and measures the server's CPU time meanwhile, in microseconds per transaction. */
+async function measured(server: Program, concurrency: number, total: number) {
+  const before = cpuTime(server.pid);
+  const result = await load(server.port, concurrency, total);
+  const after = cpuTime(server.pid);
+  const cpu = before === undefined || after === undefined
+    ? undefined
+    : ((after - before) * 1000) / total;
+  return { result, cpu, peak: memory(server.pid)?.peakMiB };
+}
+
+function row(name: string, concurrency: number, r: LoadResult, rss?: number, cpu?: number): string {
   return [
     name.padEnd(10),
     String(concurrency).padStart(5),
@@ -89,13 +108,39 @@ function row(name: string, concurrency: number, r: LoadResult, rss?: number): st
     fixed(r.max, 2).padStart(8),
     String(r.errors).padStart(6),
     (rss === undefined ? "-" : fixed(rss, 1)).padStart(10),
+    (cpu === undefined ? "-" : fixed(cpu, 0)).padStart(8),
   ].join("  ");
 }
 
+/** The run of median throughput among several, with the median of the other figures. */
+function median(runs: { result: LoadResult; cpu?: number; peak?: number }[]) {
+  const by = <T>(pick: (r: typeof runs[number]) => T | undefined) =>
+    runs.map(pick).filter((v): v is T => v !== undefined) as number[];
+  const mid = (values: number[]) =>
+    values.length ? [...values].sort((a, b) => a - b)[values.length >> 1] : undefined;
+  const results = runs.map((r) => r.result);
+  const result: LoadResult = {
+    transactions: results.reduce((n, r) => n + r.transactions, 0),
+    seconds: results.reduce((n, r) => n + r.seconds, 0),
+    perSecond: mid(results.map((r) => r.perSecond))!,
+    p50: mid(results.map((r) => r.p50))!,
+    p99: mid(results.map((r) => r.p99))!,
+    max: Math.max(...results.map((r) => r.max)),
+    errors: results.reduce((n, r) => n + r.errors, 0),
+  };
+  return { result, cpu: mid(by((r) => r.cpu)), peak: Math.max(...by((r) => r.peak)) };
+}
+
 if (import.meta.main) {
-  const args = options(Deno.args, { concurrency: "20,50", total: "20000", warmup: "1000" });
+  const args = options(Deno.args, {
+    concurrency: "20,50",
+    total: "10000",
+    rounds: "5",
+    warmup: "1000",
+  });
   const levels = args.concurrency.split(",").map(Number);
   const total = Number(args.total);
+  const rounds = Number(args.rounds);
   const warmup = Number(args.warmup);
   let simulator: Program | undefined;
   let bare: Program | undefined;
@@ -117,21 +162,41 @@ if (import.meta.main) {
     }
     console.log(
       `${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}; ` +
-        `${total} transactions per run, one connection each, after ${warmup} to warm up`,
+        `${rounds} rounds of ${total} transactions per server and concurrency, the two servers ` +
+        `alternating, one connection per transaction, after ${warmup} to warm up; medians of ` +
+        `the rounds, max and errors over all of them`,
     );
     console.log(
-      "server      conc  transact   seconds     tx/s   p50 ms   p99 ms   max ms  errors  peak MiB",
+      "server      conc  transact   seconds     tx/s   p50 ms   p99 ms   max ms  errors  peak MiB  CPU µs/tx",
     );
     const shares: string[] = [];
     for (const concurrency of levels) {
-      const base = await load(bare.port, concurrency, total);
-      console.log(row("bare", concurrency, base, memory(bare.pid)?.peakMiB));
-      const ours = await load(simulator.port, concurrency, total);
-      console.log(row("caisse-ap", concurrency, ours, memory(simulator.pid)?.peakMiB));
+      const bareRuns = [];
+      const ourRuns = [];
+      const ratios: number[] = [];
+      for (let round = 0; round < rounds; round++) {
+        // Alternate who goes first, so a drift of the machine weighs on both alike.
+        const first = round % 2 === 0;
+        const a = await measured(first ? bare : simulator, concurrency, total);
+        const b = await measured(first ? simulator : bare, concurrency, total);
+        const [bareRun, ourRun] = first ? [a, b] : [b, a];
+        bareRuns.push(bareRun);
+        ourRuns.push(ourRun);
+        ratios.push(ourRun.result.perSecond / bareRun.result.perSecond);
+      }
+      const base = median(bareRuns);
+      const ours = median(ourRuns);
+      console.log(row("bare", concurrency, base.result, base.peak, base.cpu));
+      console.log(row("caisse-ap", concurrency, ours.result, ours.peak, ours.cpu));
+      ratios.sort((x, y) => x - y);
       shares.push(
         `${concurrency} connections: ${
-          fixed((ours.perSecond / base.perSecond) * 100)
-        } % of the bare server's throughput, ${ours.errors + base.errors} errors`,
+          fixed(ratios[ratios.length >> 1] * 100)
+        } % of the bare server's throughput (median of ${rounds} rounds; ${
+          fixed(ratios[0] * 100)
+        } to ${fixed(ratios[ratios.length - 1] * 100)} %), ${
+          ours.result.errors + base.result.errors
+        } errors`,
       );
     }
     for (const line of shares) console.log(line);
