@@ -278,6 +278,8 @@ export function examineRequest(
  * @param settings The terminal's settings.
  * @param context The clock and the random source.
  * @param directive The outcome to apply instead of the settings' default, and what chose it.
+ * @param examination What {@linkcode examineRequest} said of this request with these
+ * settings, when the caller has it already (it is not worked out twice).
  * @returns The plan.
  *
  * @example
@@ -317,8 +319,9 @@ export function decide(
   settings: Readonly<TerminalSettings>,
   context: DecisionContext,
   directive?: Directive,
+  examination: Examination = examineRequest(request, settings),
 ): Plan {
-  const { findings, request: parsed, forced } = examineRequest(request, settings);
+  const { findings, request: parsed, forced } = examination;
   const answer = echo(request.fields, settings.answerVersion);
   const protocol: DecidedBy = { source: "protocol" };
   const bySettings: DecidedBy = { source: "settings" };

@@ -306,10 +306,12 @@ export class RuleEngine {
   ): Plan | Promise<Plan> => {
     const examination = examineRequest(received, settings);
     const request = examination.request;
-    if (examination.forced || !request) return decide(received, settings, context);
+    if (examination.forced || !request) {
+      return decide(received, settings, context, undefined, examination);
+    }
     const open = checkConditions({}, request) === undefined;
     const queued = open ? this.#takeQueued(request.register) : undefined;
-    if (queued) return decide(received, settings, context, queued);
+    if (queued) return decide(received, settings, context, queued, examination);
     const evaluation = evaluateRules(this.#rules, request, this.#state);
     this.#state = evaluation.state;
     const notMatched = evaluation.notMatched;
@@ -319,7 +321,7 @@ export class RuleEngine {
         by: { source: "rule", rule: evaluation.match.rule.ref },
         notMatched,
       };
-      return decide(received, settings, context, directive);
+      return decide(received, settings, context, directive, examination);
     }
     const ask = this.#ask;
     if (open && ask && "signal" in context) {
@@ -336,11 +338,11 @@ export class RuleEngine {
             outcome,
             by: { source: "operator", ...(note ? { note } : {}) },
             notMatched,
-          })
+          }, examination)
         );
       }
     }
-    const plan = decide(received, settings, context);
+    const plan = decide(received, settings, context, undefined, examination);
     return notMatched.length > 0 ? { ...plan, notMatched } : plan;
   };
 
