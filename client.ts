@@ -15,8 +15,8 @@ import {
   EXIT,
   expandLegacyOptions,
   integer,
-  logLevel,
-  oneOf,
+  logFormatOption,
+  logLevelOption,
   parseCommandLine,
   prepareCommand,
   seconds,
@@ -26,7 +26,7 @@ import {
 } from "./lib/cli.ts";
 import { Command, getLogger, Option } from "./lib/deps.ts";
 import { DEFAULT_MAX_BYTES, DEFAULT_QUIET_MS, formatMs } from "./lib/framing.ts";
-import { type CliLogLevel, LOG_FORMATS, type LogFormat, setupLogging } from "./lib/logging.ts";
+import { type CliLogLevel, type LogFormat, setupLogging } from "./lib/logging.ts";
 import {
   type Action,
   buildRequest,
@@ -134,16 +134,8 @@ function program(): Command {
       ).default(DEFAULT_QUIET_MS).argParser(integer("milliseconds", 0, 60_000)),
     )
     .option("--json", "print the request and the answer as JSON (for scripts)")
-    .addOption(
-      new Option("-l, --log-level <level>", "debug, info, warn or error").default("warn").argParser(
-        logLevel,
-      ),
-    )
-    .addOption(
-      new Option("--log-format <format>", "text for people, json for one JSON object per line")
-        .default("text")
-        .argParser(oneOf(LOG_FORMATS)),
-    )
+    .addOption(logLevelOption("warn"))
+    .addOption(logFormatOption())
     .addHelpText(
       "after",
       `

@@ -23,7 +23,8 @@ import {
   EXIT,
   expandLegacyOptions,
   integer,
-  logLevel,
+  logFormatOption,
+  logLevelOption,
   oneOf,
   parseCommandLine,
   prepareCommand,
@@ -35,7 +36,7 @@ import {
 } from "./lib/cli.ts";
 import { Command, getLogger, InvalidArgumentError, Option } from "./lib/deps.ts";
 import { DEFAULT_MAX_BYTES, DEFAULT_QUIET_MS } from "./lib/framing.ts";
-import { type CliLogLevel, LOG_FORMATS, type LogFormat, setupLogging } from "./lib/logging.ts";
+import { type CliLogLevel, type LogFormat, setupLogging } from "./lib/logging.ts";
 import { cryptoRandom, seededRandom } from "./lib/random.ts";
 import { checkFormat } from "./lib/tags.ts";
 import {
@@ -313,16 +314,8 @@ function program(): Command {
         "multiply every delay and the input time-out (0.01 runs 180 s in 1.8 s)",
       ).default(1).argParser(decimal("factor", 0, 1000)),
     )
-    .addOption(
-      new Option("-l, --log-level <level>", "debug, info, warn or error").default("info").argParser(
-        logLevel,
-      ),
-    )
-    .addOption(
-      new Option("--log-format <format>", "text for people, json for one JSON object per line")
-        .default("text")
-        .argParser(oneOf(LOG_FORMATS)),
-    )
+    .addOption(logLevelOption("info"))
+    .addOption(logFormatOption())
     .addHelpText(
       "after",
       `

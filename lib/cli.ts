@@ -6,8 +6,8 @@
  */
 
 import config from "../deno.json" with { type: "json" };
-import { type Command, CommanderError, InvalidArgumentError } from "./deps.ts";
-import { type CliLogLevel, LOG_LEVELS } from "./logging.ts";
+import { type Command, CommanderError, InvalidArgumentError, Option } from "./deps.ts";
+import { type CliLogLevel, LOG_FORMATS, LOG_LEVELS } from "./logging.ts";
 
 /** The version of caisse-ap, from deno.json. */
 export const VERSION: string = config.version;
@@ -284,4 +284,39 @@ function writeSync(stream: { writeSync(p: Uint8Array): number }, text: string): 
   const bytes = encoder.encode(text);
   let written = 0;
   while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+}
+
+/**
+ * The `-l, --log-level` option both programs take.
+ *
+ * @param defaultLevel The level when the option is not given.
+ * @returns The option.
+ *
+ * @example
+ * ```ts
+ * import { logLevelOption } from "./cli.ts";
+ * logLevelOption("info").long; // "--log-level"
+ * ```
+ */
+export function logLevelOption(defaultLevel: CliLogLevel): Option {
+  return new Option("-l, --log-level <level>", "debug, info, warn or error")
+    .default(defaultLevel)
+    .argParser(logLevel);
+}
+
+/**
+ * The `--log-format` option both programs take: `text` or `json`.
+ *
+ * @returns The option.
+ *
+ * @example
+ * ```ts
+ * import { logFormatOption } from "./cli.ts";
+ * logFormatOption().long; // "--log-format"
+ * ```
+ */
+export function logFormatOption(): Option {
+  return new Option("--log-format <format>", "text for people, json for one JSON object per line")
+    .default("text")
+    .argParser(oneOf(LOG_FORMATS));
 }

@@ -13,6 +13,7 @@
  * @module
  */
 
+import { closestWord } from "../words.ts";
 import type { Random } from "../random.ts";
 
 /** The name of a fault. */
@@ -280,7 +281,7 @@ export function parseFault(text: string): FaultSpec {
   const colon = text.indexOf(":");
   const name = (colon < 0 ? text : text.slice(0, colon)).trim();
   if (!isFaultKind(name)) {
-    const near = closestFault(name);
+    const near = closestWord(name, FAULT_KINDS, { maxDistance: 3, prefixes: true });
     throw new SyntaxError(
       `Unknown fault "${name}": ${near ? `did you mean "${near}"? ` : ""}expected one of ${
         FAULT_KINDS.join(", ")
@@ -586,31 +587,4 @@ function garbage(count: number, random: Random): string {
     );
   }
   return text;
-}
-
-function closestFault(name: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 4;
-  for (const kind of FAULT_KINDS) {
-    const d = kind.startsWith(name) && name.length >= 3 ? 1 : distance(name, kind);
-    if (d < bestDistance) {
-      best = kind;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length];
 }

@@ -22,6 +22,7 @@
  * @module
  */
 
+import { closestWord } from "../words.ts";
 import { YAML } from "../deps.ts";
 import { type Action, ACTION_CODES } from "../message.ts";
 import { findCurrency, MAX_MINOR_UNITS } from "../money.ts";
@@ -244,7 +245,7 @@ class Reader {
       const keyNode = pair.key as YAML.Node;
       const key = YAML.isScalar(keyNode) ? String(keyNode.value) : "";
       if (!keys.includes(key)) {
-        const near = closest(key, keys);
+        const near = closestWord(key, keys);
         this.fail(
           keyNode,
           "unknown-key",
@@ -917,7 +918,7 @@ function readResult(
   const faults = options.faults ? FAULT_KINDS.filter((k) => k !== "none") : [];
   const near = text === undefined
     ? undefined
-    : closest(text, ["approved", ...Object.keys(COMPLEMENT_NAMES), ...faults]);
+    : closestWord(text, ["approved", ...Object.keys(COMPLEMENT_NAMES), ...faults]);
   return reader.fail(
     node,
     text === undefined ? "type" : "value",
@@ -939,7 +940,7 @@ function readFault(reader: Reader, node: Node): FaultSpec | undefined {
   const kindOf = (value: Node): FaultSpec["kind"] | undefined => {
     const text = reader.text(value);
     if (text !== undefined && isFaultKind(text)) return text;
-    const near = text === undefined ? undefined : closest(text, FAULT_KINDS);
+    const near = text === undefined ? undefined : closestWord(text, FAULT_KINDS);
     return reader.fail(
       value,
       text === undefined ? "type" : "value",
@@ -1132,29 +1133,3 @@ function quoteList(words: readonly string[]): string {
 }
 
 /** The word of `words` closest to `word` (at most 2 edits), for "did you mean". */
-function closest(word: string, words: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of words) {
-    const d = distance(word, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length];
-}
