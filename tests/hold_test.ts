@@ -1,34 +1,12 @@
 // Hold mode's desk, and several deciders for one transaction (a person at the keyboard
 // and the hold desk): the first decision wins. Without sockets.
 import assert from "node:assert/strict";
-import { buildRequest, parseRequest, type RequestOptions } from "../lib/message.ts";
-import { seededRandom } from "../lib/random.ts";
+import { pending } from "./pending.ts";
 import { DecidedElsewhere, firstAnswer } from "../lib/terminal/askers.ts";
-import { DEFAULT_SETTINGS, type TerminalSettings } from "../lib/terminal/behaviour.ts";
 import type { Answered, PendingDecision } from "../lib/terminal/engine.ts";
+import { DEFAULT_SETTINGS } from "../lib/terminal/behaviour.ts";
 import { DECISION_NAMES, decisionOutcome, HoldDesk, type Release } from "../lib/terminal/hold.ts";
 import { Operator, OPERATOR_KEYS } from "../lib/terminal/interactive.ts";
-
-function pending(
-  id: number,
-  options: Partial<RequestOptions> = {},
-  settings: Partial<TerminalSettings> = {},
-  signal = new AbortController().signal,
-): PendingDecision {
-  return {
-    request: parseRequest(buildRequest({ amount: 1250, ...options })),
-    findings: [],
-    settings: { ...DEFAULT_SETTINGS, ...settings },
-    context: {
-      now: new Date(),
-      random: seededRandom(1),
-      transactionId: id,
-      connectionId: id,
-      peer: "127.0.0.1:40000",
-      signal,
-    },
-  };
-}
 
 function releases(desk: HoldDesk): Release[] {
   const seen: Release[] = [];

@@ -1,9 +1,7 @@
 // Interactive mode's core, without a terminal: keys from a stream, the screen in a string.
 import assert from "node:assert/strict";
-import { buildRequest, parseRequest, type RequestOptions } from "../lib/message.ts";
-import { seededRandom } from "../lib/random.ts";
-import { DEFAULT_SETTINGS, type TerminalSettings } from "../lib/terminal/behaviour.ts";
-import type { PendingDecision } from "../lib/terminal/engine.ts";
+import { pending } from "./pending.ts";
+import { DEFAULT_SETTINGS } from "../lib/terminal/behaviour.ts";
 import {
   Operator,
   OPERATOR_KEYS,
@@ -11,27 +9,6 @@ import {
   renderPrompt,
   withReadMode,
 } from "../lib/terminal/interactive.ts";
-
-function pending(
-  id: number,
-  options: Partial<RequestOptions> = {},
-  settings: Partial<TerminalSettings> = {},
-  signal = new AbortController().signal,
-): PendingDecision {
-  return {
-    request: parseRequest(buildRequest({ amount: 1250, ...options })),
-    findings: [],
-    settings: { ...DEFAULT_SETTINGS, ...settings },
-    context: {
-      now: new Date(),
-      random: seededRandom(1),
-      transactionId: id,
-      connectionId: id,
-      peer: "127.0.0.1:40000",
-      signal,
-    },
-  };
-}
 
 /** An operator whose keys the test types, and whose screen it reads. */
 function harness(options: { timeScale?: number; tickMs?: number } = {}) {
