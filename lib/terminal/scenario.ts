@@ -27,13 +27,7 @@ import { YAML } from "../deps.ts";
 import { type Action, ACTION_CODES } from "../message.ts";
 import { findCurrency, MAX_MINOR_UNITS } from "../money.ts";
 import { checkFormat } from "../tags.ts";
-import {
-  FAILURE_COMPLEMENTS,
-  type FailureType,
-  PAYMENT_TYPES,
-  type PaymentType,
-  type TerminalSettings,
-} from "./behaviour.ts";
+import { PAYMENT_TYPES, type PaymentType, type TerminalSettings } from "./behaviour.ts";
 import { checkFaultParameter, FAULT_KINDS, FAULTS, type FaultSpec, isFaultKind } from "./fault.ts";
 import {
   type ApprovedAmountSpec,
@@ -51,6 +45,7 @@ import type {
   Conditions,
   Rule,
 } from "./rules.ts";
+import { findSetting, SCENARIO_SETTING_KEYS, type SettingRow } from "./settings.ts";
 
 /** A scenario: settings and rules, as read from a file. */
 export interface Scenario {
@@ -153,20 +148,11 @@ export function formatProblem(file: string, problem: ScenarioProblem): string {
   return `${file}:${problem.line}:${problem.column}: ${problem.message}`;
 }
 
-/** The keys of a scenario's settings: each is the server option of the same name. */
-export const SETTING_KEYS: readonly string[] = [
-  "duration",
-  "failure",
-  "failure-type",
-  "payment-type",
-  "seller-contract",
-  "answer-version",
-  "terminal-id",
-  "input-timeout",
-  "magic-amounts",
-  "fault",
-  "strict",
-];
+/**
+ * The keys of a scenario's settings: each is the server option of the same name (the
+ * rows of {@linkcode SETTINGS} that a scenario may set).
+ */
+export const SETTING_KEYS: readonly string[] = SCENARIO_SETTING_KEYS;
 
 const TOP_KEYS = ["description", "settings", "rules"];
 const RULE_KEYS = ["name", "when", "outcome", "cycle"];
@@ -458,15 +444,27 @@ export function readOutcomeValue(value: unknown): ValueCheck<OutcomeSpec> {
   return readValue(value, (reader, node) => readOutcome(reader, node));
 }
 
+/** Settings read by key: the terminal's, and the control's when they were given. */
+export interface SettingsRead {
+  /** The terminal's settings given. */
+  settings: Partial<TerminalSettings>;
+  /** Whether the magic amounts apply, when given. */
+  magicAmounts?: boolean;
+  /** Whether hold mode is on, when given (the API only, not a scenario). */
+  hold?: boolean;
+}
+
 /**
  * Reads settings written as in a scenario's `settings` (`duration` in seconds,
  * `failure-type`, `payment-type`, `magic-amounts`...; see {@linkcode SETTING_KEYS}) from a
  * value already parsed, such as a JSON body sent to the control API: the same names and
- * checks as a scenario file and the server's options. Pure.
+ * checks as a scenario file and the server's options (one row each of the settings
+ * table). Pure.
  *
  * @param value A mapping of setting names to values.
- * @returns The settings it sets and, when it says, whether the magic amounts apply; or
- * what is wrong with it.
+ * @param keys The keys accepted. Default: those a scenario may set.
+ * @returns The settings it sets and, when it says, whether the magic amounts apply (and
+ * hold mode, when `keys` has it); or what is wrong with it.
  *
  * @example
  * ```ts
@@ -477,12 +475,11 @@ export function readOutcomeValue(value: unknown): ValueCheck<OutcomeSpec> {
  */
 export function readSettingsValue(
   value: unknown,
-): ValueCheck<{ settings: Partial<TerminalSettings>; magicAmounts?: boolean }> {
+  keys: readonly string[] = SETTING_KEYS,
+): ValueCheck<SettingsRead> {
   return readValue(value, (reader, node) => {
-    const target: { settings: Partial<TerminalSettings>; magicAmounts?: boolean } = {
-      settings: {},
-    };
-    readSettings(reader, node, target);
+    const target: SettingsRead = { settings: {} };
+    readSettings(reader, node, target, keys);
     return target;
   });
 }
@@ -505,76 +502,36 @@ function readValue<T>(
 function readSettings(
   reader: Reader,
   node: Node,
-  scenario: { settings: Partial<TerminalSettings>; magicAmounts?: boolean },
+  target: SettingsRead,
+  keys: readonly string[] = SETTING_KEYS,
 ): void {
-  const s = scenario.settings;
-  reader.map(node, "the settings", SETTING_KEYS, (key, value) => {
-    switch (key) {
-      case "duration": {
-        const ms = reader.seconds(value, "the duration");
-        if (ms !== undefined) s.delayMs = ms;
-        break;
-      }
-      case "failure": {
-        const flag = reader.boolean(value, "failure");
-        if (flag !== undefined) s.failure = flag;
-        break;
-      }
-      case "failure-type": {
-        const type = reader.word(
-          value,
-          "failure type",
-          Object.keys(FAILURE_COMPLEMENTS) as FailureType[],
-        );
-        if (type) s.failureType = type;
-        break;
-      }
-      case "payment-type": {
-        const type = reader.word(
-          value,
-          "payment type",
-          Object.keys(PAYMENT_TYPES) as PaymentType[],
-        );
-        if (type) s.paymentType = type;
-        break;
-      }
-      case "seller-contract": {
-        const contract = reader.tagValue(value, "seller contract", "CG", '"424242"');
-        if (contract !== undefined) s.merchantContract = contract;
-        break;
-      }
-      case "answer-version": {
-        const version = reader.tagValue(value, "answer version", "CZ", '"0301"');
-        if (version !== undefined) s.answerVersion = version;
-        break;
-      }
-      case "terminal-id": {
-        const id = reader.tagValue(value, "terminal id", "CJ", '"012345678901"');
-        if (id !== undefined) s.terminalId = id;
-        break;
-      }
-      case "input-timeout": {
-        const ms = reader.seconds(value, "the input time-out", { positive: true });
-        if (ms !== undefined) s.inputTimeoutMs = ms;
-        break;
-      }
-      case "magic-amounts": {
-        const flag = reader.boolean(value, "magic-amounts");
-        if (flag !== undefined) scenario.magicAmounts = flag;
-        break;
-      }
-      case "fault": {
-        const fault = readFault(reader, value);
-        if (fault) s.fault = fault;
-        break;
-      }
-      case "strict": {
-        const flag = reader.boolean(value, "strict");
-        if (flag !== undefined) s.strict = flag;
-        break;
-      }
-    }
+  reader.map(node, "the settings", keys, (key, value) => {
+    const row = findSetting(key)!;
+    const read = readSettingValue(reader, row, value);
+    if (read === undefined) return;
+    if (row.scope === "terminal") {
+      (target.settings as Record<string, unknown>)[row.field] = read;
+    } else (target as unknown as Record<string, unknown>)[row.field] = read;
   });
+}
+
+/** Reads one setting's value by the type of its row: the same checks for YAML and JSON. */
+function readSettingValue(reader: Reader, row: SettingRow, value: Node): unknown {
+  const type = row.type;
+  switch (type.kind) {
+    case "flag":
+      return reader.boolean(value, row.what);
+    case "word":
+      return reader.word(value, row.what, type.words);
+    case "seconds":
+      return reader.seconds(value, row.what, { positive: type.positive });
+    case "integer":
+      return reader.integer(value, row.what, type.min, type.max);
+    case "tag":
+      return reader.tagValue(value, row.what, type.tag, type.example);
+    case "fault":
+      return readFault(reader, value);
+  }
 }
 
 function readRule(reader: Reader, node: Node, position: number, file: string): Rule | undefined {
