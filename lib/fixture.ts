@@ -74,7 +74,11 @@ export class TestTerminal extends TerminalSimulator {
       control: { version: VERSION },
     };
     const decision = assembleDecision(config);
-    super({ ...options, settings: decision.settingsFor(options.scenario), decide: decision.decide });
+    super({
+      ...options,
+      settings: decision.settingsFor(options.scenario),
+      decide: decision.decide,
+    });
     this.control = completeTerminal(this, decision, config).control!;
   }
 

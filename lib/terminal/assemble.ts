@@ -34,11 +34,7 @@ import { Journal, type JournalOptions } from "./journal.ts";
 import type { Scenario } from "./scenario.ts";
 import { type ScenarioWatcher, watchScenarioFile } from "./scenario_file.ts";
 import { overlaySettings } from "./settings.ts";
-import {
-  type DecisionHook,
-  type SimulatorOptions,
-  TerminalSimulator,
-} from "./simulator.ts";
+import { type DecisionHook, type SimulatorOptions, TerminalSimulator } from "./simulator.ts";
 
 /** What a terminal is assembled from. */
 export interface TerminalConfig {

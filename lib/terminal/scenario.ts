@@ -1090,3 +1090,49 @@ function quoteList(words: readonly string[]): string {
 }
 
 /** The word of `words` closest to `word` (at most 2 edits), for "did you mean". */
+
+/**
+ * Every problem of a scenario that could not be used, one line each: `file:line:column:
+ * message` for a {@linkcode ScenarioError}, the message of any other error (a file that
+ * cannot be read).
+ *
+ * @param error What reading or parsing the scenario threw.
+ * @returns The lines, at least one.
+ *
+ * @example
+ * ```ts
+ * import { parseScenario, scenarioProblems } from "./scenario.ts";
+ * try {
+ *   parseScenario("rules: 3", "s.yaml");
+ * } catch (error) {
+ *   console.log(scenarioProblems(error)); // ["s.yaml:1:8: Expected the rules as a list, each item starting with -"]
+ * }
+ * ```
+ */
+export function scenarioProblems(error: unknown): string[] {
+  if (error instanceof ScenarioError) {
+    return error.problems.map((problem) => formatProblem(error.file, problem));
+  }
+  return [error instanceof Error ? error.message : String(error)];
+}
+
+/**
+ * A scenario in short: its rules, its settings, whether the magic amounts follow.
+ *
+ * @param scenario The scenario.
+ * @returns For example `2 rules, 1 setting, magic amounts on`.
+ *
+ * @example
+ * ```ts
+ * import { describeScenario, parseScenario } from "./scenario.ts";
+ * describeScenario(parseScenario("settings: { duration: 1 }\nrules: [{ outcome: refused }]"));
+ * // "1 rule, 1 setting"
+ * ```
+ */
+export function describeScenario(scenario: Scenario): string {
+  const settings = Object.keys(scenario.settings).length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  return `${plural(scenario.rules.length, "rule")}, ${plural(settings, "setting")}${
+    scenario.magicAmounts ? ", magic amounts on" : ""
+  }`;
+}

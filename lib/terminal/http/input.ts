@@ -14,7 +14,7 @@ import type { SettingsChange } from "../control.ts";
 import { DECISION_NAMES, decisionOutcome } from "../hold.ts";
 import { describeOutcome, type OutcomeSpec } from "../outcome.ts";
 import { readOutcomeValue, readSettingsValue } from "../scenario.ts";
-import { findSetting, SETTING_KEYS_ALL, type SETTINGS } from "../settings.ts";
+import { findSetting, SETTING_KEYS_ALL } from "../settings.ts";
 import { ApiError } from "./responses.ts";
 
 /** Largest request body accepted: 64 KiB. */
@@ -199,7 +199,7 @@ export function parseRegister(value: unknown): string {
 }
 
 /**
- * Reads a change of settings: every key of the settings table ({@linkcode SETTINGS}), as
+ * Reads a change of settings: every key of the settings table (`SETTINGS` in `../settings.ts`), as
  * in a scenario's `settings` (`failure`, `failure-type`, `duration` in seconds,
  * `payment-type`, `seller-contract`, `answer-version`, `terminal-id`, `input-timeout`,
  * `magic-amounts`, `fault`, `strict`), and `hold`. An optional setting given `null`

@@ -16,7 +16,7 @@ import type { HeldTransaction, Release } from "../hold.ts";
 import type { FieldMap, JournalEntry } from "../journal.ts";
 import { describeOutcome, type OutcomeSpec } from "../outcome.ts";
 import { describeRule } from "../rules.ts";
-import { type SETTINGS, viewSettings } from "../settings.ts";
+import { viewSettings } from "../settings.ts";
 
 /** The settings, named as the server's options and a scenario's `settings`, in seconds. */
 export interface SettingsView {
@@ -48,7 +48,7 @@ export interface SettingsView {
 
 /**
  * The settings as the API shows them: every row of the settings table
- * ({@linkcode SETTINGS}), so every setting `PATCH /api/settings` accepts.
+ * (`SETTINGS` in `../settings.ts`), so every setting `PATCH /api/settings` accepts.
  *
  * @param settings The control's settings.
  * @returns Them under the options' names, durations in seconds.
