@@ -43,8 +43,6 @@ import { overriddenSettings } from "./lib/terminal/settings.ts";
 import { logStart } from "./lib/terminal/startup_log.ts";
 import { openKeyboard } from "./lib/terminal/tty.ts";
 
-export { parseServerArgs, type ServerConfig } from "./lib/terminal/server_config.ts";
-
 /**
  * Runs the terminal simulator until it is stopped by SIGINT or SIGTERM, or by `signal`.
  *
