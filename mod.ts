@@ -231,6 +231,7 @@ export {
   type ScenarioProblem,
   type ScenarioProblemKind,
   SETTING_KEYS,
+  type SettingsRead,
   type ValueCheck,
 } from "./lib/terminal/scenario.ts";
 export {

@@ -86,6 +86,7 @@ export function integer(what: string, min: number, max: number): (value: string)
  * in milliseconds.
  *
  * @param max Largest value, in seconds.
+ * @param options `positive`: 0 is refused.
  * @returns The parser.
  *
  * @example
@@ -94,11 +95,19 @@ export function integer(what: string, min: number, max: number): (value: string)
  * seconds(3600)("1.5"); // 1500
  * ```
  */
-export function seconds(max: number): (value: string) => number {
+export function seconds(
+  max: number,
+  options: { positive?: boolean } = {},
+): (value: string) => number {
   return (value: string) => {
-    if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || Number(value) > max) {
+    if (
+      !/^[0-9]+(\.[0-9]+)?$/.test(value) || Number(value) > max ||
+      (options.positive && Number(value) === 0)
+    ) {
       throw new InvalidArgumentError(
-        `expected a number of seconds from 0 to ${max}, such as 3 or 0.5.`,
+        `expected a number of seconds from ${
+          options.positive ? "more than " : ""
+        }0 to ${max}, such as 3 or 0.5.`,
       );
     }
     return Math.round(Number(value) * 1000);

@@ -9,10 +9,8 @@
  */
 
 import { VERSION } from "./cli.ts";
-import { TerminalControl } from "./terminal/control.ts";
-import { RuleEngine } from "./terminal/engine.ts";
-import { HoldDesk } from "./terminal/hold.ts";
-import { Journal } from "./terminal/journal.ts";
+import { assembleDecision, completeTerminal, type TerminalConfig } from "./terminal/assemble.ts";
+import type { TerminalControl } from "./terminal/control.ts";
 import type { Scenario } from "./terminal/scenario.ts";
 import { type SimulatorOptions, TerminalSimulator } from "./terminal/simulator.ts";
 
@@ -62,32 +60,26 @@ export class TestTerminal extends TerminalSimulator {
    * @param options The simulator's options, and what the control starts with.
    */
   constructor(options: TestTerminalOptions = {}) {
-    const hold = new HoldDesk({ on: options.hold, timeScale: options.timeScale });
-    const engine = new RuleEngine({
+    // Assembled as server.ts assembles it: what decides first, then the simulator.
+    const config: TerminalConfig = {
+      simulator: options,
+      settings: options.settings,
+      // A test's settings are the ones in force: a scenario gives only its rules.
+      givenSettings: "all",
       scenario: options.scenario,
       magicAmounts: options.magicAmounts,
-      ask: hold.ask,
-    });
-    // Bound late: the control needs the simulator, the simulator its decision hook.
-    const late: { control?: TerminalControl } = {};
+      hold: options.hold,
+      ...(options.decide ? { decide: options.decide } : {}),
+      journal: { capacity: options.journalCapacity },
+      control: { version: VERSION },
+    };
+    const decision = assembleDecision(config);
     super({
       ...options,
-      decide: options.decide ??
-        ((request, settings, context) =>
-          late.control
-            ? late.control.decide(request, settings, context)
-            : engine.decide(request, settings, context)),
+      settings: decision.settingsFor(options.scenario),
+      decide: decision.decide,
     });
-    const journal = new Journal({ capacity: options.journalCapacity });
-    journal.attach(this);
-    this.control = new TerminalControl({
-      simulator: this,
-      engine,
-      hold,
-      journal,
-      version: VERSION,
-    });
-    late.control = this.control;
+    this.control = completeTerminal(this, decision, config).control!;
   }
 
   /**

@@ -110,6 +110,8 @@ Deno.test("settings: read, change as the options would, refuse what the options 
         "terminal-id": "012345678901",
         "input-timeout": 120,
         "magic-amounts": false,
+        "fault": null,
+        "strict": false,
         "hold": false,
       });
     });

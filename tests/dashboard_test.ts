@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { ASSET_FILES, DASHBOARD_FOLDER, renderAssetsModule } from "../.ci/dashboard.ts";
 import { DASHBOARD_ASSETS } from "../lib/terminal/dashboard/assets.ts";
+import { SETTINGS } from "../lib/terminal/settings.ts";
 
 const read = (file: string) => Deno.readTextFile(`${DASHBOARD_FOLDER}${file}`);
 
@@ -60,4 +61,31 @@ Deno.test("every button of the terminal has a label and a keyboard shortcut", as
     ["contact", "contactless", "refuse", "timeout", "cancel"],
   );
   for (const [, attributes] of decisions) assert.match(attributes, /aria-keyshortcuts="[a-z]"/);
+});
+
+Deno.test("the settings form offers what the settings table accepts", async () => {
+  const html = await read("index.html");
+  const form = /<form id="settings"[\s\S]*?<\/form>/.exec(html)![0];
+  const names = new Set([...form.matchAll(/\sname="([a-z-]+)"/g)].map((m) => m[1]));
+  // "mode" is the failure setting, as two radio buttons.
+  assert.ok(names.delete("mode"));
+  for (const name of names) {
+    assert.ok(SETTINGS.some((row) => row.key === name), `the form's "${name}" is not a setting`);
+  }
+  for (const row of SETTINGS) {
+    if (!names.has(row.key)) continue;
+    const type = row.type;
+    if (type.kind === "word") {
+      const select = new RegExp(`<select id="${row.key}"[\\s\\S]*?</select>`).exec(form)![0];
+      const values = [...select.matchAll(/<option value="([a-z]+)"/g)].map((m) => m[1]);
+      assert.deepEqual(values, [...type.words], row.key);
+    } else if (type.kind === "seconds") {
+      const input = new RegExp(`<input[^>]*name="${row.key}"[^>]*>`).exec(form)![0];
+      assert.match(input, new RegExp(`max="${type.max}"`), row.key);
+      assert.match(input, new RegExp(`min="${type.positive ? "0\\.1" : "0"}"`), row.key);
+    } else {
+      assert.equal(type.kind, "flag", row.key);
+      assert.match(form, new RegExp(`name="${row.key}" type="checkbox"`), row.key);
+    }
+  }
 });

@@ -27,13 +27,7 @@ import { YAML } from "../deps.ts";
 import { type Action, ACTION_CODES } from "../message.ts";
 import { findCurrency, MAX_MINOR_UNITS } from "../money.ts";
 import { checkFormat } from "../tags.ts";
-import {
-  FAILURE_COMPLEMENTS,
-  type FailureType,
-  PAYMENT_TYPES,
-  type PaymentType,
-  type TerminalSettings,
-} from "./behaviour.ts";
+import { PAYMENT_TYPES, type PaymentType, type TerminalSettings } from "./behaviour.ts";
 import { checkFaultParameter, FAULT_KINDS, FAULTS, type FaultSpec, isFaultKind } from "./fault.ts";
 import {
   type ApprovedAmountSpec,
@@ -51,6 +45,7 @@ import type {
   Conditions,
   Rule,
 } from "./rules.ts";
+import { findSetting, SCENARIO_SETTING_KEYS, type SettingRow } from "./settings.ts";
 
 /** A scenario: settings and rules, as read from a file. */
 export interface Scenario {
@@ -153,47 +148,15 @@ export function formatProblem(file: string, problem: ScenarioProblem): string {
   return `${file}:${problem.line}:${problem.column}: ${problem.message}`;
 }
 
-/** The keys of a scenario's settings: each is the server option of the same name. */
-export const SETTING_KEYS: readonly string[] = [
-  "duration",
-  "failure",
-  "failure-type",
-  "payment-type",
-  "seller-contract",
-  "answer-version",
-  "terminal-id",
-  "input-timeout",
-  "magic-amounts",
-  "fault",
-  "strict",
-];
+/**
+ * The keys of a scenario's settings: each is the server option of the same name (the
+ * rows of {@linkcode SETTINGS} that a scenario may set).
+ */
+export const SETTING_KEYS: readonly string[] = SCENARIO_SETTING_KEYS;
 
 const TOP_KEYS = ["description", "settings", "rules"];
 const RULE_KEYS = ["name", "when", "outcome", "cycle"];
-const WHEN_KEYS = [
-  "amount",
-  "currency",
-  "action",
-  "register",
-  "application",
-  "answer-mode",
-  "private-data",
-  "nth",
-];
 const AMOUNT_KEYS = ["min", "max", "ends-with"];
-const OUTCOME_KEYS = [
-  "result",
-  "detail",
-  "delay",
-  "payment-type",
-  "application",
-  "read-mode",
-  "card",
-  "authorisation",
-  "approved-amount",
-  "tags",
-  "fault",
-];
 const CARD_KEYS = ["pan", "expiry", "aid"];
 const ACTION_NAMES: Readonly<Record<string, Action>> = {
   ...Object.fromEntries(Object.keys(ACTION_CODES).map((a) => [a, a as Action])),
@@ -458,15 +421,27 @@ export function readOutcomeValue(value: unknown): ValueCheck<OutcomeSpec> {
   return readValue(value, (reader, node) => readOutcome(reader, node));
 }
 
+/** Settings read by key: the terminal's, and the control's when they were given. */
+export interface SettingsRead {
+  /** The terminal's settings given. */
+  settings: Partial<TerminalSettings>;
+  /** Whether the magic amounts apply, when given. */
+  magicAmounts?: boolean;
+  /** Whether hold mode is on, when given (the API only, not a scenario). */
+  hold?: boolean;
+}
+
 /**
  * Reads settings written as in a scenario's `settings` (`duration` in seconds,
  * `failure-type`, `payment-type`, `magic-amounts`...; see {@linkcode SETTING_KEYS}) from a
  * value already parsed, such as a JSON body sent to the control API: the same names and
- * checks as a scenario file and the server's options. Pure.
+ * checks as a scenario file and the server's options (one row each of the settings
+ * table). Pure.
  *
  * @param value A mapping of setting names to values.
- * @returns The settings it sets and, when it says, whether the magic amounts apply; or
- * what is wrong with it.
+ * @param keys The keys accepted. Default: those a scenario may set.
+ * @returns The settings it sets and, when it says, whether the magic amounts apply (and
+ * hold mode, when `keys` has it); or what is wrong with it.
  *
  * @example
  * ```ts
@@ -477,12 +452,11 @@ export function readOutcomeValue(value: unknown): ValueCheck<OutcomeSpec> {
  */
 export function readSettingsValue(
   value: unknown,
-): ValueCheck<{ settings: Partial<TerminalSettings>; magicAmounts?: boolean }> {
+  keys: readonly string[] = SETTING_KEYS,
+): ValueCheck<SettingsRead> {
   return readValue(value, (reader, node) => {
-    const target: { settings: Partial<TerminalSettings>; magicAmounts?: boolean } = {
-      settings: {},
-    };
-    readSettings(reader, node, target);
+    const target: SettingsRead = { settings: {} };
+    readSettings(reader, node, target, keys);
     return target;
   });
 }
@@ -505,76 +479,36 @@ function readValue<T>(
 function readSettings(
   reader: Reader,
   node: Node,
-  scenario: { settings: Partial<TerminalSettings>; magicAmounts?: boolean },
+  target: SettingsRead,
+  keys: readonly string[] = SETTING_KEYS,
 ): void {
-  const s = scenario.settings;
-  reader.map(node, "the settings", SETTING_KEYS, (key, value) => {
-    switch (key) {
-      case "duration": {
-        const ms = reader.seconds(value, "the duration");
-        if (ms !== undefined) s.delayMs = ms;
-        break;
-      }
-      case "failure": {
-        const flag = reader.boolean(value, "failure");
-        if (flag !== undefined) s.failure = flag;
-        break;
-      }
-      case "failure-type": {
-        const type = reader.word(
-          value,
-          "failure type",
-          Object.keys(FAILURE_COMPLEMENTS) as FailureType[],
-        );
-        if (type) s.failureType = type;
-        break;
-      }
-      case "payment-type": {
-        const type = reader.word(
-          value,
-          "payment type",
-          Object.keys(PAYMENT_TYPES) as PaymentType[],
-        );
-        if (type) s.paymentType = type;
-        break;
-      }
-      case "seller-contract": {
-        const contract = reader.tagValue(value, "seller contract", "CG", '"424242"');
-        if (contract !== undefined) s.merchantContract = contract;
-        break;
-      }
-      case "answer-version": {
-        const version = reader.tagValue(value, "answer version", "CZ", '"0301"');
-        if (version !== undefined) s.answerVersion = version;
-        break;
-      }
-      case "terminal-id": {
-        const id = reader.tagValue(value, "terminal id", "CJ", '"012345678901"');
-        if (id !== undefined) s.terminalId = id;
-        break;
-      }
-      case "input-timeout": {
-        const ms = reader.seconds(value, "the input time-out", { positive: true });
-        if (ms !== undefined) s.inputTimeoutMs = ms;
-        break;
-      }
-      case "magic-amounts": {
-        const flag = reader.boolean(value, "magic-amounts");
-        if (flag !== undefined) scenario.magicAmounts = flag;
-        break;
-      }
-      case "fault": {
-        const fault = readFault(reader, value);
-        if (fault) s.fault = fault;
-        break;
-      }
-      case "strict": {
-        const flag = reader.boolean(value, "strict");
-        if (flag !== undefined) s.strict = flag;
-        break;
-      }
-    }
+  reader.map(node, "the settings", keys, (key, value) => {
+    const row = findSetting(key)!;
+    const read = readSettingValue(reader, row, value);
+    if (read === undefined) return;
+    if (row.scope === "terminal") {
+      (target.settings as Record<string, unknown>)[row.field] = read;
+    } else (target as unknown as Record<string, unknown>)[row.field] = read;
   });
+}
+
+/** Reads one setting's value by the type of its row: the same checks for YAML and JSON. */
+function readSettingValue(reader: Reader, row: SettingRow, value: Node): unknown {
+  const type = row.type;
+  switch (type.kind) {
+    case "flag":
+      return reader.boolean(value, row.what);
+    case "word":
+      return reader.word(value, row.what, type.words);
+    case "seconds":
+      return reader.seconds(value, row.what, { positive: type.positive });
+    case "integer":
+      return reader.integer(value, row.what, type.min, type.max);
+    case "tag":
+      return reader.tagValue(value, row.what, type.tag, type.example);
+    case "fault":
+      return readFault(reader, value);
+  }
 }
 
 function readRule(reader: Reader, node: Node, position: number, file: string): Rule | undefined {
@@ -631,110 +565,104 @@ function readRule(reader: Reader, node: Node, position: number, file: string): R
   };
 }
 
-function readConditions(reader: Reader, node: Node): Conditions | undefined {
-  const when: {
-    -readonly [K in keyof Conditions]: Conditions[K];
-  } = {};
-  const ok = reader.map(node, "the conditions (when)", WHEN_KEYS, (key, value) => {
-    switch (key) {
-      case "amount":
-        when.amount = readAmount(reader, value);
-        break;
-      case "currency": {
-        const codes: string[] = [];
-        for (const item of reader.items(value)) {
-          const text = reader.string(item, "a currency", '"EUR" or "978"');
-          if (text === undefined) continue;
-          const currency = findCurrency(text);
-          if (!currency) {
-            reader.fail(
-              item,
-              "value",
-              `Unknown currency "${text}": expected an ISO 4217 code such as "EUR" or "978"`,
-            );
-          } else codes.push(currency.number);
-        }
-        when.currencies = codes;
-        break;
-      }
-      case "action": {
-        const actions: Action[] = [];
-        for (const item of reader.items(value)) {
-          const name = reader.word(item, "action", Object.keys(ACTION_NAMES));
-          if (name) actions.push(ACTION_NAMES[name]);
-        }
-        when.actions = actions;
-        break;
-      }
-      case "register": {
-        const registers: string[] = [];
-        for (const item of reader.items(value)) {
-          const number = reader.number(item);
-          const text = number !== undefined && Number.isInteger(number) && number >= 0 &&
-              number <= 99
-            ? String(number).padStart(2, "0")
-            : reader.text(item);
-          if (text === undefined || !/^[0-9]{2}$/.test(text)) {
-            reader.fail(
-              item,
-              "value",
-              `Invalid register ${show(item)}: expected 2 digits such as "01"`,
-            );
-          } else registers.push(text);
-        }
-        when.registers = registers;
-        break;
-      }
-      case "application": {
-        const applications: ApplicationCondition[] = [];
-        for (const item of reader.items(value)) {
-          const text = reader.text(item);
-          if (text === "cheque" || text === "card") applications.push(text);
-          else if (text !== undefined && /^[0-9A-Z]{3}$/.test(text)) applications.push(text);
-          else {
-            reader.fail(
-              item,
-              "value",
-              `Invalid application ${
-                show(item)
-              }: expected "cheque", "card" or a CC code such as "00B"`,
-            );
-          }
-        }
-        when.applications = applications;
-        break;
-      }
-      case "answer-mode":
-        when.answerMode = reader.word<AnswerModeCondition>(value, "answer mode", [
-          "end",
-          "immediate",
-          "any",
-        ]);
-        break;
-      case "private-data": {
-        const pattern = reader.string(value, "the private data pattern", '"^TEST-"');
-        if (pattern === undefined) break;
-        try {
-          when.privateData = new RegExp(pattern);
-        } catch (error) {
-          reader.fail(
-            value,
-            "value",
-            `Invalid private data pattern "${pattern}": ${(error as Error).message}`,
-          );
-        }
-        break;
-      }
-      case "nth": {
-        const positions: number[] = [];
-        for (const item of reader.items(value)) {
-          const n = reader.integer(item, "a position (nth)", 1, 1_000_000_000);
-          if (n !== undefined) positions.push(n);
-        }
-        when.nth = positions;
-        break;
+type MutableConditions = { -readonly [K in keyof Conditions]: Conditions[K] };
+
+/** How each key of a rule's `when` is read, in the order of the messages. */
+const CONDITION_READERS: Readonly<
+  Record<string, (reader: Reader, value: Node) => MutableConditions>
+> = {
+  "amount": (reader, value) => ({ amount: readAmount(reader, value) }),
+  "currency": (reader, value) => {
+    const codes: string[] = [];
+    for (const item of reader.items(value)) {
+      const text = reader.string(item, "a currency", '"EUR" or "978"');
+      if (text === undefined) continue;
+      const currency = findCurrency(text);
+      if (!currency) {
+        reader.fail(
+          item,
+          "value",
+          `Unknown currency "${text}": expected an ISO 4217 code such as "EUR" or "978"`,
+        );
+      } else codes.push(currency.number);
+    }
+    return { currencies: codes };
+  },
+  "action": (reader, value) => {
+    const actions: Action[] = [];
+    for (const item of reader.items(value)) {
+      const name = reader.word(item, "action", Object.keys(ACTION_NAMES));
+      if (name) actions.push(ACTION_NAMES[name]);
+    }
+    return { actions };
+  },
+  "register": (reader, value) => {
+    const registers: string[] = [];
+    for (const item of reader.items(value)) {
+      const number = reader.number(item);
+      const text = number !== undefined && Number.isInteger(number) && number >= 0 &&
+          number <= 99
+        ? String(number).padStart(2, "0")
+        : reader.text(item);
+      if (text === undefined || !/^[0-9]{2}$/.test(text)) {
+        reader.fail(
+          item,
+          "value",
+          `Invalid register ${show(item)}: expected 2 digits such as "01"`,
+        );
+      } else registers.push(text);
+    }
+    return { registers };
+  },
+  "application": (reader, value) => {
+    const applications: ApplicationCondition[] = [];
+    for (const item of reader.items(value)) {
+      const text = reader.text(item);
+      if (text === "cheque" || text === "card") applications.push(text);
+      else if (text !== undefined && /^[0-9A-Z]{3}$/.test(text)) applications.push(text);
+      else {
+        reader.fail(
+          item,
+          "value",
+          `Invalid application ${show(item)}: expected "cheque", "card" or a CC code such as "00B"`,
+        );
       }
     }
+    return { applications };
+  },
+  "answer-mode": (reader, value) => ({
+    answerMode: reader.word<AnswerModeCondition>(value, "answer mode", ["end", "immediate", "any"]),
+  }),
+  "private-data": (reader, value) => {
+    const pattern = reader.string(value, "the private data pattern", '"^TEST-"');
+    if (pattern === undefined) return {};
+    try {
+      return { privateData: new RegExp(pattern) };
+    } catch (error) {
+      reader.fail(
+        value,
+        "value",
+        `Invalid private data pattern "${pattern}": ${(error as Error).message}`,
+      );
+      return {};
+    }
+  },
+  "nth": (reader, value) => {
+    const positions: number[] = [];
+    for (const item of reader.items(value)) {
+      const n = reader.integer(item, "a position (nth)", 1, 1_000_000_000);
+      if (n !== undefined) positions.push(n);
+    }
+    return { nth: positions };
+  },
+};
+
+const WHEN_KEYS = Object.keys(CONDITION_READERS);
+
+function readConditions(reader: Reader, node: Node): Conditions | undefined {
+  const when: MutableConditions = {};
+  const ok = reader.map(node, "the conditions (when)", WHEN_KEYS, (key, value) => {
+    Object.assign(when, CONDITION_READERS[key](reader, value));
   });
   return ok ? when : undefined;
 }
@@ -786,111 +714,109 @@ function readAmount(reader: Reader, node: Node): AmountCondition | undefined {
   return { oneOf };
 }
 
+type MutableOutcome = { -readonly [K in keyof OutcomeSpec]: OutcomeSpec[K] };
+
+/** How each key of an outcome is read, in the order of the messages. */
+const OUTCOME_READERS: Readonly<
+  Record<string, (reader: Reader, value: Node) => Partial<MutableOutcome>>
+> = {
+  "result": (reader, value) => readResult(reader, value, { faults: false }) ?? {},
+  "detail": (reader, value) => ({
+    complementDetail: reader.string(value, "the AF detail", '" PLAFOND"'),
+  }),
+  "delay": (reader, value) => ({ delay: readDelay(reader, value) }),
+  "payment-type": (reader, value) => ({
+    paymentType: reader.word(value, "payment type", Object.keys(PAYMENT_TYPES) as PaymentType[]),
+  }),
+  "application": (reader, value) => ({
+    application: reader.tagValue(value, "application", "CC", '"00B"'),
+  }),
+  "read-mode": (reader, value) => {
+    const text = reader.text(value);
+    const code = text === undefined
+      ? undefined
+      : READ_MODE_NAMES[text] ?? (/^[0-4]$/.test(text) ? text : undefined);
+    if (code !== undefined) return { readMode: code };
+    reader.fail(
+      value,
+      "value",
+      `Unknown read mode ${show(value)}: expected one of ${
+        quoteList(Object.keys(READ_MODE_NAMES))
+      } or a CI digit 0 to 4`,
+    );
+    return {};
+  },
+  "card": (reader, value) => ({ card: readCard(reader, value) }),
+  "authorisation": (reader, value) => ({
+    authorisation: reader.tagValue(value, "authorisation number", "AC", '"123456"'),
+  }),
+  "approved-amount": (reader, value) => ({ approvedAmount: readApprovedAmount(reader, value) }),
+  "tags": (reader, value) => ({ tags: readTags(reader, value) }),
+  "fault": (reader, value) => ({ fault: readFault(reader, value) }),
+};
+
+const OUTCOME_KEYS = Object.keys(OUTCOME_READERS);
+
 function readOutcome(reader: Reader, node: Node): OutcomeSpec | undefined {
   if (YAML.isScalar(node)) return readResult(reader, node);
-  const fields: {
-    -readonly [K in keyof OutcomeSpec]: OutcomeSpec[K];
-  } = { status: "approved" };
-  let detailNode: Node;
-  let resultNode: Node;
-  let faultNode: Node;
+  const fields: MutableOutcome = { status: "approved" };
+  // Where each key was, for the conflicts between keys (the detail: its key).
+  const at: Record<string, Node> = {};
   const before = reader.problems.length;
   const ok = reader.map(node, "the outcome", OUTCOME_KEYS, (key, value, keyNode) => {
-    switch (key) {
-      case "result": {
-        resultNode = value;
-        const result = readResult(reader, value, { faults: false });
-        if (result) Object.assign(fields, result);
-        break;
-      }
-      case "fault":
-        faultNode = value;
-        fields.fault = readFault(reader, value);
-        break;
-      case "detail":
-        detailNode = keyNode;
-        fields.complementDetail = reader.string(value, "the AF detail", '" PLAFOND"');
-        break;
-      case "delay":
-        fields.delay = readDelay(reader, value);
-        break;
-      case "payment-type":
-        fields.paymentType = reader.word(
-          value,
-          "payment type",
-          Object.keys(PAYMENT_TYPES) as PaymentType[],
-        );
-        break;
-      case "application":
-        fields.application = reader.tagValue(value, "application", "CC", '"00B"');
-        break;
-      case "read-mode": {
-        const text = reader.text(value);
-        const code = text === undefined ? undefined : READ_MODE_NAMES[text] ??
-          (/^[0-4]$/.test(text) ? text : undefined);
-        if (code === undefined) {
-          reader.fail(
-            value,
-            "value",
-            `Unknown read mode ${show(value)}: expected one of ${
-              quoteList(Object.keys(READ_MODE_NAMES))
-            } or a CI digit 0 to 4`,
-          );
-        } else fields.readMode = code;
-        break;
-      }
-      case "card":
-        fields.card = readCard(reader, value);
-        break;
-      case "authorisation":
-        fields.authorisation = reader.tagValue(value, "authorisation number", "AC", '"123456"');
-        break;
-      case "approved-amount":
-        fields.approvedAmount = readApprovedAmount(reader, value);
-        break;
-      case "tags":
-        fields.tags = readTags(reader, value);
-        break;
-    }
+    at[key] = key === "detail" ? keyNode : value;
+    Object.assign(fields, OUTCOME_READERS[key](reader, value));
   });
   if (!ok || reader.problems.length > before) return undefined;
+  const conflict = outcomeConflict(fields, at, node);
+  if (conflict) return reader.fail(conflict.at, conflict.kind, conflict.message);
+  return Object.freeze(removeUndefined(fields));
+}
+
+/** What keys of an outcome cannot go together, if anything. */
+function outcomeConflict(
+  fields: MutableOutcome,
+  at: Record<string, Node>,
+  node: Node,
+): { at: Node; kind: ScenarioProblemKind; message: string } | undefined {
   if (fields.status === "approved" && fields.complementDetail !== undefined) {
-    return reader.fail(
-      detailNode,
-      "conflict",
-      `"detail" goes with a result that is not done (AF), not with approved`,
-    );
+    return {
+      at: at.detail,
+      kind: "conflict",
+      message: `"detail" goes with a result that is not done (AF), not with approved`,
+    };
   }
   if (fields.status !== "approved" && fields.approvedAmount !== undefined) {
-    return reader.fail(
-      node,
-      "conflict",
-      `"approved-amount" goes with the result approved, not with AF=${fields.complement}`,
-    );
+    return {
+      at: node,
+      kind: "conflict",
+      message: `"approved-amount" goes with the result approved, not with AF=${fields.complement}`,
+    };
   }
   if (fields.fault?.kind === "approve-then-drop" && fields.status !== "approved") {
-    return reader.fail(
-      resultNode ?? faultNode,
-      "conflict",
-      `"approve-then-drop" approves: it goes with the result approved, not with AF=${fields.complement}`,
-    );
+    return {
+      at: at.result ?? at.fault,
+      kind: "conflict",
+      message:
+        `"approve-then-drop" approves: it goes with the result approved, not with AF=${fields.complement}`,
+    };
   }
-  if (fields.fault?.kind === "busy" && resultNode !== undefined) {
-    return reader.fail(
-      resultNode,
-      "conflict",
-      `"busy" answers AE=01 AF=07 by itself: give no result with it`,
-    );
+  if (fields.fault?.kind === "busy" && at.result !== undefined) {
+    return {
+      at: at.result,
+      kind: "conflict",
+      message: `"busy" answers AE=01 AF=07 by itself: give no result with it`,
+    };
   }
   const af = (fields.complement ?? "") + (fields.complementDetail ?? "");
   if (fields.status === "not-done" && af.length > 50) {
-    return reader.fail(
-      detailNode,
-      "range",
-      `AF would be ${af.length} characters: at most 50, the code included`,
-    );
+    return {
+      at: at.detail,
+      kind: "range",
+      message: `AF would be ${af.length} characters: at most 50, the code included`,
+    };
   }
-  return Object.freeze(removeUndefined(fields));
+  return undefined;
 }
 
 /**
@@ -1133,3 +1059,49 @@ function quoteList(words: readonly string[]): string {
 }
 
 /** The word of `words` closest to `word` (at most 2 edits), for "did you mean". */
+
+/**
+ * Every problem of a scenario that could not be used, one line each: `file:line:column:
+ * message` for a {@linkcode ScenarioError}, the message of any other error (a file that
+ * cannot be read).
+ *
+ * @param error What reading or parsing the scenario threw.
+ * @returns The lines, at least one.
+ *
+ * @example
+ * ```ts
+ * import { parseScenario, scenarioProblems } from "./scenario.ts";
+ * try {
+ *   parseScenario("rules: 3", "s.yaml");
+ * } catch (error) {
+ *   console.log(scenarioProblems(error)); // ["s.yaml:1:8: Expected the rules as a list, each item starting with -"]
+ * }
+ * ```
+ */
+export function scenarioProblems(error: unknown): string[] {
+  if (error instanceof ScenarioError) {
+    return error.problems.map((problem) => formatProblem(error.file, problem));
+  }
+  return [error instanceof Error ? error.message : String(error)];
+}
+
+/**
+ * A scenario in short: its rules, its settings, whether the magic amounts follow.
+ *
+ * @param scenario The scenario.
+ * @returns For example `2 rules, 1 setting, magic amounts on`.
+ *
+ * @example
+ * ```ts
+ * import { describeScenario, parseScenario } from "./scenario.ts";
+ * describeScenario(parseScenario("settings: { duration: 1 }\nrules: [{ outcome: refused }]"));
+ * // "1 rule, 1 setting"
+ * ```
+ */
+export function describeScenario(scenario: Scenario): string {
+  const settings = Object.keys(scenario.settings).length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  return `${plural(scenario.rules.length, "rule")}, ${plural(settings, "setting")}${
+    scenario.magicAmounts ? ", magic amounts on" : ""
+  }`;
+}

@@ -36,6 +36,7 @@ import {
   type ReceivedRequest,
   type TerminalSettings,
 } from "./behaviour.ts";
+import type { Arrival } from "./control.ts";
 import { deliver, endConnection } from "./delivery.ts";
 import { FAULTS } from "./fault.ts";
 
@@ -258,6 +259,8 @@ export interface SimulatorEventMap {
   listening: CustomEvent<Deno.NetAddr>;
   /** A POS connected. */
   connection: CustomEvent<ConnectionInfo>;
+  /** A request was read whole and is about to be decided (not sent for a busy answer). */
+  arrive: CustomEvent<Arrival>;
   /** A request was read and decided; the answer is pending. */
   request: CustomEvent<Transaction>;
   /** An answer was written. */
@@ -798,13 +801,22 @@ export class TerminalSimulator extends EventTarget {
     };
     let plan: Plan;
     try {
-      plan = busyWith !== undefined
+      if (busyWith !== undefined) {
         // A busy terminal does not get to the sale: no rule, queue or person is consulted.
-        ? decide(request, this.settings, context, {
+        plan = decide(request, this.settings, context, {
           outcome: { status: "not-done", fault: { kind: "busy" } },
           by: { source: "settings", note: `busy with transaction #${busyWith}` },
-        })
-        : await this.#decide(request, this.settings, context);
+        });
+      } else {
+        this.#emit("arrive", {
+          id,
+          ...info,
+          at: context.now.toISOString(),
+          fields: [...message.fields],
+          ...(message.error ? { error: message.error.message } : {}),
+        });
+        plan = await this.#decide(request, this.settings, context);
+      }
     } catch (error) {
       // Stopped at once while a person (or a program) was deciding: nothing to answer.
       if (this.#stopDelays.signal.aborted) return false;
@@ -818,7 +830,7 @@ export class TerminalSimulator extends EventTarget {
       end: received.end,
       request: message.fields,
       plan,
-      decidedAt: new Date().toISOString(),
+      decidedAt: this.#now().toISOString(),
       delayMs: Math.round(plan.delayMs * this.#timeScale),
       answerText: encode(plan.answer),
       state: "pending",
@@ -887,7 +899,7 @@ export class TerminalSimulator extends EventTarget {
       return false;
     }
     transaction.state = "answered";
-    transaction.answeredAt = new Date().toISOString();
+    transaction.answeredAt = this.#now().toISOString();
     this.#emit("answer", transaction);
     if (!this.#options.keepOpen) {
       try {

@@ -13,7 +13,8 @@ import type { TerminalSettings } from "../behaviour.ts";
 import type { SettingsChange } from "../control.ts";
 import { DECISION_NAMES, decisionOutcome } from "../hold.ts";
 import { describeOutcome, type OutcomeSpec } from "../outcome.ts";
-import { readOutcomeValue, readSettingsValue, SETTING_KEYS } from "../scenario.ts";
+import { readOutcomeValue, readSettingsValue } from "../scenario.ts";
+import { findSetting, SETTING_KEYS_ALL } from "../settings.ts";
 import { ApiError } from "./responses.ts";
 
 /** Largest request body accepted: 64 KiB. */
@@ -198,10 +199,11 @@ export function parseRegister(value: unknown): string {
 }
 
 /**
- * Reads a change of settings: the names of the server's options, as in a scenario's
- * `settings` (`failure`, `failure-type`, `duration` in seconds, `payment-type`,
- * `seller-contract`, `answer-version` (`null`: the request's), `terminal-id`,
- * `input-timeout`, `magic-amounts`), and `hold`.
+ * Reads a change of settings: every key of the settings table (`SETTINGS` in `../settings.ts`), as
+ * in a scenario's `settings` (`failure`, `failure-type`, `duration` in seconds,
+ * `payment-type`, `seller-contract`, `answer-version`, `terminal-id`, `input-timeout`,
+ * `magic-amounts`, `fault`, `strict`), and `hold`. An optional setting given `null`
+ * (`answer-version`: the request's CZ; `fault`: none) goes back to unset.
  *
  * @param body The JSON body.
  * @returns The change.
@@ -215,31 +217,25 @@ export function parseRegister(value: unknown): string {
  * ```
  */
 export function parseSettingsChange(body: unknown): SettingsChange {
-  const object = expectObject(body, "the settings", [...SETTING_KEYS, "hold"]);
-  const { hold, ...rest } = object;
-  const problems: string[] = [];
+  const object = expectObject(body, "the settings", SETTING_KEYS_ALL);
   const change: SettingsChange = {};
-  if ("hold" in object) {
-    if (typeof hold === "boolean") change.hold = hold;
-    else problems.push(`Expected hold as true or false, not ${show(hold)}`);
-  }
-  if (rest["answer-version"] === null) {
-    change.answerVersion = undefined;
-    delete rest["answer-version"];
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(object)) {
+    const row = findSetting(key)!;
+    const unsettable = row.default === undefined && row.type.kind !== "flag";
+    if (value === null && unsettable) change[row.field] = undefined;
+    else rest[key] = value;
   }
   if (Object.keys(rest).length > 0) {
-    const read = readSettingsValue(rest);
-    if (read.problems) problems.push(...read.problems);
-    else {
-      Object.assign(change, read.value.settings);
-      if (read.value.magicAmounts !== undefined) change.magicAmounts = read.value.magicAmounts;
-    }
+    const read = readSettingsValue(rest, SETTING_KEYS_ALL);
+    if (read.problems) throw invalid([...read.problems]);
+    const { settings, ...control } = read.value;
+    Object.assign(change, settings, control);
   }
-  if (problems.length > 0) throw invalid(problems);
   if (Object.keys(object).length === 0) {
     throw new ApiError(
       400,
-      `Nothing to change: give one setting or more of ${quoteList([...SETTING_KEYS, "hold"])}`,
+      `Nothing to change: give one setting or more of ${quoteList(SETTING_KEYS_ALL)}`,
     );
   }
   return change;

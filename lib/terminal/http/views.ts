@@ -16,6 +16,7 @@ import type { HeldTransaction, Release } from "../hold.ts";
 import type { FieldMap, JournalEntry } from "../journal.ts";
 import { describeOutcome, type OutcomeSpec } from "../outcome.ts";
 import { describeRule } from "../rules.ts";
+import { viewSettings } from "../settings.ts";
 
 /** The settings, named as the server's options and a scenario's `settings`, in seconds. */
 export interface SettingsView {
@@ -37,12 +38,17 @@ export interface SettingsView {
   "input-timeout": number;
   /** Whether the magic amount rules apply. */
   "magic-amounts": boolean;
+  /** The default fault, as in a scenario (`{ kind, ...parameters }`, seconds); `null`: none. */
+  "fault": { kind: string; [parameter: string]: number | string } | null;
+  /** Whether strict mode is on. */
+  "strict": boolean;
   /** Whether hold mode is on. */
   "hold": boolean;
 }
 
 /**
- * The settings as the API shows them.
+ * The settings as the API shows them: every row of the settings table
+ * (`SETTINGS` in `../settings.ts`), so every setting `PATCH /api/settings` accepts.
  *
  * @param settings The control's settings.
  * @returns Them under the options' names, durations in seconds.
@@ -55,18 +61,7 @@ export interface SettingsView {
  * ```
  */
 export function settingsView(settings: ControlSettings): SettingsView {
-  return {
-    "failure": settings.failure,
-    "failure-type": settings.failureType,
-    "duration": settings.delayMs / 1000,
-    "payment-type": settings.paymentType,
-    "seller-contract": settings.merchantContract,
-    "answer-version": settings.answerVersion ?? null,
-    "terminal-id": settings.terminalId,
-    "input-timeout": settings.inputTimeoutMs / 1000,
-    "magic-amounts": settings.magicAmounts,
-    "hold": settings.hold,
-  };
+  return viewSettings(settings) as unknown as SettingsView;
 }
 
 /** The status as the API shows it: the control's, with the settings' view. */

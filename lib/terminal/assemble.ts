@@ -1,0 +1,248 @@
+/**
+ * The simulated terminal, assembled in one order: the hold desk and the rules engine
+ * (what decides), then the simulator (given the decision, not a hook bound later), then
+ * the journal, the control layer and the watch on the scenario file. `server.ts` and the
+ * test fixture ({@linkcode startTerminal}) both assemble it here.
+ *
+ * Nothing is bound late: the simulator announces each request (`arrive`) before it is
+ * decided, and the control reports it (`arrived`); the scenario watcher is made before
+ * the control, which is given its `reload`, and the control applies each new version.
+ *
+ * @example
+ * ```ts
+ * import { assembleTerminal } from "./assemble.ts";
+ * const terminal = assembleTerminal({
+ *   simulator: { hostname: "127.0.0.1", port: 0 },
+ *   settings: { delayMs: 0 },
+ *   journal: {},
+ *   control: {},
+ * });
+ * await terminal.simulator.start();
+ * await terminal.close();
+ * await terminal.simulator.close();
+ * ```
+ *
+ * @module
+ */
+
+import { firstAnswer } from "./askers.ts";
+import { DEFAULT_SETTINGS, type TerminalSettings } from "./behaviour.ts";
+import { type Arrival, TerminalControl } from "./control.ts";
+import { type Asker, RuleEngine } from "./engine.ts";
+import { HoldDesk } from "./hold.ts";
+import { Journal, type JournalOptions } from "./journal.ts";
+import type { Scenario } from "./scenario.ts";
+import { type ScenarioWatcher, watchScenarioFile } from "./scenario_file.ts";
+import { overlaySettings } from "./settings.ts";
+import { type DecisionHook, type SimulatorOptions, TerminalSimulator } from "./simulator.ts";
+
+/** What a terminal is assembled from. */
+export interface TerminalConfig {
+  /** The simulator's options (address, limits, clock, random source, time scale...). */
+  simulator?: Omit<SimulatorOptions, "decide" | "settings">;
+  /** The settings given (the command line's, a test's); the others are the defaults. */
+  settings?: Partial<TerminalSettings>;
+  /**
+   * The keys of the settings given that a scenario's settings yield to (the command
+   * line's), or `"all"`: the scenario's settings never apply. Default: none.
+   */
+  givenSettings?: ReadonlySet<string> | "all";
+  /** The scenario whose rules decide (and whose settings apply). */
+  scenario?: Scenario;
+  /** Watch this scenario file: each valid edit replaces the scenario. */
+  scenarioFile?: {
+    /** The file. */
+    path: string;
+    /** The text in force, so that saving it unchanged does not reset the rules' counters. */
+    text?: string;
+    /** Called after a new version is in force. */
+    onLoad?: (scenario: Scenario) => void;
+    /** Called when an edit cannot be read or is not valid: the previous one stays. */
+    onError?: (error: Error) => void;
+  };
+  /** Whether the magic amount rules apply. Default: as the scenario says. */
+  magicAmounts?: boolean;
+  /** Start in hold mode. Default: off. */
+  hold?: boolean;
+  /** Who else decides, before the hold desk (a person at the keyboard). */
+  askers?: readonly Asker[];
+  /** Whether the hold desk decides (hold mode): only when something can decide it. Default: yes. */
+  holdDecides?: boolean;
+  /**
+   * The answer source: decides instead of the rules engine (the queues, rules, magic
+   * amounts and hold mode then do nothing). Default: the engine's `decide`.
+   */
+  decide?: DecisionHook;
+  /** Keep a journal (in memory, and in `sink` too). Default: none. */
+  journal?: JournalOptions;
+  /** Drive the terminal with a control layer (needs `journal`). Default: none. */
+  control?: {
+    /** Whether a person at the keyboard decides too. */
+    interactive?: boolean;
+    /** The version shown in the status. */
+    version?: string;
+  };
+}
+
+/** What decides, made before the simulator: see {@linkcode assembleDecision}. */
+export interface Decision {
+  /** The hold desk. */
+  readonly hold: HoldDesk;
+  /** The rules engine. */
+  readonly engine: RuleEngine;
+  /** The simulator's decision hook: the answer source, or the engine's `decide`. */
+  readonly decide: DecisionHook;
+  /** The settings in force with a scenario: the ones given over the scenario's. */
+  readonly settingsFor: (scenario?: Scenario) => TerminalSettings;
+}
+
+/** An assembled terminal: see {@linkcode assembleTerminal}. */
+export interface Terminal<S extends TerminalSimulator = TerminalSimulator> extends Decision {
+  /** The simulator (not started). */
+  readonly simulator: S;
+  /** The journal, when one was asked for. */
+  readonly journal?: Journal;
+  /** The control layer, when one was asked for. */
+  readonly control?: TerminalControl;
+  /** The watch on the scenario file, when there is one. */
+  readonly watcher?: ScenarioWatcher;
+  /**
+   * Releases what the simulator does not own: answers the held transactions, stops the
+   * watch, writes the journal out. Close the simulator too.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * The first half of the assembly: the hold desk, the rules engine and the decision hook,
+ * made before the simulator so that it is given them.
+ *
+ * @param config What to assemble.
+ * @returns What decides.
+ *
+ * @example
+ * ```ts
+ * import { assembleDecision } from "./assemble.ts";
+ * const { engine, hold } = assembleDecision({ hold: true });
+ * [engine.magicAmounts, hold.on]; // [false, true]
+ * ```
+ */
+export function assembleDecision(config: TerminalConfig): Decision {
+  const hold = new HoldDesk({ on: config.hold ?? false, timeScale: config.simulator?.timeScale });
+  // A person at the keyboard and the dashboard or API: whoever decides first.
+  const askers = [...config.askers ?? [], ...(config.holdDecides ?? true ? [hold.ask] : [])];
+  const engine = new RuleEngine({
+    scenario: config.scenario,
+    magicAmounts: config.magicAmounts,
+    ...(askers.length > 0 ? { ask: askers.length === 1 ? askers[0] : firstAnswer(askers) } : {}),
+  });
+  const base = { ...DEFAULT_SETTINGS, ...config.settings };
+  const given = config.givenSettings ?? new Set<string>();
+  const settingsFor = (scenario?: Scenario) =>
+    given === "all" ? { ...base } : overlaySettings(base, scenario?.settings, given);
+  const decide: DecisionHook = config.decide ??
+    ((request, settings, context) => engine.decide(request, settings, context));
+  return { hold, engine, decide, settingsFor };
+}
+
+/**
+ * The second half of the assembly, once the simulator is made with the decision: the
+ * journal, the control layer and the watch on the scenario file.
+ *
+ * @param simulator The simulator, made with `decision.decide` and
+ * `decision.settingsFor(config.scenario)`.
+ * @param decision What {@linkcode assembleDecision} made.
+ * @param config The same configuration.
+ * @returns The terminal.
+ *
+ * @example
+ * ```ts
+ * import { assembleDecision, completeTerminal } from "./assemble.ts";
+ * import { TerminalSimulator } from "./simulator.ts";
+ * const decision = assembleDecision({});
+ * const simulator = new TerminalSimulator({ decide: decision.decide });
+ * const terminal = completeTerminal(simulator, decision, { journal: {}, control: {} });
+ * terminal.control !== undefined; // true
+ * await terminal.close();
+ * ```
+ */
+export function completeTerminal<S extends TerminalSimulator>(
+  simulator: S,
+  decision: Decision,
+  config: TerminalConfig,
+): Terminal<S> {
+  const { engine, hold, settingsFor } = decision;
+  const journal = config.journal ? new Journal(config.journal) : undefined;
+  journal?.attach(simulator);
+  // The control applies each new version; without one, the engine and the simulator.
+  const apply = new Set<(scenario: Scenario) => void>();
+  const watcher = config.scenarioFile
+    ? watchScenarioFile(config.scenarioFile.path, {
+      ...(config.scenarioFile.text !== undefined ? { text: config.scenarioFile.text } : {}),
+      onLoad: (next) => {
+        for (const use of apply) use(next);
+        config.scenarioFile?.onLoad?.(next);
+      },
+      onError: (error) => config.scenarioFile?.onError?.(error),
+    })
+    : undefined;
+  const control = config.control && journal
+    ? new TerminalControl({
+      simulator,
+      engine,
+      hold,
+      journal,
+      ...(config.control.version !== undefined ? { version: config.control.version } : {}),
+      interactive: config.control.interactive ?? false,
+      ...(watcher ? { reloadScenario: watcher.reload } : {}),
+    })
+    : undefined;
+  if (control) {
+    apply.add((next) => control.applyScenario(next, settingsFor(next)));
+    simulator.on("arrive", (event) => {
+      control.dispatchEvent(new CustomEvent<Arrival>("arrived", { detail: event.detail }));
+    });
+  } else {
+    apply.add((next) => {
+      engine.load(next);
+      simulator.update(settingsFor(next));
+    });
+  }
+  return {
+    ...decision,
+    simulator,
+    ...(journal ? { journal } : {}),
+    ...(control ? { control } : {}),
+    ...(watcher ? { watcher } : {}),
+    async close() {
+      control?.close();
+      await watcher?.close();
+      await journal?.flush();
+    },
+  };
+}
+
+/**
+ * Assembles a simulated terminal: {@linkcode assembleDecision}, the simulator, then
+ * {@linkcode completeTerminal}. Start it with `terminal.simulator.start()`.
+ *
+ * @param config What to assemble.
+ * @returns The terminal, not started.
+ *
+ * @example
+ * ```ts
+ * import { assembleTerminal } from "./assemble.ts";
+ * const terminal = assembleTerminal({ settings: { failure: true }, journal: {}, control: {} });
+ * terminal.control?.settings.failure; // true
+ * await terminal.close();
+ * ```
+ */
+export function assembleTerminal(config: TerminalConfig): Terminal {
+  const decision = assembleDecision(config);
+  const simulator = new TerminalSimulator({
+    ...config.simulator,
+    settings: decision.settingsFor(config.scenario),
+    decide: decision.decide,
+  });
+  return completeTerminal(simulator, decision, config);
+}

@@ -1,0 +1,123 @@
+/**
+ * What the server logs once it listens: the mode, and one line for each choice that
+ * changes how it answers (scenario, magic amounts, interactive and hold modes, seed, time
+ * scale, journal, default fault, strict mode, concurrency).
+ *
+ * @module
+ */
+
+import type { TerminalSettings } from "./behaviour.ts";
+import { describeFault } from "./fault.ts";
+import type { SimulatorLogger } from "./log.ts";
+import type { Concurrency } from "./simulator.ts";
+
+/** What {@linkcode logStart} reports. */
+export interface StartFacts {
+  /** The version of caisse-ap. */
+  version: string;
+  /** The settings in force. */
+  settings: Readonly<TerminalSettings>;
+  /** The scenario: its file, its number of rules, and the settings the command line overrides. */
+  scenario?: { file: string; rules: number; overridden: readonly string[] };
+  /** Whether the magic amounts apply. */
+  magicAmounts: boolean;
+  /** Whether a person at the keyboard decides. */
+  interactive: boolean;
+  /** The control API's address, and whether it needs a token. */
+  http?: { url: string; token: boolean };
+  /** Whether hold mode is on. */
+  hold: boolean;
+  /** The seed, if any. */
+  seed?: number;
+  /** The time scale. */
+  timeScale: number;
+  /** The journal file and its run, if any. */
+  journal?: { file: string; run: string };
+  /** How overlapping transactions are served. */
+  concurrency: Concurrency;
+}
+
+/**
+ * Logs the start of the terminal at info level.
+ *
+ * @param logger Where to log.
+ * @param facts What to report.
+ *
+ * @example
+ * ```ts
+ * import { logStart } from "./startup_log.ts";
+ * import { DEFAULT_SETTINGS } from "./behaviour.ts";
+ * const lines: string[] = [];
+ * const logger = { debug() {}, warn() {}, error() {}, info: (m: string) => lines.push(m) };
+ * logStart(logger, {
+ *   version: "0.1.0",
+ *   settings: DEFAULT_SETTINGS,
+ *   magicAmounts: false,
+ *   interactive: false,
+ *   hold: false,
+ *   timeScale: 1,
+ *   concurrency: "parallel",
+ * });
+ * lines.length; // 1
+ * ```
+ */
+export function logStart(logger: SimulatorLogger, facts: StartFacts): void {
+  const s = facts.settings;
+  logger.info(
+    "Terminal simulator {version}: {mode}, answers after {delay} s, {card}, contract {contract}",
+    {
+      version: facts.version,
+      mode: s.failure ? `failure mode (${s.failureType})` : "success mode",
+      delay: s.delayMs / 1000,
+      card: s.paymentType,
+      contract: s.merchantContract,
+    },
+  );
+  if (facts.scenario) {
+    const { file, rules, overridden } = facts.scenario;
+    logger.info("Scenario {file}: {rules} rules", { file, rules });
+    if (overridden.length > 0) {
+      logger.info("The command line wins over the scenario's {settings}", {
+        settings: overridden.join(", "),
+      });
+    }
+  }
+  if (facts.magicAmounts) {
+    logger.info("Magic amounts on: the amount's last two digits decide", {});
+  }
+  if (facts.interactive) {
+    logger.info("Interactive mode: each payment waits for a key at this terminal", {});
+  }
+  if (facts.http) {
+    logger.info("Control API and dashboard on {url}{auth}", {
+      url: facts.http.url,
+      auth: facts.http.token
+        ? " (every request needs the token: a browser opens /?token=TOKEN once)"
+        : "",
+    });
+  }
+  if (facts.hold) {
+    logger.info("Hold mode: each payment waits for a decision on the dashboard or the API", {});
+  }
+  if (facts.seed !== undefined) logger.info("Seed {seed}", { seed: facts.seed });
+  if (facts.timeScale !== 1) {
+    logger.info("Time scale {scale}: every delay and the input time-out are multiplied", {
+      scale: facts.timeScale,
+    });
+  }
+  if (facts.journal) logger.info("Journal {file} (run {run})", { ...facts.journal });
+  if (s.fault && s.fault.kind !== "none") {
+    logger.info("Fault by default: {fault}, for payments whose outcome names none", {
+      fault: describeFault(s.fault),
+    });
+  }
+  if (s.strict) logger.info("Strict: a request with any finding is answered AF=09", {});
+  if (facts.concurrency !== "parallel") {
+    logger.info("Concurrency {mode}: one transaction at a time{rest}", {
+      mode: facts.concurrency,
+      rest: facts.concurrency === "queue"
+        ? ", the others wait for their turn"
+        : ", the others are answered busy (AE=01 AF=07)",
+    });
+  }
+}
