@@ -27,6 +27,9 @@ import {
   valueMeaning,
 } from "./tags.ts";
 import { decode, type Field, type FrameError, getField, RECORD_HEADER_LENGTH } from "./tlv.ts";
+import { DEFAULT_POS_ID } from "./pos_defaults.ts";
+
+export { DEFAULT_POS_ID };
 
 /** What the point of sale asks for (CD). */
 export type Action =
@@ -49,8 +52,6 @@ export const ACTION_CODES: Readonly<Record<Action, string>> = {
   status: "T",
 };
 
-/** The POS protocol identifier that known clients send and real terminals accept. */
-export const DEFAULT_POS_ID = "012345678901";
 /** The protocol version that known clients send. */
 export const DEFAULT_VERSION = "0300";
 /** CC value that asks for a cheque. */

@@ -30,14 +30,14 @@ import {
   parseRequest,
   type RequestOptions,
 } from "./message.ts";
+import {
+  DEFAULT_ANSWER_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_PORT,
+} from "./pos_defaults.ts";
 import { decodePartial, encode, escapeText, type Field } from "./tlv.ts";
 
-/** The terminal's default port. */
-export const DEFAULT_PORT = 8888;
-/** Default time to connect: 10 s. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-/** Default time to wait for the answer: 180 s (the cardholder may take long). */
-export const DEFAULT_ANSWER_TIMEOUT_MS = 180_000;
+export { DEFAULT_ANSWER_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PORT };
 
 /** Where the terminal is and how long to wait for it. */
 export interface ConnectionOptions {
