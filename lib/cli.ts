@@ -6,8 +6,8 @@
  */
 
 import config from "../deno.json" with { type: "json" };
-import { type Command, CommanderError, InvalidArgumentError, Option } from "./deps.ts";
-import { type CliLogLevel, LOG_FORMATS, LOG_LEVELS } from "./logging.ts";
+import { type Command, CommanderError, InvalidArgumentError, Option } from "./deps_startup.ts";
+import { type CliLogLevel, LOG_FORMATS, LOG_LEVELS } from "./log_levels.ts";
 
 /** The version of caisse-ap, from deno.json. */
 export const VERSION: string = config.version;

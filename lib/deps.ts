@@ -1,11 +1,13 @@
 /**
- * The only file with `npm:` specifiers. Exact versions, so the program runs the same from
- * source, from a URL (where deno.json is ignored) and compiled.
+ * The only files with `npm:` specifiers are this one and {@linkcode ./deps_startup.ts}
+ * (commander, which a program needs before it has read its options; re-exported here).
+ * Exact versions, so the program runs the same from source, from a URL (where deno.json
+ * is ignored) and compiled.
  *
  * @module
  */
 
-export { Command, CommanderError, InvalidArgumentError, Option } from "npm:commander@15.1.0";
+export * from "./deps_startup.ts";
 export * as YAML from "npm:yaml@2.9.1";
 export {
   configureSync,

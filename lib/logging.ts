@@ -14,15 +14,9 @@ import {
   type LogLevel,
   type LogRecord,
 } from "./deps.ts";
+import type { CliLogLevel, LogFormat } from "./log_levels.ts";
 
-/** Log levels of the command line, as in the reference tool. */
-export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
-/** A log level of the command line. */
-export type CliLogLevel = typeof LOG_LEVELS[number];
-/** Output formats of the log. */
-export const LOG_FORMATS = ["text", "json"] as const;
-/** An output format of the log. */
-export type LogFormat = typeof LOG_FORMATS[number];
+export { type CliLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat } from "./log_levels.ts";
 
 /** Options of {@linkcode setupLogging}. */
 export interface LoggingOptions {

@@ -27,6 +27,9 @@ import {
   valueMeaning,
 } from "./tags.ts";
 import { decode, type Field, type FrameError, getField, RECORD_HEADER_LENGTH } from "./tlv.ts";
+import { DEFAULT_POS_ID } from "./pos_defaults.ts";
+
+export { DEFAULT_POS_ID };
 
 /** What the point of sale asks for (CD). */
 export type Action =
@@ -49,8 +52,6 @@ export const ACTION_CODES: Readonly<Record<Action, string>> = {
   status: "T",
 };
 
-/** The POS protocol identifier that known clients send and real terminals accept. */
-export const DEFAULT_POS_ID = "012345678901";
 /** The protocol version that known clients send. */
 export const DEFAULT_VERSION = "0300";
 /** CC value that asks for a cheque. */
@@ -576,78 +577,64 @@ export function compareAnswer(request: Request, answer: Answer): string[] {
  * ```
  */
 export function explainAnswer(answer: Answer): string[] {
-  const lines: string[] = [];
-  if (answer.approved) lines.push("Approved (AE=10)");
-  else if (answer.acknowledged) {
-    lines.push("Request taken into account (AE=11), the result comes later");
-  } else if (answer.status === "01") {
-    const detail = answer.complement?.slice(2).trim();
-    lines.push(
-      answer.complement === undefined
-        ? "Not done (AE=01), no reason given (no AF)"
-        : `Not done (AE=01): AF=${answer.complementCode} ${answer.reason ?? "(unknown reason)"}${
-          detail ? `, detail "${detail}"` : ""
-        }`,
-    );
-  } else if (answer.status === undefined) lines.push("No status (AE missing)");
-  else lines.push(`Unknown status AE=${answer.status}`);
-  const row = (label: string, value: string | undefined, meaning?: string) => {
+  const lines = [statusLine(answer)];
+  for (const [label, value, meaning] of answerRows(answer)) {
     if (value !== undefined) {
       lines.push(`${label.padEnd(16)}${value}${meaning ? ` ${meaning}` : ""}`);
     }
-  };
-  if (answer.amount !== undefined) {
-    row(
-      "amount",
-      answer.currency
-        ? `${formatAmount(answer.amount, answer.currency)} ${answer.currency.code}`
-        : `${answer.amount} (minor units, currency ${answer.currencyCode ?? "not given"})`,
-    );
-  }
-  if (answer.actionCode !== undefined) {
-    row("action", answer.actionCode, ACTIONS[answer.actionCode] ?? "(unknown)");
-  }
-  if (answer.application !== undefined) {
-    row("application", answer.application, APPLICATIONS[answer.application] ?? "(unknown)");
-  }
-  if (answer.readMode !== undefined) {
-    row("read mode", answer.readMode, READ_MODES[answer.readMode] ?? "(unknown)");
-  }
-  row("authorisation", answer.authorisation);
-  row("card", answer.cardNumber);
-  row(
-    "expiry",
-    answer.expiry && /^[0-9]{4}$/.test(answer.expiry)
-      ? `${answer.expiry.slice(2)}/${answer.expiry.slice(0, 2)}`
-      : answer.expiry,
-  );
-  row("AID", answer.aid);
-  row("contract", answer.contract);
-  row("private data", answer.privateData);
-  row("register", answer.register);
-  row("version", answer.version);
-  if (answer.status !== undefined && !(answer.status in STATUSES)) row("status", answer.status);
-  const known = new Set([
-    "AE",
-    "AF",
-    "CB",
-    "CE",
-    "CD",
-    "CC",
-    "CI",
-    "AC",
-    "AA",
-    "AB",
-    "AI",
-    "CG",
-    "CF",
-    "CA",
-    "CZ",
-    "CJ",
-    "BA",
-  ]);
-  for (const { tag, value } of answer.fields) {
-    if (!known.has(tag)) row(tag, value, `(${tagName(tag)})`);
   }
   return lines;
+}
+
+/** The first line of {@linkcode explainAnswer}: what the status (AE) says. */
+function statusLine(answer: Answer): string {
+  if (answer.approved) return "Approved (AE=10)";
+  if (answer.acknowledged) return "Request taken into account (AE=11), the result comes later";
+  if (answer.status === undefined) return "No status (AE missing)";
+  if (answer.status !== "01") return `Unknown status AE=${answer.status}`;
+  if (answer.complement === undefined) return "Not done (AE=01), no reason given (no AF)";
+  const detail = answer.complement.slice(2).trim();
+  return `Not done (AE=01): AF=${answer.complementCode} ${answer.reason ?? "(unknown reason)"}${
+    detail ? `, detail "${detail}"` : ""
+  }`;
+}
+
+/** Records that {@linkcode answerRows} shows by name; any other is listed by its tag. */
+const EXPLAINED_TAGS = new Set("AE AF CB CE CD CC CI AC AA AB AI CG CF CA CZ CJ BA".split(" "));
+
+/** The rows of {@linkcode explainAnswer} after the status: label, value, meaning. */
+function answerRows(answer: Answer): [string, string | undefined, string?][] {
+  const meaning = (table: Readonly<Record<string, string>>, code: string | undefined) =>
+    code === undefined ? undefined : table[code] ?? "(unknown)";
+  const expiry = answer.expiry && /^[0-9]{4}$/.test(answer.expiry)
+    ? `${answer.expiry.slice(2)}/${answer.expiry.slice(0, 2)}`
+    : answer.expiry;
+  return [
+    ["amount", amountText(answer)],
+    ["action", answer.actionCode, meaning(ACTIONS, answer.actionCode)],
+    ["application", answer.application, meaning(APPLICATIONS, answer.application)],
+    ["read mode", answer.readMode, meaning(READ_MODES, answer.readMode)],
+    ["authorisation", answer.authorisation],
+    ["card", answer.cardNumber],
+    ["expiry", expiry],
+    ["AID", answer.aid],
+    ["contract", answer.contract],
+    ["private data", answer.privateData],
+    ["register", answer.register],
+    ["version", answer.version],
+    [
+      "status",
+      answer.status !== undefined && !(answer.status in STATUSES) ? answer.status : undefined,
+    ],
+    ...answer.fields.filter(({ tag }) => !EXPLAINED_TAGS.has(tag))
+      .map(({ tag, value }): [string, string, string] => [tag, value, `(${tagName(tag)})`]),
+  ];
+}
+
+/** The answer's amount in its currency, or in minor units when the currency is unknown. */
+function amountText(answer: Answer): string | undefined {
+  if (answer.amount === undefined) return undefined;
+  return answer.currency
+    ? `${formatAmount(answer.amount, answer.currency)} ${answer.currency.code}`
+    : `${answer.amount} (minor units, currency ${answer.currencyCode ?? "not given"})`;
 }

@@ -17,6 +17,7 @@ import {
   DEFAULT_QUIET_MS,
   formatMs,
   holdsStatus,
+  type Message,
   type MessageEnd,
   MessageReader,
   writeAll,
@@ -30,14 +31,14 @@ import {
   parseRequest,
   type RequestOptions,
 } from "./message.ts";
+import {
+  DEFAULT_ANSWER_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_PORT,
+} from "./pos_defaults.ts";
 import { decodePartial, encode, escapeText, type Field } from "./tlv.ts";
 
-/** The terminal's default port. */
-export const DEFAULT_PORT = 8888;
-/** Default time to connect: 10 s. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-/** Default time to wait for the answer: 180 s (the cardholder may take long). */
-export const DEFAULT_ANSWER_TIMEOUT_MS = 180_000;
+export { DEFAULT_ANSWER_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PORT };
 
 /** Where the terminal is and how long to wait for it. */
 export interface ConnectionOptions {
@@ -160,92 +161,16 @@ export async function exchange(
   const started = performance.now();
   const conn = await connect(host, port, where, options);
   try {
-    try {
-      await writeAll(conn, new TextEncoder().encode(requestText));
-    } catch (error) {
-      throw new PosError(
-        "io",
-        `Sending the request to ${where} failed: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
-    }
-    const timeoutMs = options.timeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
-    const reader = new MessageReader(conn);
-    let message;
-    try {
-      message = await reader.read({
-        quietMs: options.quietMs ?? DEFAULT_QUIET_MS,
-        maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
-        timeoutMs,
-        mayEnd: holdsStatus,
-        signal: options.signal,
-      });
-    } catch (error) {
-      if (options.signal?.aborted) throw error;
-      const name = (error as Error).name;
-      const received = (error as { received?: string }).received ?? "";
-      if (name === "TimeoutError") {
-        const partial = received.length === 0
-          ? "No answer"
-          : `No whole answer (${received.length} bytes received)`;
-        throw new PosError(
-          "timeout",
-          `${partial} within ${
-            formatMs(timeoutMs)
-          }: the payment may still have been taken; check the terminal`,
-          { cause: error, paymentMayBeTaken: true, received },
-        );
-      }
-      if (name === "MessageSizeError") {
-        throw new PosError(
-          "protocol",
-          `The answer is larger than ${
-            options.maxBytes ?? DEFAULT_MAX_BYTES
-          } bytes: this is not a Caisse-AP terminal, or it misbehaves`,
-          { cause: error, paymentMayBeTaken: true, received },
-        );
-      }
-      throw new PosError(
-        "io",
-        `Reading the answer from ${where} failed: ${
-          (error as Error).message
-        }: the payment may still have been taken; check the terminal`,
-        {
-          cause: error,
-          paymentMayBeTaken: true,
-        },
-      );
-    }
-    if (message === null) {
-      const reset = reader.reset;
-      throw new PosError(
-        reset ? "reset" : "closed",
-        `The terminal at ${where} ${
-          reset ? "reset" : "closed"
-        } the connection without answering: the payment may still have been taken; check the terminal`,
-        { paymentMayBeTaken: true },
-      );
-    }
-    if (message.error) {
-      throw new PosError(
-        "protocol",
-        `Malformed answer from ${where}: ${message.error.message} (received "${
-          escapeText(message.text.slice(0, 300))
-        }"): the payment may still have been taken; check the terminal`,
-        { cause: message.error, paymentMayBeTaken: true, received: message.text },
-      );
-    }
+    await send(conn, requestText, where);
+    const message = await readAnswer(conn, where, options);
     const answer = parseAnswer(message.fields);
-    const warnings = compareAnswer(parseRequest(fields), answer);
     return {
       request: fields,
       requestText,
       answer,
       answerText: message.text,
       end: message.end,
-      warnings,
+      warnings: compareAnswer(parseRequest(fields), answer),
       elapsedMs: performance.now() - started,
     };
   } finally {
@@ -253,6 +178,95 @@ export async function exchange(
       conn.close();
     } catch { /* already closed */ }
   }
+}
+
+/** Writes the whole request; a failure is a {@linkcode PosError} of kind `io`. */
+async function send(conn: Deno.TcpConn, requestText: string, where: string): Promise<void> {
+  try {
+    await writeAll(conn, new TextEncoder().encode(requestText));
+  } catch (error) {
+    throw new PosError(
+      "io",
+      `Sending the request to ${where} failed: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Reads the whole answer. No answer (the terminal closed or reset the connection) and a
+ * malformed one are {@linkcode PosError}s, as are the reader's failures.
+ */
+async function readAnswer(
+  conn: Deno.TcpConn,
+  where: string,
+  options: ConnectionOptions,
+): Promise<Message> {
+  const reader = new MessageReader(conn);
+  let message;
+  try {
+    message = await reader.read({
+      quietMs: options.quietMs ?? DEFAULT_QUIET_MS,
+      maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+      timeoutMs: options.timeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS,
+      mayEnd: holdsStatus,
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    throw readError(error as Error, where, options);
+  }
+  if (message === null) {
+    const reset = reader.reset;
+    throw new PosError(
+      reset ? "reset" : "closed",
+      `The terminal at ${where} ${
+        reset ? "reset" : "closed"
+      } the connection without answering: the payment may still have been taken; check the terminal`,
+      { paymentMayBeTaken: true },
+    );
+  }
+  if (message.error) {
+    throw new PosError(
+      "protocol",
+      `Malformed answer from ${where}: ${message.error.message} (received "${
+        escapeText(message.text.slice(0, 300))
+      }"): the payment may still have been taken; check the terminal`,
+      { cause: message.error, paymentMayBeTaken: true, received: message.text },
+    );
+  }
+  return message;
+}
+
+/** The {@linkcode PosError} for a failure of the reader: time-out, too large, I/O. */
+function readError(error: Error, where: string, options: ConnectionOptions): PosError {
+  const received = (error as { received?: string }).received ?? "";
+  if (error.name === "TimeoutError") {
+    const partial = received.length === 0
+      ? "No answer"
+      : `No whole answer (${received.length} bytes received)`;
+    return new PosError(
+      "timeout",
+      `${partial} within ${
+        formatMs(options.timeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS)
+      }: the payment may still have been taken; check the terminal`,
+      { cause: error, paymentMayBeTaken: true, received },
+    );
+  }
+  if (error.name === "MessageSizeError") {
+    return new PosError(
+      "protocol",
+      `The answer is larger than ${
+        options.maxBytes ?? DEFAULT_MAX_BYTES
+      } bytes: this is not a Caisse-AP terminal, or it misbehaves`,
+      { cause: error, paymentMayBeTaken: true, received },
+    );
+  }
+  return new PosError(
+    "io",
+    `Reading the answer from ${where} failed: ${error.message}: the payment may still have been taken; check the terminal`,
+    { cause: error, paymentMayBeTaken: true },
+  );
 }
 
 async function connect(

@@ -49,6 +49,10 @@ Deno.test("the benchmark tools run and report", async (t) => {
   });
   await t.step("start-up", async () => {
     const out = await tool("startup.ts", ["--runs", "1"]);
-    assert.match(out, /^start-up over 1 runs .* listening after \d+ ms median/m);
+    assert.match(out, /^start-up over 1 runs .* ratio to the hello-world:$/m);
+    assert.match(out, /^hello-world +\d+ ms \(\d+-\d+\) +1\.00x$/m);
+    for (const label of ["client.ts --help", "server.ts --help", "server.ts listening"]) {
+      assert.match(out, new RegExp(`^${label} +\\d+ ms \\(\\d+-\\d+\\) +\\d+\\.\\d\\dx$`, "m"));
+    }
   });
 });

@@ -9,7 +9,7 @@ import {
   type JournalRecord,
   type JournalSink,
 } from "../lib/terminal/journal.ts";
-import { JournalFile } from "../lib/terminal/journal_file.ts";
+import { JournalFile, parseJournal, readJournalFile } from "../lib/terminal/journal_file.ts";
 import { parseScenario } from "../lib/terminal/scenario.ts";
 import { TerminalSimulator, type Transaction } from "../lib/terminal/simulator.ts";
 
@@ -233,4 +233,65 @@ Deno.test("clearing the journal keeps the transactions still waiting for their a
   // In the sink, the second transaction ended with an end record, not a second copy.
   const second = records.filter((r) => r.type !== "start" && r.id === 2).map((r) => r.type);
   assert.deepEqual(second, ["transaction", "end"]);
+});
+
+Deno.test("a journal file torn by a crash: the next record on a new line, the torn line skipped", async (t) => {
+  const dir = await Deno.makeTempDir();
+  const start = (run: string): JournalRecord => ({ type: "start", run, at: "t", version: "v" });
+  try {
+    await t.step("a torn last line: the next run starts a new line", async () => {
+      const path = `${dir}/torn.jsonl`;
+      const whole = JSON.stringify(start("first"));
+      const torn = '{"type":"transaction","id":1,"amou';
+      await Deno.writeTextFile(path, `${whole}\n${torn}`);
+      const file = await JournalFile.open(path, { sync: false });
+      await file.append(start("second"));
+      await file.append(start("third"));
+      await file.close();
+      assert.equal(
+        await Deno.readTextFile(path),
+        `${whole}\n${torn}\n${JSON.stringify(start("second"))}\n${
+          JSON.stringify(start("third"))
+        }\n`,
+      );
+      const { records, skipped } = await readJournalFile(path);
+      assert.deepEqual(records, [start("first"), start("second"), start("third")]);
+      assert.equal(skipped, 1);
+    });
+    await t.step(
+      "a whole last line, or an empty file: nothing added before the record",
+      async () => {
+        for (const before of ["", JSON.stringify(start("first")) + "\n"]) {
+          const path = `${dir}/whole-${before.length}.jsonl`;
+          await Deno.writeTextFile(path, before);
+          const file = await JournalFile.open(path, { sync: false });
+          await file.append(start("second"));
+          await file.close();
+          assert.equal(
+            await Deno.readTextFile(path),
+            `${before}${JSON.stringify(start("second"))}\n`,
+          );
+          assert.equal((await readJournalFile(path)).skipped, 0);
+        }
+      },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("reading a journal: whole JSON objects kept, anything else skipped and counted", () => {
+  const record = { type: "start", run: "r", at: "t", version: "v" };
+  const text = [
+    JSON.stringify(record),
+    "",
+    '{"type":"end","id":1,"sta',
+    "42",
+    "null",
+    "[1]",
+    "  ",
+    JSON.stringify({ ...record, run: "s" }),
+  ].join("\n");
+  assert.deepEqual(parseJournal(text), { records: [record, { ...record, run: "s" }], skipped: 4 });
+  assert.deepEqual(parseJournal(""), { records: [], skipped: 0 });
 });

@@ -193,6 +193,21 @@ Deno.test("explainAnswer: refusals, acknowledgements, odd statuses", () => {
   assert.ok(lines.includes("AQ              5A123456 (unknown tag)"), lines.join("\n"));
 });
 
+Deno.test("explainAnswer: codes without a meaning, an amount without a known currency", () => {
+  const lines = explainAnswer(
+    parseAnswer(decode("CZ0040300AE00299CB0041250CE003001CD001ZCC003XYZCI0019")),
+  );
+  assert.deepEqual(lines, [
+    "Unknown status AE=99",
+    "amount          1250 (minor units, currency 001)",
+    "action          Z (unknown)",
+    "application     XYZ (unknown)",
+    "read mode       9 (unknown)",
+    "version         0300",
+    "status          99",
+  ]);
+});
+
 Deno.test("compareAnswer checks an approved answer against its request", () => {
   const request = parseRequest(buildRequest({ amount: 1250 }));
   const answer = (extra: string) =>

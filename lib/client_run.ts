@@ -1,0 +1,279 @@
+/**
+ * What the POS client does once its command line is read ({@linkcode ./client_config.ts}):
+ * build the request, send it, and put the answer (or the error) into words or JSON; or
+ * check a captured frame. `client.ts` loads this module only after the options are read,
+ * so `--help` does not load the currencies, the codec or the network code.
+ *
+ * @module
+ */
+
+import { EXIT } from "./cli.ts";
+import type { ExplainConfig, RequestArgs, SendConfig, UsageProblem } from "./client_config.ts";
+import { getLogger } from "./deps.ts";
+import { formatMs } from "./framing.ts";
+import { setupLogging } from "./logging.ts";
+import { type Action, buildRequest, CHEQUE_APPLICATION, explainAnswer } from "./message.ts";
+import { findCurrency, formatAmount, parseAmount } from "./money.ts";
+import { exchange, type ExchangeResult, PosError } from "./pos.ts";
+import { formatReport, reportFrame } from "./report.ts";
+import { encode, escapeText, type Field } from "./tlv.ts";
+
+/** A request ready to send. */
+export interface BuiltRequest {
+  /** The records, or the frame as given with `--raw`. */
+  request: Field[] | string;
+  /** The records (none with `--raw`). */
+  fields: Field[];
+  /** The frame. */
+  text: string;
+}
+
+/** What the client prints, and the exit code to end with. */
+export interface ClientOutput {
+  /** The text for standard output. */
+  output: string;
+  /** 0 done, 1 not done, 3 connection, time-out or protocol error. */
+  code: number;
+}
+
+/**
+ * Builds the request the options ask for, or says what is wrong with them.
+ *
+ * @param request A frame given with `--raw`, or the request's options.
+ * @returns The request, or a usage problem (unknown currency, invalid amount...).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildClientRequest } from "./client_run.ts";
+ * assert.deepEqual(buildClientRequest({ raw: "CZ0040300" }), {
+ *   request: "CZ0040300",
+ *   fields: [],
+ *   text: "CZ0040300",
+ * });
+ * ```
+ */
+export function buildClientRequest(
+  request: { raw: string } | RequestArgs,
+): BuiltRequest | UsageProblem {
+  if ("raw" in request) return { request: request.raw, fields: [], text: request.raw };
+  const currency = findCurrency(request.currency);
+  if (!currency) {
+    return usage(
+      `Unknown currency "${request.currency}": expected an ISO 4217 code such as EUR or 978`,
+    );
+  }
+  let action: Action = request.action;
+  let minor = 0;
+  if (action === "identification") {
+    if (request.amountGiven || request.cheque) {
+      return usage("--identify sends no amount and cannot be combined with --amount or --check");
+    }
+  } else {
+    let amount;
+    try {
+      amount = parseAmount(request.amount, currency);
+    } catch (error) {
+      return usage((error as Error).message);
+    }
+    if (amount.minor === 0) return usage(`Invalid amount "${request.amount}": it must not be zero`);
+    if (amount.negative) {
+      if (action === "cancellation") {
+        return usage(
+          `A negative amount is a refund and cannot be combined with --${request.actionFlag}`,
+        );
+      }
+      action = "credit";
+    }
+    minor = amount.minor;
+  }
+  try {
+    const fields = buildRequest({
+      action,
+      ...(action === "identification" ? {} : { amount: minor, currency }),
+      register: request.register,
+      posId: request.posId,
+      immediate: request.immediate,
+      ...(request.cheque ? { application: CHEQUE_APPLICATION } : {}),
+      ...(request.privateData !== undefined ? { privateData: request.privateData } : {}),
+      forceOnline: request.forceOnline,
+    });
+    return { request: fields, fields, text: encode(fields) };
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+}
+
+/**
+ * Sends the request, logging what goes and comes, and puts the answer or the error into
+ * words (or JSON with `--json`).
+ *
+ * @param built The request.
+ * @param config The connection, the output format and the log settings.
+ * @returns What to print and the exit code.
+ *
+ * @example
+ * ```ts ignore
+ * import { buildClientRequest, sendRequest } from "./client_run.ts";
+ * const built = buildClientRequest({ raw: "CZ0040300CA00201" });
+ * ```
+ */
+export async function sendRequest(built: BuiltRequest, config: SendConfig): Promise<ClientOutput> {
+  setupLogging({ level: config.logLevel, format: config.logFormat });
+  const logger = getLogger(["caisse-ap", "pos"]);
+  const where = `${config.connection.host}:${config.connection.port}`;
+  logger.info("Sending to {where}: {frame}", { where, frame: escapeText(built.text) });
+  let result: ExchangeResult;
+  try {
+    result = await exchange(built.request, config.connection);
+  } catch (error) {
+    if (!(error instanceof PosError)) throw error;
+    if (error.received) logger.info("Received: {frame}", { frame: escapeText(error.received) });
+    return { output: formatError(error, built, config.json), code: EXIT.io };
+  }
+  logger.info("Received after {elapsed}: {frame}", {
+    elapsed: formatMs(Math.round(result.elapsedMs)),
+    frame: escapeText(result.answerText),
+  });
+  const code = exitCode(result);
+  const output = config.json
+    ? json(toJson(result, code, built.text))
+    : lines(answerLines(result, code));
+  return { output, code };
+}
+
+/**
+ * `--explain`: the conformance report of a captured frame.
+ *
+ * @param config The frame (`-`: read it from `readInput`) and the output format.
+ * @param readInput Reads standard input, for `-`.
+ * @returns The report and exit code 0 when the frame conforms, 1 otherwise; or a usage
+ * problem when there is no frame.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { explainFrame } from "./client_run.ts";
+ * const result = await explainFrame(
+ *   { kind: "explain", frame: "CZ0040300", json: false },
+ *   () => Promise.resolve(""),
+ * );
+ * assert.equal("code" in result && result.code, 1);
+ * ```
+ */
+export async function explainFrame(
+  config: ExplainConfig,
+  readInput: () => Promise<string>,
+): Promise<ClientOutput | UsageProblem> {
+  const frame = config.frame === "-" ? (await readInput()).replace(/\r?\n$/, "") : config.frame;
+  if (frame.length === 0) return usage("--explain needs a frame");
+  const report = reportFrame(new TextEncoder().encode(frame));
+  const code = report.findings.length === 0 ? EXIT.ok : EXIT.notDone;
+  if (!config.json) return { output: lines(formatReport(report)), code };
+  const error = report.error
+    ? { kind: report.error.kind, offset: report.error.offset, message: report.error.message }
+    : null;
+  return {
+    output: json({
+      kind: report.kind,
+      frame: report.text,
+      fields: pairs(report.fields),
+      error,
+      findings: report.findings,
+      conforms: report.findings.length === 0,
+    }),
+    code,
+  };
+}
+
+/** The answer in words, with what the client adds: misbehaviour, warnings, a missing status. */
+function answerLines(result: ExchangeResult, code: number): string[] {
+  const out = explainAnswer(result.answer);
+  if (result.answer.acknowledged && !requestedImmediate(result.request)) {
+    out.push("The request did not ask for an immediate answer (BA=1): the terminal misbehaves");
+  }
+  for (const warning of result.warnings) out.push(`Warning: ${warning}`);
+  if (code === EXIT.io && result.answer.status === undefined) {
+    out.push("The answer has no status: the payment may have been taken; check the terminal");
+  }
+  return out;
+}
+
+function formatError(error: PosError, built: BuiltRequest, asJson: boolean): string {
+  if (!asJson) return `Error: ${error.message}\n`;
+  return json({
+    outcome: "error",
+    request: { frame: built.text, fields: pairs(built.fields) },
+    error: {
+      kind: error.kind,
+      message: error.message,
+      paymentMayBeTaken: error.paymentMayBeTaken,
+      received: error.received,
+    },
+  });
+}
+
+function requestedImmediate(request: Field[]): boolean {
+  return request.some((f) => f.tag === "BA" && f.value === "1");
+}
+
+/** 0 done (AE=10, or AE=11 when asked for), 1 not done (AE=01), 3 anything else. */
+function exitCode(result: ExchangeResult): number {
+  const { answer } = result;
+  if (answer.approved) return EXIT.ok;
+  if (answer.acknowledged) return requestedImmediate(result.request) ? EXIT.ok : EXIT.io;
+  if (answer.status === "01") return EXIT.notDone;
+  return EXIT.io;
+}
+
+/** Records as a JSON object, in wire order (tags are unique and never look like numbers). */
+function pairs(fields: readonly Field[]): Record<string, string> {
+  return Object.fromEntries(fields.map((f) => [f.tag, f.value]));
+}
+
+function toJson(result: ExchangeResult, code: number, requestText: string) {
+  const a = result.answer;
+  const currency = a.currency;
+  return {
+    outcome: code === EXIT.ok
+      ? (a.acknowledged ? "acknowledged" : "approved")
+      : code === EXIT.notDone
+      ? "not-done"
+      : "error",
+    exitCode: code,
+    request: { frame: requestText, fields: pairs(result.request) },
+    answer: {
+      frame: result.answerText,
+      fields: pairs(a.fields),
+      status: a.status ?? null,
+      approved: a.approved,
+      complement: a.complement ?? null,
+      reason: a.reason ?? null,
+      amount: a.amount ?? null,
+      amountText: a.amount !== undefined && currency ? formatAmount(a.amount, currency) : null,
+      currency: currency?.code ?? a.currencyCode ?? null,
+      application: a.application ?? null,
+      readMode: a.readMode ?? null,
+      authorisation: a.authorisation ?? null,
+      cardNumber: a.cardNumber ?? null,
+      expiry: a.expiry ?? null,
+      aid: a.aid ?? null,
+      contract: a.contract ?? null,
+      privateData: a.privateData ?? null,
+    },
+    warnings: result.warnings,
+    elapsedMs: Math.round(result.elapsedMs),
+  };
+}
+
+function json(value: unknown): string {
+  return JSON.stringify(value, null, 2) + "\n";
+}
+
+function lines(texts: readonly string[]): string {
+  return texts.map((line) => line + "\n").join("");
+}
+
+function usage(message: string): UsageProblem {
+  return { kind: "usage", message };
+}
