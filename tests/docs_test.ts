@@ -215,6 +215,15 @@ Deno.test("documentation pages", async (t) => {
     }
   });
 
+  await t.step("the scenario page links every example scenario", () => {
+    const links = new Set(findLinks(readPage("lib/scenarios/README.md")).map((l) => l.target));
+    const examples = readdirSync(join(ROOT, "lib/scenarios")).filter((name) =>
+      name.endsWith(".yaml")
+    );
+    assert.ok(examples.length >= 4, examples.join(", "));
+    for (const name of examples) assert.ok(links.has(name), `${name} is not linked`);
+  });
+
   for (const page of all) {
     await t.step(`${page}: every relative link resolves`, () => {
       const problems = checkLinks(page, readPage(page), existsInRepository, readPage);
