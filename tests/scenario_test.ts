@@ -344,7 +344,8 @@ Deno.test("the settings keys are the server's option names", async () => {
 });
 
 Deno.test("the shipped example scenarios are valid", async (t) => {
-  const files = [...Deno.readDirSync(SCENARIOS)].map((e) => e.name).sort();
+  const files = [...Deno.readDirSync(SCENARIOS)].map((e) => e.name)
+    .filter((name) => name.endsWith(".yaml")).sort(); // README.md describes them
   assert.deepEqual(files, ["bad_day.yaml", "ci_smoke.yaml", "faults.yaml", "magic_amounts.yaml"]);
   for (const file of files) {
     await t.step(file, async () => {
