@@ -708,7 +708,7 @@ export async function main(
         : " (every request needs the token: a browser opens /?token=TOKEN once)",
     });
   }
-  if (hold.on) {
+  if (hold.active) {
     logger.info("Hold mode: each payment waits for a decision on the dashboard or the API", {});
   }
   if (options.seed !== undefined) logger.info("Seed {seed}", { seed: options.seed });

@@ -10,13 +10,13 @@ import { Operator, OPERATOR_KEYS } from "../lib/terminal/interactive.ts";
 
 function releases(desk: HoldDesk): Release[] {
   const seen: Release[] = [];
-  desk.listen("released", (event) => seen.push(event.detail));
+  desk.on("released", (event) => seen.push(event.detail));
   return seen;
 }
 
 Deno.test("hold mode off: the desk takes nothing", () => {
   const desk = new HoldDesk();
-  assert.equal(desk.on, false);
+  assert.equal(desk.active, false);
   assert.equal(desk.ask(pending(1)), undefined);
   assert.equal(desk.size, 0);
 });
@@ -24,7 +24,7 @@ Deno.test("hold mode off: the desk takes nothing", () => {
 Deno.test("held until decided: listed, decided once, answered at once", async () => {
   const desk = new HoldDesk({ on: true });
   const held: number[] = [];
-  desk.listen("held", (event) => held.push(event.detail.id));
+  desk.on("held", (event) => held.push(event.detail.id));
   const released = releases(desk);
   const first = desk.ask(pending(1, { register: "02", privateData: "ORDER-9" }))!;
   const second = desk.ask(pending(2))!;
@@ -96,7 +96,7 @@ Deno.test("nobody decides: the input time-out answers AF=08", async () => {
 Deno.test("turning hold mode off lets the held transactions go as the settings say", async () => {
   const desk = new HoldDesk({ on: true });
   const modes: boolean[] = [];
-  desk.listen("hold", (event) => modes.push(event.detail));
+  desk.on("hold", (event) => modes.push(event.detail));
   const card = desk.ask(pending(5, {}, { failure: true, failureType: "refused" }))!;
   const cheque = desk.ask(pending(6, { application: "00C" }, { failure: true }))!;
   desk.setOn(false);
@@ -116,7 +116,7 @@ Deno.test("releaseAll answers every held transaction as a time-out; hold mode st
     assert.equal(answer.outcome.complement, "08");
     assert.equal(answer.note, "reset");
   }
-  assert.equal(desk.on, true);
+  assert.equal(desk.active, true);
 });
 
 Deno.test("a stopped simulator withdraws the held transaction", async () => {
