@@ -237,7 +237,8 @@ function logDecision(t: Transaction, logger: SimulatorLogger, enabled: Enabled):
     ...base,
     outcome: t.plan.outcome,
     reason: t.plan.reason,
-    fault: fault && fault.spec.kind !== "busy"
+    // A fault that gives the reason its own words (busy) is said there already.
+    fault: fault && FAULTS[fault.spec.kind].reason === undefined
       ? `, fault ${describeFault(fault.spec)}${fault.origin === "settings" ? " (the default)" : ""}`
       : "",
     by: describeDecider(t.plan),
