@@ -7,7 +7,7 @@
 
 import config from "../deno.json" with { type: "json" };
 import { type Command, CommanderError, InvalidArgumentError, Option } from "./deps.ts";
-import { type CliLogLevel, LOG_FORMATS, LOG_LEVELS } from "./logging.ts";
+import { type CliLogLevel, LOG_FORMATS, LOG_LEVELS, writeAllSync } from "./logging.ts";
 
 /** The version of caisse-ap, from deno.json. */
 export const VERSION: string = config.version;
@@ -248,8 +248,6 @@ export function usageError(name: string, message: string): number {
   return EXIT.usage;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Writes text to standard output, all of it, synchronously.
  *
@@ -262,7 +260,7 @@ const encoder = new TextEncoder();
  * ```
  */
 export function writeStdout(text: string): void {
-  writeSync(Deno.stdout, text);
+  writeAllSync(Deno.stdout, text);
 }
 
 /**
@@ -277,13 +275,7 @@ export function writeStdout(text: string): void {
  * ```
  */
 export function writeStderr(text: string): void {
-  writeSync(Deno.stderr, text);
-}
-
-function writeSync(stream: { writeSync(p: Uint8Array): number }, text: string): void {
-  const bytes = encoder.encode(text);
-  let written = 0;
-  while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+  writeAllSync(Deno.stderr, text);
 }
 
 /**

@@ -38,10 +38,26 @@ export interface LoggingOptions {
 
 const encoder = new TextEncoder();
 
-function writeStderr(line: string): void {
-  const bytes = encoder.encode(line);
+/**
+ * Writes text to a stream, all of it, synchronously (one `writeSync` may write part).
+ *
+ * @param stream Where: `Deno.stdout`, `Deno.stderr`, a file.
+ * @param text The text, written as UTF-8.
+ *
+ * @example
+ * ```ts
+ * import { writeAllSync } from "./logging.ts";
+ * writeAllSync(Deno.stderr, "");
+ * ```
+ */
+export function writeAllSync(stream: { writeSync(p: Uint8Array): number }, text: string): void {
+  const bytes = encoder.encode(text);
   let written = 0;
-  while (written < bytes.length) written += Deno.stderr.writeSync(bytes.subarray(written));
+  while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+}
+
+function writeStderr(line: string): void {
+  writeAllSync(Deno.stderr, line);
 }
 
 /**

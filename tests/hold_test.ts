@@ -52,7 +52,13 @@ Deno.test("held until decided: listed, decided once, answered at once", async ()
 });
 
 Deno.test("decisions by name: the keys of interactive mode", async () => {
-  assert.deepEqual(DECISION_NAMES, OPERATOR_KEYS.map((k) => k.name));
+  // Every key of interactive mode is a decision the desk takes, its outcome less the delay.
+  const empty = new HoldDesk();
+  for (const { name, outcome } of OPERATOR_KEYS) {
+    assert.equal(empty.decideWith(1, name), false, `${name}: taken, though nothing is held`);
+    const { delay: _delay, ...expected } = outcome(DEFAULT_SETTINGS);
+    assert.deepEqual(decisionOutcome(name, DEFAULT_SETTINGS), expected, name);
+  }
   assert.deepEqual(DECISION_NAMES, [
     "contact",
     "contactless",

@@ -11,6 +11,7 @@
  */
 
 import { Emitter } from "../events.ts";
+import { quoteList } from "../words.ts";
 import type { Finding, Request } from "../message.ts";
 import { defaultOutcome, type TerminalSettings } from "./behaviour.ts";
 import { DecidedElsewhere } from "./askers.ts";
@@ -312,9 +313,7 @@ export class HoldDesk extends Emitter<HoldEventMap> {
   decideWith(id: number, name: string, note?: string): boolean {
     if (!DECISION_NAMES.includes(name)) {
       throw new RangeError(
-        `Unknown decision "${name}": expected one of ${
-          DECISION_NAMES.map((n) => `"${n}"`).join(", ")
-        }`,
+        `Unknown decision "${name}": expected one of ${quoteList(DECISION_NAMES)}`,
       );
     }
     const waiting = this.#waiting.get(id);

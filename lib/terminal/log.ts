@@ -9,6 +9,7 @@
  */
 
 import { getLogger } from "../deps.ts";
+import { formatHostPort } from "../net.ts";
 import { formatMs } from "../framing.ts";
 import { tagName, valueMeaning } from "../tags.ts";
 import { escapeText, type Field } from "../tlv.ts";
@@ -151,8 +152,8 @@ function logListening(simulator: TerminalSimulator, logger: SimulatorLogger): vo
   simulator.on("listening", ({ detail }) => {
     if (refused) {
       refused = false;
-      logger.info("Listening again on {address}", { address: formatAddress(detail) });
-    } else logger.debug("Listening on {address}", { address: formatAddress(detail) });
+      logger.info("Listening again on {address}", { address: formatHostPort(detail) });
+    } else logger.debug("Listening on {address}", { address: formatHostPort(detail) });
   });
   simulator.on("refusing", ({ detail }) => {
     refused = true;
@@ -332,12 +333,6 @@ export function logControl(
       note: escapeText(release.note),
     });
   });
-}
-
-function formatAddress(address: Deno.NetAddr): string {
-  return address.hostname.includes(":")
-    ? `[${address.hostname}]:${address.port}`
-    : `${address.hostname}:${address.port}`;
 }
 
 function warnFinding(

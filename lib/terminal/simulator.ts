@@ -39,6 +39,7 @@ import {
 import { deliver, endConnection } from "./delivery.ts";
 import { afterDecision, planDelivery } from "./fault.ts";
 import { Emitter, type ListenerError } from "../events.ts";
+import { formatHostPort } from "../net.ts";
 
 /** Options of a {@linkcode TerminalSimulator}. */
 export interface SimulatorOptions {
@@ -588,7 +589,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
       if (this.#connections.size >= this.#maxConnections) {
         let peer = "";
         try {
-          peer = formatPeer(conn.remoteAddr);
+          peer = formatHostPort(conn.remoteAddr);
           conn.close();
         } catch { /* gone already */ }
         this.emit("overflow", { connectionId: id, peer, limit: this.#maxConnections });
@@ -624,7 +625,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
   async #serve(id: number, conn: Deno.TcpConn): Promise<void> {
     let peer = "";
     try {
-      peer = formatPeer(conn.remoteAddr);
+      peer = formatHostPort(conn.remoteAddr);
     } catch { /* the POS is gone already */ }
     const info = { connectionId: id, peer };
     this.emit("connection", info);
@@ -935,12 +936,6 @@ const HOLD_ENDS = {
   "idle": "closed at the idle time-out",
   "stopped": "closed when the simulator stopped",
 } as const;
-
-function formatPeer(remote: Deno.NetAddr): string {
-  return remote.hostname.includes(":")
-    ? `[${remote.hostname}]:${remote.port}`
-    : `${remote.hostname}:${remote.port}`;
-}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
