@@ -185,11 +185,14 @@ export {
   type DeliverySegment,
   describeFault,
   FAULT_KINDS,
+  type FaultDefinition,
   type FaultInfo,
   type FaultKind,
   type FaultParameter,
   FAULTS,
   type FaultSpec,
+  type FaultTerminal,
+  type FaultValues,
   formatFault,
   isFaultKind,
   parseFault,
@@ -233,6 +236,13 @@ export {
   SETTING_KEYS,
   type ValueCheck,
 } from "./lib/terminal/scenario.ts";
+export {
+  type DetailOf,
+  Emitter,
+  type EventMapOf,
+  ListenerError,
+  type OnOptions,
+} from "./lib/events.ts";
 export {
   type BeforeAnswerHook,
   type Concurrency,

@@ -10,6 +10,15 @@
  * between them, how the connection ends). The simulator's I/O shell (`delivery.ts`)
  * carries the plan out.
  *
+ * Each fault is one entry of {@linkcode FAULTS} (a {@linkcode FaultDefinition}): its
+ * summary and typed parameters, whether it answers at once, the outcome it forces and the
+ * one it needs, its words in logs, its delivery and what it does after the decision. The
+ * decision, the simulator, the log and the scenario reader ask the entry
+ * ({@linkcode faultOutcome}, {@linkcode answersAtOnce}, {@linkcode afterDecision},
+ * {@linkcode faultConflict}, {@linkcode describeFault}, {@linkcode planDelivery}) and
+ * never test a fault's name: a new fault is a new entry, and a new name in
+ * {@linkcode FaultKind} and {@linkcode FaultSpec}.
+ *
  * @module
  */
 
