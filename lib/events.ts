@@ -170,6 +170,17 @@ export class Emitter<M extends EventMapOf<M>> extends EventTarget {
   }
 
   /**
+   * Whether an event type ever had a listener: when not, {@linkcode Emitter.emit} skips
+   * it, and a caller may skip preparing its detail too.
+   *
+   * @param type The event.
+   * @returns Whether emitting it may reach a listener.
+   */
+  protected listened(type: keyof M & string): boolean {
+    return this.#listened.has(type);
+  }
+
+  /**
    * Dispatches an event, unless nobody ever listened to its type.
    *
    * @param type The event.

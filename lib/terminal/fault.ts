@@ -586,8 +586,11 @@ export interface Delivery {
   readonly end: DeliveryEnd;
   /** What reaches the POS, in words, for the log and the journal. */
   readonly description: string;
-  /** Whether the answer goes as without a fault: whole, at once, the connection as usual. */
-  readonly asUsual: boolean;
+  /**
+   * Whether the answer goes as without a fault: whole, at once, the connection as usual
+   * ({@linkcode planDelivery} always says; absent counts as no).
+   */
+  readonly asUsual?: boolean;
 }
 
 /**

@@ -786,13 +786,16 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     const request = message.error
       ? { fields: message.fields, error: message.error }
       : { fields: message.fields };
-    this.emit("arrived", {
-      id,
-      ...info,
-      at: new Date().toISOString(),
-      fields: [...message.fields],
-      ...(message.error ? { error: message.error.message } : {}),
-    });
+    // Not even prepared when nobody listens: this is the hot path.
+    if (this.listened("arrived")) {
+      this.emit("arrived", {
+        id,
+        ...info,
+        at: new Date().toISOString(),
+        fields: [...message.fields],
+        ...(message.error ? { error: message.error.message } : {}),
+      });
+    }
     const context = {
       now: this.#now(),
       random: this.#random,
