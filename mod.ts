@@ -172,6 +172,13 @@ export {
   type ScenarioProblemKind,
 } from "./lib/terminal/scenario.ts";
 export {
+  type DetailOf,
+  Emitter,
+  type EventMapOf,
+  ListenerError,
+  type OnOptions,
+} from "./lib/events.ts";
+export {
   type BeforeAnswerHook,
   type Concurrency,
   type ConnectionInfo,

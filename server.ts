@@ -188,7 +188,7 @@ function startFacts(
     magicAmounts: terminal.engine.magicAmounts,
     interactive: config.interactive,
     ...(http ? { http: { url: http.url, token: config.httpToken !== undefined } } : {}),
-    hold: terminal.hold.on,
+    hold: terminal.hold.active,
     ...(config.seed !== undefined ? { seed: config.seed } : {}),
     timeScale: config.timeScale,
     ...(config.journal !== undefined && terminal.journal

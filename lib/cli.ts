@@ -8,6 +8,7 @@
 import config from "../deno.json" with { type: "json" };
 import { type Command, CommanderError, InvalidArgumentError, Option } from "./deps_startup.ts";
 import { type CliLogLevel, LOG_FORMATS, LOG_LEVELS } from "./log_levels.ts";
+import { writeAllSync } from "./write.ts";
 
 /** The version of caisse-ap, from deno.json. */
 export const VERSION: string = config.version;
@@ -257,8 +258,6 @@ export function usageError(name: string, message: string): number {
   return EXIT.usage;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Writes text to standard output, all of it, synchronously.
  *
@@ -271,7 +270,7 @@ const encoder = new TextEncoder();
  * ```
  */
 export function writeStdout(text: string): void {
-  writeSync(Deno.stdout, text);
+  writeAllSync(Deno.stdout, text);
 }
 
 /**
@@ -286,13 +285,7 @@ export function writeStdout(text: string): void {
  * ```
  */
 export function writeStderr(text: string): void {
-  writeSync(Deno.stderr, text);
-}
-
-function writeSync(stream: { writeSync(p: Uint8Array): number }, text: string): void {
-  const bytes = encoder.encode(text);
-  let written = 0;
-  while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+  writeAllSync(Deno.stderr, text);
 }
 
 /**

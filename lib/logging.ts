@@ -15,6 +15,9 @@ import {
   type LogRecord,
 } from "./deps.ts";
 import type { CliLogLevel, LogFormat } from "./log_levels.ts";
+import { writeAllSync } from "./write.ts";
+
+export { writeAllSync };
 
 export { type CliLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat } from "./log_levels.ts";
 
@@ -30,12 +33,8 @@ export interface LoggingOptions {
   color?: boolean;
 }
 
-const encoder = new TextEncoder();
-
 function writeStderr(line: string): void {
-  const bytes = encoder.encode(line);
-  let written = 0;
-  while (written < bytes.length) written += Deno.stderr.writeSync(bytes.subarray(written));
+  writeAllSync(Deno.stderr, line);
 }
 
 /**

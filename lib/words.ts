@@ -1,5 +1,6 @@
 /**
- * "Did you mean...?": the known word nearest to a mistyped one, for error messages.
+ * Words for messages: "did you mean...?" (the known word nearest to a mistyped one), a
+ * list of quoted words, and an option's name in kebab-case.
  *
  * @module
  */
@@ -66,4 +67,39 @@ export function editDistance(a: string, b: string): number {
     }
   }
   return row[b.length];
+}
+
+/**
+ * Writes words as a quoted list, for messages: `"a", "b", "c"`.
+ *
+ * @param words The words.
+ * @returns Each word in double quotes, separated by a comma and a space.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { quoteList } from "./words.ts";
+ * assert.equal(quoteList(["refuse", "timeout"]), '"refuse", "timeout"');
+ * ```
+ */
+export function quoteList(words: readonly string[]): string {
+  return words.map((word) => `"${word}"`).join(", ");
+}
+
+/**
+ * Writes a camelCase name in kebab-case, as an option on the command line:
+ * `failureType` is `failure-type`.
+ *
+ * @param name The camelCase name.
+ * @returns The kebab-case name.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { kebabCase } from "./words.ts";
+ * assert.equal(kebabCase("httpToken"), "http-token");
+ * ```
+ */
+export function kebabCase(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }

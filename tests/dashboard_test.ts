@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { ASSET_FILES, DASHBOARD_FOLDER, renderAssetsModule } from "../.ci/dashboard.ts";
 import { DASHBOARD_ASSETS } from "../lib/terminal/dashboard/assets.ts";
 import { SETTINGS } from "../lib/terminal/settings.ts";
+import { OPERATOR_KEYS } from "../lib/terminal/interactive.ts";
 
 const read = (file: string) => Deno.readTextFile(`${DASHBOARD_FOLDER}${file}`);
 
@@ -56,11 +57,21 @@ Deno.test("every button of the terminal has a label and a keyboard shortcut", as
     assert.ok(label.length > 0 || /aria-label=/.test(attributes), attributes);
   }
   const decisions = buttons.filter(([, attributes]) => attributes.includes("data-decision"));
+  // One button per decision the API and the README list, with the key of interactive mode.
+  const shown = decisions.map(([, attributes]) => {
+    const name = /data-decision="([a-z]+)"/.exec(attributes)![1];
+    const key = /aria-keyshortcuts="([a-z])"/.exec(attributes)?.[1];
+    return [name, key];
+  });
   assert.deepEqual(
-    decisions.map(([, attributes]) => /data-decision="([a-z]+)"/.exec(attributes)![1]),
-    ["contact", "contactless", "refuse", "timeout", "cancel"],
+    shown.toSorted(),
+    OPERATOR_KEYS.map((k) => [k.name, k.key]).toSorted(),
   );
-  for (const [, attributes] of decisions) assert.match(attributes, /aria-keyshortcuts="[a-z]"/);
+  const script = await read("dashboard.js");
+  for (const { name, key } of OPERATOR_KEYS) {
+    assert.match(script, new RegExp(`\\b${key}: "${name}"`), `the key ${key} of dashboard.js`);
+    assert.match(script, new RegExp(`\\b${name}: "`), `the label of ${name} in dashboard.js`);
+  }
 });
 
 Deno.test("the settings form offers what the settings table accepts", async () => {

@@ -5,11 +5,14 @@ import assert from "node:assert/strict";
 import { seededRandom } from "../lib/random.ts";
 import { decide, DEFAULT_SETTINGS, type TerminalSettings } from "../lib/terminal/behaviour.ts";
 import {
+  afterDecision,
   checkFault,
   describeFault,
   FAULT_KINDS,
+  faultConflict,
   FAULTS,
   type FaultSpec,
+  faultValues,
   formatFault,
   parseFault,
   planDelivery,
@@ -428,5 +431,58 @@ rules:
         return true;
       });
     }
+  });
+});
+
+Deno.test("each fault's definition is what the decision and the delivery do", async (t) => {
+  const answer = encode(plan(DEBIT).answer);
+  await t.step("immediate: the settings' delay is skipped, for those only", () => {
+    for (const kind of FAULT_KINDS) {
+      const p = plan(DEBIT, { delayMs: 700 }, { status: "approved", fault: { kind } as FaultSpec });
+      assert.equal(p.delayMs, FAULTS[kind].immediate ? 0 : 700, kind);
+    }
+  });
+  await t.step("deliver: absent means the answer whole, as usual", () => {
+    for (const kind of FAULT_KINDS) {
+      const d = planDelivery({ kind } as FaultSpec, answer, seededRandom(1));
+      assert.equal(d.asUsual, FAULTS[kind].deliver === undefined, kind);
+    }
+  });
+  await t.step("needs: the scenario reader's conflicts, in the fault's words", () => {
+    assert.equal(
+      faultConflict({ kind: "approve-then-drop" }, {
+        status: "not-done",
+        complement: "04",
+        written: true,
+      }),
+      '"approve-then-drop" approves: it goes with the result approved, not with AF=04',
+    );
+    assert.equal(
+      faultConflict({ kind: "approve-then-drop" }, { status: "approved", written: true }),
+      undefined,
+    );
+    assert.equal(
+      faultConflict({ kind: "busy" }, { status: "approved", written: true }),
+      '"busy" answers AE=01 AF=07 by itself: give no result with it',
+    );
+    assert.equal(
+      faultConflict({ kind: "busy" }, { status: "approved", written: false }),
+      undefined,
+    );
+    assert.equal(faultConflict(undefined, { status: "not-done", written: true }), undefined);
+  });
+  await t.step("afterDecision: refuse-connections stops listening for its period", () => {
+    const calls: [number, number | undefined][] = [];
+    const terminal = { refuseConnections: (ms: number, id?: number) => calls.push([ms, id]) };
+    afterDecision({ kind: "refuse-connections", periodMs: 1500 }, terminal, 4);
+    afterDecision({ kind: "refuse-connections" }, terminal, 5);
+    afterDecision({ kind: "reset" }, terminal, 6);
+    afterDecision(undefined, terminal, 7);
+    assert.deepEqual(calls, [[1500, 4], [5000, 5]]);
+  });
+  await t.step("faultValues: by name, the defaults filled in", () => {
+    assert.deepEqual(faultValues({ kind: "slow-answer", bytes: 2 }), { bytes: 2, intervalMs: 100 });
+    assert.deepEqual(faultValues({ kind: "truncated-answer" }), { at: undefined });
+    assert.deepEqual(faultValues({ kind: "reset" }), {});
   });
 });

@@ -10,13 +10,13 @@ import { Operator, OPERATOR_KEYS } from "../lib/terminal/interactive.ts";
 
 function releases(desk: HoldDesk): Release[] {
   const seen: Release[] = [];
-  desk.listen("released", (event) => seen.push(event.detail));
+  desk.on("released", (event) => seen.push(event.detail));
   return seen;
 }
 
 Deno.test("hold mode off: the desk takes nothing", () => {
   const desk = new HoldDesk();
-  assert.equal(desk.on, false);
+  assert.equal(desk.active, false);
   assert.equal(desk.ask(pending(1)), undefined);
   assert.equal(desk.size, 0);
 });
@@ -24,7 +24,7 @@ Deno.test("hold mode off: the desk takes nothing", () => {
 Deno.test("held until decided: listed, decided once, answered at once", async () => {
   const desk = new HoldDesk({ on: true });
   const held: number[] = [];
-  desk.listen("held", (event) => held.push(event.detail.id));
+  desk.on("held", (event) => held.push(event.detail.id));
   const released = releases(desk);
   const first = desk.ask(pending(1, { register: "02", privateData: "ORDER-9" }))!;
   const second = desk.ask(pending(2))!;
@@ -52,7 +52,13 @@ Deno.test("held until decided: listed, decided once, answered at once", async ()
 });
 
 Deno.test("decisions by name: the keys of interactive mode", async () => {
-  assert.deepEqual(DECISION_NAMES, OPERATOR_KEYS.map((k) => k.name));
+  // Every key of interactive mode is a decision the desk takes, its outcome less the delay.
+  const empty = new HoldDesk();
+  for (const { name, outcome } of OPERATOR_KEYS) {
+    assert.equal(empty.decideWith(1, name), false, `${name}: taken, though nothing is held`);
+    const { delay: _delay, ...expected } = outcome(DEFAULT_SETTINGS);
+    assert.deepEqual(decisionOutcome(name, DEFAULT_SETTINGS), expected, name);
+  }
   assert.deepEqual(DECISION_NAMES, [
     "contact",
     "contactless",
@@ -96,7 +102,7 @@ Deno.test("nobody decides: the input time-out answers AF=08", async () => {
 Deno.test("turning hold mode off lets the held transactions go as the settings say", async () => {
   const desk = new HoldDesk({ on: true });
   const modes: boolean[] = [];
-  desk.listen("hold", (event) => modes.push(event.detail));
+  desk.on("hold", (event) => modes.push(event.detail));
   const card = desk.ask(pending(5, {}, { failure: true, failureType: "refused" }))!;
   const cheque = desk.ask(pending(6, { application: "00C" }, { failure: true }))!;
   desk.setOn(false);
@@ -116,7 +122,7 @@ Deno.test("releaseAll answers every held transaction as a time-out; hold mode st
     assert.equal(answer.outcome.complement, "08");
     assert.equal(answer.note, "reset");
   }
-  assert.equal(desk.on, true);
+  assert.equal(desk.active, true);
 });
 
 Deno.test("a stopped simulator withdraws the held transaction", async () => {

@@ -12,6 +12,7 @@ import {
   type Transaction,
 } from "../lib/terminal/simulator.ts";
 import { getField } from "../lib/tlv.ts";
+import { decide } from "../lib/terminal/behaviour.ts";
 
 const DEBIT = "CZ0040300CJ012012345678901CA00201CE003978BA0010CD0010CB0041250";
 const local = (port: number) => ({ host: "127.0.0.1", port, timeoutMs: 10_000, quietMs: 50 });
@@ -253,4 +254,47 @@ Deno.test("refuseConnections(): refused for the period, served again after; a st
       await assert.rejects(Deno.connect({ hostname: "127.0.0.1", port }), refusedOrReset);
     });
   });
+});
+
+Deno.test("start() rejects, never throws: started twice, or on a port taken", async (t) => {
+  await t.step("started twice", async () => {
+    await withTerminal({}, async (_port, terminal) => {
+      const again = terminal.start();
+      assert.ok(again instanceof Promise);
+      await assert.rejects(again, /^Error: The simulator is already started$/);
+    });
+  });
+  await t.step("a port taken", async () => {
+    using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const terminal = new TerminalSimulator({ hostname: "127.0.0.1", port: taken.addr.port });
+    const started = terminal.start();
+    assert.ok(started instanceof Promise);
+    await assert.rejects(started, Deno.errors.AddrInUse);
+  });
+});
+
+Deno.test("arrived: announced once a request is read, before its decision", async () => {
+  const order: string[] = [];
+  await withTerminal({
+    decide: (request, settings, context) => {
+      order.push(`decide #${context.transactionId}`);
+      return decide(request, settings, context);
+    },
+  }, async (port, terminal) => {
+    const stop = terminal.on("arrived", (e) => {
+      order.push(`arrived #${e.detail.id} ${getField(e.detail.fields, "CB")}`);
+      assert.equal(e.detail.peer.startsWith("127.0.0.1:"), true);
+    });
+    terminal.on("request", (e) => order.push(`request #${e.detail.id}`));
+    await pay({ amount: 1250 }, local(port));
+    stop();
+    await pay({ amount: 990 }, local(port));
+  });
+  assert.deepEqual(order, [
+    "arrived #1 1250",
+    "decide #1",
+    "request #1",
+    "decide #2",
+    "request #2",
+  ]);
 });

@@ -4,7 +4,7 @@
  * the journal, the control layer and the watch on the scenario file. `server.ts` and the
  * test fixture ({@linkcode startTerminal}) both assemble it here.
  *
- * Nothing is bound late: the simulator announces each request (`arrive`) before it is
+ * Nothing is bound late: the simulator announces each request (`arrived`) before it is
  * decided, and the control reports it (`arrived`); the scenario watcher is made before
  * the control, which is given its `reload`, and the control applies each new version.
  *
@@ -27,7 +27,7 @@
 
 import { firstAnswer } from "./askers.ts";
 import { DEFAULT_SETTINGS, type TerminalSettings } from "./behaviour.ts";
-import { type Arrival, TerminalControl } from "./control.ts";
+import { TerminalControl } from "./control.ts";
 import { type Asker, RuleEngine } from "./engine.ts";
 import { HoldDesk } from "./hold.ts";
 import { Journal, type JournalOptions } from "./journal.ts";
@@ -124,7 +124,7 @@ export interface Terminal<S extends TerminalSimulator = TerminalSimulator> exten
  * ```ts
  * import { assembleDecision } from "./assemble.ts";
  * const { engine, hold } = assembleDecision({ hold: true });
- * [engine.magicAmounts, hold.on]; // [false, true]
+ * [engine.magicAmounts, hold.active]; // [false, true]
  * ```
  */
 export function assembleDecision(config: TerminalConfig): Decision {
@@ -199,9 +199,6 @@ export function completeTerminal<S extends TerminalSimulator>(
     : undefined;
   if (control) {
     apply.add((next) => control.applyScenario(next, settingsFor(next)));
-    simulator.on("arrive", (event) => {
-      control.dispatchEvent(new CustomEvent<Arrival>("arrived", { detail: event.detail }));
-    });
   } else {
     apply.add((next) => {
       engine.load(next);

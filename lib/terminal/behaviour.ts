@@ -15,7 +15,15 @@ import { checkRequest, type Finding, parseRequest, type Request } from "../messa
 import { findCurrency, toAmountField } from "../money.ts";
 import { type Random, randomDigits } from "../random.ts";
 import { encode, type Field, type FrameError, setField } from "../tlv.ts";
-import { BUSY_COMPLEMENT, type Delivery, type FaultSpec, planDelivery } from "./fault.ts";
+import {
+  activeFault,
+  answersAtOnce,
+  type Delivery,
+  faultOutcome,
+  FAULTS,
+  type FaultSpec,
+  planDelivery,
+} from "./fault.ts";
 import { type DelaySpec, describeOutcome, type OutcomeSpec } from "./outcome.ts";
 
 /** How a failing card payment ends, as in the reference tool's `--failure-type`. */
@@ -443,93 +451,23 @@ function apply(
   asked: OutcomeSpec,
   meta: { findings: Finding[]; decidedBy: DecidedBy; notMatched?: RuleMiss[]; reason?: string },
 ): Plan {
-  const identification = request.action === "identification";
   // The settings' default fault concerns the transactions a rule could decide.
   const open = !request.immediate &&
     (request.action === "debit" || request.action === "credit" ||
       request.action === "cancellation");
-  const chosen = asked.fault ?? (open ? settings.fault : undefined);
-  const fault = chosen && chosen.kind !== "none" ? chosen : undefined;
+  const fault = activeFault(asked.fault, open ? settings.fault : undefined);
   const outcome = faultOutcome(asked, fault);
-  const immediateFault = fault?.kind === "close-before-answer" || fault?.kind === "reset" ||
-    fault?.kind === "busy";
   const delayMs = outcome.delay
     ? drawDelay(outcome.delay, context.random)
-    : identification || request.immediate || immediateFault
+    : request.action === "identification" || request.immediate || answersAtOnce(fault)
     ? 0
     : settings.delayMs;
-  const paymentType = outcome.paymentType ?? settings.paymentType;
-  const card = PAYMENT_TYPES[paymentType];
-  const reasons: string[] = [];
-  let cardAnswered = false;
-  if (outcome.status === "approved") {
-    status(answer, "10");
-    if (identification) {
-      setField(answer, "CJ", settings.terminalId);
-      reasons.push("identification");
-    } else if (request.cheque) {
-      reasons.push("cheque printed");
-    } else if (
-      request.action === "debit" || request.action === "credit" ||
-      request.action === "cancellation"
-    ) {
-      setField(answer, "CC", outcome.application ?? card.application);
-      setField(answer, "CI", outcome.readMode ?? card.readMode);
-      // Every value is drawn, even when the outcome gives it, so that the values after it
-      // stay the same for a seed.
-      const authorisation = randomDigits(context.random, 6);
-      setField(answer, "AC", outcome.authorisation ?? authorisation);
-      const pan = `${randomDigits(context.random, 6)}######${randomDigits(context.random, 4)}`;
-      setField(answer, "AA", outcome.card?.pan ?? pan);
-      const aid = `A00000000${randomDigits(context.random, 12)}`;
-      setField(answer, "AI", outcome.card?.aid ?? aid);
-      const expiry = nextYearExpiry(context);
-      setField(answer, "AB", outcome.card?.expiry ?? expiry);
-      if (request.privateData === undefined) setField(answer, "CF", DEFAULT_PRIVATE_DATA);
-      setField(answer, "CG", settings.merchantContract);
-      reasons.push(`${paymentType} card`);
-      cardAnswered = true;
-    } else {
-      reasons.push(`action CD=${request.actionCode} done`);
-    }
-    if (outcome.approvedAmount && request.amount !== undefined) {
-      const approved = "minor" in outcome.approvedAmount
-        ? outcome.approvedAmount.minor
-        : Math.floor(request.amount * outcome.approvedAmount.percent / 100);
-      setField(answer, "CB", toAmountField(approved));
-      reasons.push(`partial approval: ${approved} of ${request.amount} minor units`);
-    }
-  } else {
-    const code = outcome.complement ?? "00";
-    status(answer, "01", code + (outcome.complementDetail ?? ""));
-    reasons.push(
-      fault?.kind === "busy"
-        ? `busy with another sale, AF=${code}`
-        : describeOutcome({ ...outcome, fault: undefined }),
-    );
-  }
+  const { reasons, cardAnswered } = outcome.status === "approved"
+    ? approve(answer, request, settings, context, outcome)
+    : refuse(answer, outcome, fault);
   // What the outcome says explicitly is answered whatever the status.
-  if (!cardAnswered) {
-    if (outcome.paymentType !== undefined || outcome.application !== undefined) {
-      setField(answer, "CC", outcome.application ?? card.application);
-    }
-    if (outcome.paymentType !== undefined || outcome.readMode !== undefined) {
-      setField(answer, "CI", outcome.readMode ?? card.readMode);
-    }
-    if (outcome.authorisation !== undefined) setField(answer, "AC", outcome.authorisation);
-    if (outcome.card?.pan !== undefined) setField(answer, "AA", outcome.card.pan);
-    if (outcome.card?.aid !== undefined) setField(answer, "AI", outcome.card.aid);
-    if (outcome.card?.expiry !== undefined) setField(answer, "AB", outcome.card.expiry);
-  }
-  for (const [tag, value] of Object.entries(outcome.tags ?? {})) {
-    if (value === null) {
-      const at = answer.findIndex((f) => f.tag === tag);
-      if (at > 0) answer.splice(at, 1);
-    } else setField(answer, tag, value);
-  }
-  if (outcome.tags && Object.keys(outcome.tags).length > 0) {
-    reasons.push(`records set: ${Object.keys(outcome.tags).join(", ")}`);
-  }
+  if (!cardAnswered) answerExplicit(answer, outcome, settings);
+  applyTags(answer, outcome, reasons);
   // The settings' words ("failure mode, timeout") unless a fault changed the answer.
   const reason = meta.reason === undefined || outcome !== asked ? reasons.join(", ") : meta.reason;
   return {
@@ -554,19 +492,115 @@ function apply(
   };
 }
 
-/**
- * The outcome a fault leaves: `approve-then-drop` approves; `busy` is not done, AF=07,
- * at once and with nothing else; the other faults keep the outcome as it is.
- */
-function faultOutcome(outcome: OutcomeSpec, fault: FaultSpec | undefined): OutcomeSpec {
-  if (fault?.kind === "approve-then-drop" && outcome.status !== "approved") {
-    const { complement: _c, complementDetail: _d, ...rest } = outcome;
-    return { ...rest, status: "approved" };
+/** What {@linkcode approve} and {@linkcode refuse} did: the reasons, and whether the card's records are in. */
+interface Answered {
+  reasons: string[];
+  cardAnswered: boolean;
+}
+
+/** Approves: AE=10 and what goes with the action (the card's records for a payment). */
+function approve(
+  answer: Field[],
+  request: Request,
+  settings: Readonly<TerminalSettings>,
+  context: DecisionContext,
+  outcome: OutcomeSpec,
+): Answered {
+  const paymentType = outcome.paymentType ?? settings.paymentType;
+  const reasons: string[] = [];
+  let cardAnswered = false;
+  status(answer, "10");
+  if (request.action === "identification") {
+    setField(answer, "CJ", settings.terminalId);
+    reasons.push("identification");
+  } else if (request.cheque) {
+    reasons.push("cheque printed");
+  } else if (
+    request.action === "debit" || request.action === "credit" ||
+    request.action === "cancellation"
+  ) {
+    answerCard(answer, request, settings, context, outcome);
+    reasons.push(`${paymentType} card`);
+    cardAnswered = true;
+  } else {
+    reasons.push(`action CD=${request.actionCode} done`);
   }
-  if (fault?.kind === "busy") {
-    return { status: "not-done", complement: BUSY_COMPLEMENT, fault };
+  if (outcome.approvedAmount && request.amount !== undefined) {
+    const approved = "minor" in outcome.approvedAmount
+      ? outcome.approvedAmount.minor
+      : Math.floor(request.amount * outcome.approvedAmount.percent / 100);
+    setField(answer, "CB", toAmountField(approved));
+    reasons.push(`partial approval: ${approved} of ${request.amount} minor units`);
   }
-  return outcome;
+  return { reasons, cardAnswered };
+}
+
+/** The card's records of an approved payment, drawn unless the outcome gives them. */
+function answerCard(
+  answer: Field[],
+  request: Request,
+  settings: Readonly<TerminalSettings>,
+  context: DecisionContext,
+  outcome: OutcomeSpec,
+): void {
+  const card = PAYMENT_TYPES[outcome.paymentType ?? settings.paymentType];
+  setField(answer, "CC", outcome.application ?? card.application);
+  setField(answer, "CI", outcome.readMode ?? card.readMode);
+  // Every value is drawn, even when the outcome gives it, so that the values after it
+  // stay the same for a seed.
+  const authorisation = randomDigits(context.random, 6);
+  setField(answer, "AC", outcome.authorisation ?? authorisation);
+  const pan = `${randomDigits(context.random, 6)}######${randomDigits(context.random, 4)}`;
+  setField(answer, "AA", outcome.card?.pan ?? pan);
+  const aid = `A00000000${randomDigits(context.random, 12)}`;
+  setField(answer, "AI", outcome.card?.aid ?? aid);
+  const expiry = nextYearExpiry(context);
+  setField(answer, "AB", outcome.card?.expiry ?? expiry);
+  if (request.privateData === undefined) setField(answer, "CF", DEFAULT_PRIVATE_DATA);
+  setField(answer, "CG", settings.merchantContract);
+}
+
+/** Not done: AE=01 and AF, the reason in the fault's words when a fault forced it. */
+function refuse(answer: Field[], outcome: OutcomeSpec, fault: FaultSpec | undefined): Answered {
+  const code = outcome.complement ?? "00";
+  status(answer, "01", code + (outcome.complementDetail ?? ""));
+  const forced = fault && FAULTS[fault.kind].reason;
+  return {
+    reasons: [forced ? forced(code) : describeOutcome({ ...outcome, fault: undefined })],
+    cardAnswered: false,
+  };
+}
+
+/** The card's records the outcome names, when the card was not answered whole. */
+function answerExplicit(
+  answer: Field[],
+  outcome: OutcomeSpec,
+  settings: Readonly<TerminalSettings>,
+): void {
+  const card = PAYMENT_TYPES[outcome.paymentType ?? settings.paymentType];
+  if (outcome.paymentType !== undefined || outcome.application !== undefined) {
+    setField(answer, "CC", outcome.application ?? card.application);
+  }
+  if (outcome.paymentType !== undefined || outcome.readMode !== undefined) {
+    setField(answer, "CI", outcome.readMode ?? card.readMode);
+  }
+  if (outcome.authorisation !== undefined) setField(answer, "AC", outcome.authorisation);
+  if (outcome.card?.pan !== undefined) setField(answer, "AA", outcome.card.pan);
+  if (outcome.card?.aid !== undefined) setField(answer, "AI", outcome.card.aid);
+  if (outcome.card?.expiry !== undefined) setField(answer, "AB", outcome.card.expiry);
+}
+
+/** The records the outcome sets or removes, last. */
+function applyTags(answer: Field[], outcome: OutcomeSpec, reasons: string[]): void {
+  for (const [tag, value] of Object.entries(outcome.tags ?? {})) {
+    if (value === null) {
+      const at = answer.findIndex((f) => f.tag === tag);
+      if (at > 0) answer.splice(at, 1);
+    } else setField(answer, tag, value);
+  }
+  if (outcome.tags && Object.keys(outcome.tags).length > 0) {
+    reasons.push(`records set: ${Object.keys(outcome.tags).join(", ")}`);
+  }
 }
 
 /** Draws a delay between its bounds, in whole milliseconds. */

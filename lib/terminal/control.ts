@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { Field } from "../tlv.ts";
+import { type DetailOf, Emitter } from "../events.ts";
 import type { Plan, ReceivedRequest, TerminalSettings } from "./behaviour.ts";
 import type { QueueSnapshot, RuleEngine } from "./engine.ts";
 import type { HeldTransaction, HoldDesk, Release } from "./hold.ts";
@@ -21,7 +21,7 @@ import { type Journal, type JournalEntry, toJournalEntry } from "./journal.ts";
 import type { OutcomeSpec } from "./outcome.ts";
 import type { Scenario } from "./scenario.ts";
 import type { ScenarioReadResult } from "./scenario_file.ts";
-import type { DecisionHookContext, TerminalSimulator, Transaction } from "./simulator.ts";
+import type { Arrival, DecisionHookContext, TerminalSimulator, Transaction } from "./simulator.ts";
 
 /** The settings the control changes: the terminal's, the magic amounts and hold mode. */
 export interface ControlSettings extends TerminalSettings {
@@ -82,21 +82,8 @@ export interface ControlStatus {
   timeScale: number;
 }
 
-/** A request that has just arrived, before anything decides it. */
-export interface Arrival {
-  /** Number the transaction will have. */
-  id: number;
-  /** Number of the connection it came on. */
-  connectionId: number;
-  /** Address and port of the POS. */
-  peer: string;
-  /** When it was read whole (ISO 8601). */
-  at: string;
-  /** The records that could be decoded. */
-  fields: Field[];
-  /** Why the frame is malformed, if it is. */
-  error?: string;
-}
+/** A request that has just arrived, before anything decides it (the simulator's `arrived`). */
+export type { Arrival };
 
 /** The events a {@linkcode TerminalControl} dispatches, with their details. */
 export interface ControlEventMap {
@@ -170,7 +157,7 @@ export interface ControlOptions {
  * // ["queue", "operator"]
  * ```
  */
-export class TerminalControl extends EventTarget {
+export class TerminalControl extends Emitter<ControlEventMap> {
   /** The simulator driven. */
   readonly simulator: TerminalSimulator;
   /** The journal of its transactions. */
@@ -202,7 +189,7 @@ export class TerminalControl extends EventTarget {
     this.#version = options.version ?? "";
     this.#baseline = options.baseline ?? {
       settings: { ...this.simulator.settings },
-      hold: this.#hold.on,
+      hold: this.#hold.active,
       magicAmounts: this.#engine.magicAmountsChoice,
     };
     const run = this.journal.run;
@@ -210,25 +197,28 @@ export class TerminalControl extends EventTarget {
       t.state === "pending"
         ? toJournalEntry(t, run)
         : { ...toJournalEntry(t, run), endedAt: new Date().toISOString() };
-    this.#listen(this.simulator, "request", (t: Transaction) => {
-      this.#last = Math.max(this.#last ?? 0, t.id);
-      this.#emit("decided", entry(t));
-      if (t.plan.decidedBy?.source === "queue") this.#emit("queue", this.#engine.queues);
-    });
-    this.#listen(this.simulator, "answer", (t: Transaction) => this.#emit("answered", entry(t)));
-    this.#listen(this.simulator, "abandon", (t: Transaction) => {
-      this.#last = Math.max(this.#last ?? 0, t.id);
-      this.#emit("abandoned", entry(t));
-    });
-    this.#listen(this.#hold, "held", (held: HeldTransaction) => this.#emit("held", held));
-    this.#listen(this.#hold, "released", (release: Release) => this.#emit("released", release));
-    this.#listen(this.#hold, "hold", () => this.#emit("settings", this.settings));
+    const simulator = this.simulator, hold = this.#hold;
+    this.#detach.push(
+      simulator.on("arrived", ({ detail }) => this.emit("arrived", detail)),
+      simulator.on("request", ({ detail: t }) => {
+        this.#last = Math.max(this.#last ?? 0, t.id);
+        this.emit("decided", entry(t));
+        if (t.plan.decidedBy?.source === "queue") this.emit("queue", this.#engine.queues);
+      }),
+      simulator.on("answer", ({ detail: t }) => this.emit("answered", entry(t))),
+      simulator.on("abandon", ({ detail: t }) => {
+        this.#last = Math.max(this.#last ?? 0, t.id);
+        this.emit("abandoned", entry(t));
+      }),
+      hold.on("held", ({ detail }) => this.emit("held", detail)),
+      hold.on("released", ({ detail }) => this.emit("released", detail)),
+      hold.on("hold", () => this.emit("settings", this.settings)),
+    );
   }
 
   /**
-   * The simulator's decision hook: announces the request (`arrived`), then lets the
-   * engine decide. Give it to the simulator instead of the engine's own to have arrivals
-   * reported.
+   * The engine's decision, for a simulator built before its control. Arrivals are
+   * reported from the simulator's own `arrived` event, whichever hook decides.
    *
    * @param request The request as decoded.
    * @param settings The terminal's settings.
@@ -247,14 +237,6 @@ export class TerminalControl extends EventTarget {
     settings: Readonly<TerminalSettings>,
     context: DecisionHookContext,
   ): Plan | Promise<Plan> {
-    this.#emit("arrived", {
-      id: context.transactionId,
-      connectionId: context.connectionId,
-      peer: context.peer,
-      at: new Date().toISOString(),
-      fields: [...request.fields],
-      ...(request.error ? { error: request.error.message } : {}),
-    });
     return this.#engine.decide(request, settings, context);
   }
 
@@ -263,7 +245,7 @@ export class TerminalControl extends EventTarget {
     return {
       ...this.simulator.settings,
       magicAmounts: this.#engine.magicAmounts,
-      hold: this.#hold.on,
+      hold: this.#hold.active,
     };
   }
 
@@ -290,7 +272,7 @@ export class TerminalControl extends EventTarget {
     // Announced once, below, rather than by the hold desk's own event.
     if (hold !== undefined) this.#quietly(() => this.#hold.setOn(hold));
     const settings = this.settings;
-    this.#emit("settings", settings);
+    this.emit("settings", settings);
     return settings;
   }
 
@@ -319,7 +301,7 @@ export class TerminalControl extends EventTarget {
     if (register === undefined) this.#engine.enqueue(...outcomes);
     else this.#engine.enqueueFor(register, ...outcomes);
     const queues = this.#engine.queues;
-    this.#emit("queue", queues);
+    this.emit("queue", queues);
     return queues;
   }
 
@@ -338,7 +320,7 @@ export class TerminalControl extends EventTarget {
    */
   clearQueue(register?: string): number {
     const removed = this.#engine.clearQueue(register).length;
-    this.#emit("queue", this.#engine.queues);
+    this.emit("queue", this.#engine.queues);
     return removed;
   }
 
@@ -417,7 +399,7 @@ export class TerminalControl extends EventTarget {
    */
   clearJournal(): number {
     const cleared = this.journal.clear();
-    this.#emit("journal", { cleared });
+    this.emit("journal", { cleared });
     return cleared;
   }
 
@@ -452,7 +434,7 @@ export class TerminalControl extends EventTarget {
     this.#engine.setMagicAmounts(baseline.magicAmounts);
     this.journal.clear();
     const status = this.status();
-    this.#emit("reset", status);
+    this.emit("reset", status);
     return status;
   }
 
@@ -476,8 +458,8 @@ export class TerminalControl extends EventTarget {
     this.#engine.load(scenario);
     this.simulator.update({ ...settings, answerVersion: settings.answerVersion });
     this.#baseline = { ...this.#baseline, settings: { ...settings } };
-    this.#emit("scenario", this.#scenarioInfo() ?? { rules: 0 });
-    this.#emit("settings", this.settings);
+    this.emit("scenario", this.#scenarioInfo() ?? { rules: 0 });
+    this.emit("settings", this.settings);
   }
 
   /**
@@ -555,26 +537,6 @@ export class TerminalControl extends EventTarget {
     for (const detach of this.#detach.splice(0)) detach();
   }
 
-  /**
-   * Adds a typed event listener.
-   *
-   * @param type The event.
-   * @param listener Called with the event.
-   *
-   * @example
-   * ```ts
-   * import { startTerminal } from "../../mod.ts";
-   * await using terminal = await startTerminal();
-   * terminal.control.on("answered", (e) => console.log(e.detail.id, e.detail.state));
-   * ```
-   */
-  on<K extends keyof ControlEventMap>(
-    type: K,
-    listener: (event: ControlEventMap[K]) => void,
-  ): void {
-    this.addEventListener(type, listener as EventListener);
-  }
-
   #scenarioInfo(): ScenarioInfo | undefined {
     const scenario = this.#engine.scenario;
     if (!scenario) return undefined;
@@ -583,12 +545,6 @@ export class TerminalControl extends EventTarget {
       ...(scenario.description !== undefined ? { description: scenario.description } : {}),
       rules: scenario.rules.length,
     };
-  }
-
-  #listen<T>(target: EventTarget, type: string, handler: (detail: T) => void): void {
-    const listener = (event: Event) => handler((event as CustomEvent<T>).detail);
-    target.addEventListener(type, listener);
-    this.#detach.push(() => target.removeEventListener(type, listener));
   }
 
   /** Runs a change whose own `settings` events are replaced by one from the caller. */
@@ -601,11 +557,17 @@ export class TerminalControl extends EventTarget {
     }
   }
 
-  #emit<K extends keyof ControlEventMap>(
+  /**
+   * Dispatches an event; the `settings` events of a change run by `#quietly` are left out.
+   *
+   * @param type The event.
+   * @param detail Its detail.
+   */
+  protected override emit<K extends keyof ControlEventMap & string>(
     type: K,
-    detail: ControlEventMap[K]["detail"],
+    detail: DetailOf<ControlEventMap, K>,
   ): void {
     if (type === "settings" && this.#muted > 0) return;
-    this.dispatchEvent(new CustomEvent(type, { detail }));
+    super.emit(type, detail);
   }
 }

@@ -10,11 +10,21 @@
  * between them, how the connection ends). The simulator's I/O shell (`delivery.ts`)
  * carries the plan out.
  *
+ * Each fault is one entry of {@linkcode FAULTS} (a {@linkcode FaultDefinition}): its
+ * summary and typed parameters, whether it answers at once, the outcome it forces and the
+ * one it needs, its words in logs, its delivery and what it does after the decision. The
+ * decision, the simulator, the log and the scenario reader ask the entry
+ * ({@linkcode faultOutcome}, {@linkcode answersAtOnce}, {@linkcode afterDecision},
+ * {@linkcode faultConflict}, {@linkcode describeFault}, {@linkcode planDelivery}) and
+ * never test a fault's name: a new fault is a new entry, and a new name in
+ * {@linkcode FaultKind} and {@linkcode FaultSpec}.
+ *
  * @module
  */
 
 import { closestWord } from "../words.ts";
 import type { Random } from "../random.ts";
+import type { OutcomeSpec } from "./outcome.ts";
 
 /** The name of a fault. */
 export type FaultKind =
@@ -92,27 +102,90 @@ export interface FaultInfo {
   readonly parameters: readonly FaultParameter[];
 }
 
+/** The values of a fault's parameters by {@linkcode FaultParameter.key}, defaults filled in. */
+export type FaultValues = Readonly<Record<string, number | undefined>>;
+
+/** What a fault can act on after the decision: the terminal. */
+export interface FaultTerminal {
+  /** Stops listening for a while (see the simulator's `refuseConnections`). */
+  refuseConnections(periodMs: number, transactionId?: number): void;
+}
+
+/**
+ * A fault, whole: what it is, what it needs and what it does. A new fault is one entry
+ * of {@linkcode FAULTS}; nothing else in the terminal names a fault.
+ */
+export interface FaultDefinition extends FaultInfo {
+  /** Answered at once: the settings' delay does not apply (an outcome's own delay does). */
+  readonly immediate?: boolean;
+  /**
+   * The outcome it forces, from the outcome asked for (`approve-then-drop` approves,
+   * `busy` is not done AF=07); absent: the outcome as asked.
+   */
+  readonly outcome?: (asked: OutcomeSpec, fault: FaultSpec) => OutcomeSpec;
+  /**
+   * What it needs of the outcome it goes with, checked by the scenario reader:
+   * `approved` (only with the result approved) or `no-result` (it answers by itself).
+   */
+  readonly needs?: "approved" | "no-result";
+  /** The reason of a not-done answer it forces, in words (its AF code given). */
+  readonly reason?: (complement: string) => string;
+  /** The words after its name in logs: `3 pieces, 0.2 s apart`; absent: the name alone. */
+  readonly describe?: (values: FaultValues) => string;
+  /** How the answer reaches the POS; absent: the answer as usual, whole. */
+  readonly deliver?: (answer: string, values: FaultValues, random: Random) => Delivery;
+  /** What it does to the terminal once the transaction is decided. */
+  readonly afterDecision?: (
+    terminal: FaultTerminal,
+    values: FaultValues,
+    transactionId: number,
+  ) => void;
+}
+
 /** The answer AF of a busy terminal: 07, not completed (see the README for why). */
 export const BUSY_COMPLEMENT = "07";
 
-/** Every fault, with its summary and parameters, in the order of the documentation. */
-export const FAULTS: Readonly<Record<FaultKind, FaultInfo>> = Object.freeze({
+/** Nothing sent, the connection ended `end`: the delivery of the faults that drop the answer. */
+function nothing(end: DeliveryEnd, description: string): () => Delivery {
+  return () => ({ segments: [], end, description, asUsual: false });
+}
+
+/**
+ * Every fault, with what it needs and does, in the order of the documentation: the one
+ * place a fault is defined.
+ */
+export const FAULTS: Readonly<Record<FaultKind, FaultDefinition>> = Object.freeze({
   "none": { summary: "no fault (overrides a default fault)", parameters: [] },
   "no-answer": {
     summary: "read the request, never answer; the connection stays open until the POS closes it",
     parameters: [],
+    deliver: nothing(
+      "hold",
+      "no answer: the connection is kept open, silent, until the POS closes it",
+    ),
   },
   "close-before-answer": {
     summary: "close the connection as soon as the request is read, without an answer",
     parameters: [],
+    immediate: true,
+    deliver: nothing("close", "no answer: the connection is closed after the request"),
   },
   "reset": {
     summary: "abort the connection as soon as the request is read (emulated: see the README)",
     parameters: [],
+    immediate: true,
+    deliver: nothing("reset", "no answer: the connection is aborted after the request"),
   },
   "approve-then-drop": {
     summary: "approve (AE=10, authorisation number), then close without sending the answer",
     parameters: [],
+    needs: "approved",
+    outcome: (asked) => {
+      if (asked.status === "approved") return asked;
+      const { complement: _c, complementDetail: _d, ...rest } = asked;
+      return { ...rest, status: "approved" };
+    },
+    deliver: nothing("close", "the answer is dropped: the connection is closed without it"),
   },
   "split-answer": {
     summary: "send the answer in several pieces with pauses between them",
@@ -136,6 +209,22 @@ export const FAULTS: Readonly<Record<FaultKind, FaultInfo>> = Object.freeze({
         description: "pause between two pieces",
       },
     ],
+    describe: (v) => `${v.segments} pieces, ${seconds(v.gapMs!)} apart`,
+    deliver: (answer, v) => {
+      const count = Math.min(v.segments!, answer.length);
+      const segments: DeliverySegment[] = [];
+      for (let i = 0; i < count; i++) {
+        const from = Math.floor(answer.length * i / count);
+        const to = Math.floor(answer.length * (i + 1) / count);
+        segments.push({ text: answer.slice(from, to), pauseMs: i === 0 ? 0 : v.gapMs! });
+      }
+      return {
+        segments,
+        end: "normal",
+        description: `the answer in ${count} pieces, ${seconds(v.gapMs!)} apart`,
+        asUsual: false,
+      };
+    },
   },
   "slow-answer": {
     summary: "send the answer a few bytes at a time",
@@ -159,6 +248,22 @@ export const FAULTS: Readonly<Record<FaultKind, FaultInfo>> = Object.freeze({
         description: "pause between two pieces",
       },
     ],
+    describe: (v) => `${bytes(v.bytes!)} every ${seconds(v.intervalMs!)}`,
+    deliver: (answer, v) => {
+      const segments: DeliverySegment[] = [];
+      for (let at = 0; at < answer.length; at += v.bytes!) {
+        segments.push({
+          text: answer.slice(at, at + v.bytes!),
+          pauseMs: at === 0 ? 0 : v.intervalMs!,
+        });
+      }
+      return {
+        segments,
+        end: "normal",
+        description: `the answer ${bytes(v.bytes!)} at a time, every ${seconds(v.intervalMs!)}`,
+        asUsual: false,
+      };
+    },
   },
   "garbage-answer": {
     summary: "send bytes that are not a Caisse-AP frame instead of the answer, then close",
@@ -173,6 +278,14 @@ export const FAULTS: Readonly<Record<FaultKind, FaultInfo>> = Object.freeze({
         description: "how many bytes",
       },
     ],
+    describe: (v) => `${v.bytes} bytes`,
+    deliver: (_answer, v, random) => ({
+      segments: [{ text: garbage(v.bytes!, random), pauseMs: 0 }],
+      end: "close",
+      description:
+        `${v.bytes} bytes of garbage instead of the answer, then the connection is closed`,
+      asUsual: false,
+    }),
   },
   "truncated-answer": {
     summary: "send the answer cut inside a record, then close",
@@ -186,11 +299,26 @@ export const FAULTS: Readonly<Record<FaultKind, FaultInfo>> = Object.freeze({
         description: "bytes sent (default: up to the middle of the status record AE)",
       },
     ],
+    describe: (v) => v.at === undefined ? "inside AE" : `${v.at} bytes`,
+    deliver: (answer, v) => {
+      const at = Math.min(v.at ?? insideStatus(answer), Math.max(answer.length - 1, 0));
+      return {
+        segments: [{ text: answer.slice(0, at), pauseMs: 0 }],
+        end: "close",
+        description:
+          `the answer cut after ${at} of its ${answer.length} bytes, then the connection is closed`,
+        asUsual: false,
+      };
+    },
   },
   "busy": {
     summary:
       `answer at once AE=01 AF=${BUSY_COMPLEMENT} (not completed), as a terminal busy with another sale`,
     parameters: [],
+    immediate: true,
+    needs: "no-result",
+    outcome: (_asked, fault) => ({ status: "not-done", complement: BUSY_COMPLEMENT, fault }),
+    reason: (complement) => `busy with another sale, AF=${complement}`,
   },
   "refuse-connections": {
     summary: "answer as decided, then refuse connections for a period (stop listening)",
@@ -205,6 +333,9 @@ export const FAULTS: Readonly<Record<FaultKind, FaultInfo>> = Object.freeze({
         description: "how long connections are refused",
       },
     ],
+    describe: (v) => `for ${seconds(v.periodMs!)}`,
+    afterDecision: (terminal, v, transactionId) =>
+      terminal.refuseConnections(v.periodMs!, transactionId),
   },
 });
 
@@ -374,7 +505,7 @@ export function checkFault(fault: FaultSpec): string | undefined {
  * ```
  */
 export function formatFault(fault: FaultSpec): string {
-  const values = parameterValues(fault);
+  const values = faultValues(fault);
   const parameters = FAULTS[fault.kind].parameters
     .filter((p) => values[p.key] !== undefined)
     .map((p) => `${p.name}=${p.unit === "seconds" ? values[p.key]! / 1000 : values[p.key]}`);
@@ -394,29 +525,25 @@ export function formatFault(fault: FaultSpec): string {
  * ```
  */
 export function describeFault(fault: FaultSpec): string {
-  const v = parameterValues(fault);
-  switch (fault.kind) {
-    case "split-answer":
-      return `split-answer (${v.segments} pieces, ${seconds(v.gapMs!)} apart)`;
-    case "slow-answer":
-      return `slow-answer (${v.bytes} byte${v.bytes === 1 ? "" : "s"} every ${
-        seconds(v.intervalMs!)
-      })`;
-    case "garbage-answer":
-      return `garbage-answer (${v.bytes} bytes)`;
-    case "truncated-answer":
-      return v.at === undefined
-        ? "truncated-answer (inside AE)"
-        : `truncated-answer (${v.at} bytes)`;
-    case "refuse-connections":
-      return `refuse-connections (for ${seconds(v.periodMs!)})`;
-    default:
-      return fault.kind;
-  }
+  const words = FAULTS[fault.kind].describe?.(faultValues(fault));
+  return words === undefined ? fault.kind : `${fault.kind} (${words})`;
 }
 
-/** The values of a fault's parameters, defaults filled in. */
-function parameterValues(fault: FaultSpec): Record<string, number | undefined> {
+/**
+ * The values of a fault's parameters, by key, defaults filled in: what a caller reads
+ * instead of a parameter's position.
+ *
+ * @param fault The fault.
+ * @returns Each parameter's value (`undefined` for one without a default, not given).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { faultValues } from "./fault.ts";
+ * assert.deepEqual(faultValues({ kind: "split-answer", segments: 3 }), { segments: 3, gapMs: 500 });
+ * ```
+ */
+export function faultValues(fault: FaultSpec): FaultValues {
   const values: Record<string, number | undefined> = {};
   for (const parameter of FAULTS[fault.kind].parameters) {
     values[parameter.key] =
@@ -428,6 +555,10 @@ function parameterValues(fault: FaultSpec): Record<string, number | undefined> {
 
 function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
+function bytes(count: number): string {
+  return `${count} byte${count === 1 ? "" : "s"}`;
 }
 
 /**
@@ -455,6 +586,11 @@ export interface Delivery {
   readonly end: DeliveryEnd;
   /** What reaches the POS, in words, for the log and the journal. */
   readonly description: string;
+  /**
+   * Whether the answer goes as without a fault: whole, at once, the connection as usual
+   * ({@linkcode planDelivery} always says; absent counts as no).
+   */
+  readonly asUsual?: boolean;
 }
 
 /**
@@ -480,83 +616,143 @@ export function planDelivery(
   answer: string,
   random: Random,
 ): Delivery {
-  const whole: DeliverySegment[] = [{ text: answer, pauseMs: 0 }];
-  if (!fault) return { segments: whole, end: "normal", description: "the answer" };
-  const v = parameterValues(fault);
-  switch (fault.kind) {
-    case "no-answer":
-      return {
-        segments: [],
-        end: "hold",
-        description: "no answer: the connection is kept open, silent, until the POS closes it",
-      };
-    case "close-before-answer":
-      return {
-        segments: [],
-        end: "close",
-        description: "no answer: the connection is closed after the request",
-      };
-    case "reset":
-      return {
-        segments: [],
-        end: "reset",
-        description: "no answer: the connection is aborted after the request",
-      };
-    case "approve-then-drop":
-      return {
-        segments: [],
-        end: "close",
-        description: "the answer is dropped: the connection is closed without it",
-      };
-    case "split-answer": {
-      const count = Math.min(v.segments!, answer.length);
-      const segments: DeliverySegment[] = [];
-      for (let i = 0; i < count; i++) {
-        const from = Math.floor(answer.length * i / count);
-        const to = Math.floor(answer.length * (i + 1) / count);
-        segments.push({ text: answer.slice(from, to), pauseMs: i === 0 ? 0 : v.gapMs! });
-      }
-      return {
-        segments,
-        end: "normal",
-        description: `the answer in ${count} pieces, ${seconds(v.gapMs!)} apart`,
-      };
-    }
-    case "slow-answer": {
-      const segments: DeliverySegment[] = [];
-      for (let at = 0; at < answer.length; at += v.bytes!) {
-        segments.push({
-          text: answer.slice(at, at + v.bytes!),
-          pauseMs: at === 0 ? 0 : v.intervalMs!,
-        });
-      }
-      return {
-        segments,
-        end: "normal",
-        description: `the answer ${v.bytes} byte${v.bytes === 1 ? "" : "s"} at a time, every ${
-          seconds(v.intervalMs!)
-        }`,
-      };
-    }
-    case "garbage-answer":
-      return {
-        segments: [{ text: garbage(v.bytes!, random), pauseMs: 0 }],
-        end: "close",
-        description:
-          `${v.bytes} bytes of garbage instead of the answer, then the connection is closed`,
-      };
-    case "truncated-answer": {
-      const at = Math.min(v.at ?? insideStatus(answer), Math.max(answer.length - 1, 0));
-      return {
-        segments: [{ text: answer.slice(0, at), pauseMs: 0 }],
-        end: "close",
-        description:
-          `the answer cut after ${at} of its ${answer.length} bytes, then the connection is closed`,
-      };
-    }
-    default:
-      return { segments: whole, end: "normal", description: "the answer" };
+  const deliver = fault && FAULTS[fault.kind].deliver;
+  if (!deliver) {
+    return {
+      segments: [{ text: answer, pauseMs: 0 }],
+      end: "normal",
+      description: "the answer",
+      asUsual: true,
+    };
   }
+  return deliver(answer, faultValues(fault), random);
+}
+
+/**
+ * The fault in force, if any: the one the outcome names, else the default one; `none`
+ * (which overrides a default) is no fault.
+ *
+ * @param asked The outcome's fault.
+ * @param fallback The default fault (the settings').
+ * @returns The fault, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { activeFault } from "./fault.ts";
+ * assert.equal(activeFault({ kind: "none" }, { kind: "reset" }), undefined);
+ * assert.deepEqual(activeFault(undefined, { kind: "reset" }), { kind: "reset" });
+ * ```
+ */
+export function activeFault(
+  asked: FaultSpec | undefined,
+  fallback: FaultSpec | undefined,
+): FaultSpec | undefined {
+  const chosen = asked ?? fallback;
+  return chosen && chosen.kind !== "none" ? chosen : undefined;
+}
+
+/**
+ * The outcome a fault leaves: the one it forces, or the one asked for.
+ *
+ * @param asked The outcome asked for.
+ * @param fault The fault in force.
+ * @returns The outcome to answer.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { faultOutcome } from "./fault.ts";
+ * const refused = { status: "not-done", complement: "04" } as const;
+ * assert.deepEqual(faultOutcome(refused, { kind: "approve-then-drop" }), { status: "approved" });
+ * assert.equal(faultOutcome(refused, { kind: "reset" }), refused);
+ * ```
+ */
+export function faultOutcome(asked: OutcomeSpec, fault: FaultSpec | undefined): OutcomeSpec {
+  const force = fault && FAULTS[fault.kind].outcome;
+  return force ? force(asked, fault) : asked;
+}
+
+/**
+ * Whether a fault answers at once, the settings' delay left out.
+ *
+ * @param fault The fault in force.
+ * @returns Whether it is immediate.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { answersAtOnce } from "./fault.ts";
+ * assert.equal(answersAtOnce({ kind: "busy" }), true);
+ * assert.equal(answersAtOnce({ kind: "no-answer" }), false);
+ * ```
+ */
+export function answersAtOnce(fault: FaultSpec | undefined): boolean {
+  return fault !== undefined && FAULTS[fault.kind].immediate === true;
+}
+
+/**
+ * What is wrong with a fault beside the result it goes with, for the scenario reader:
+ * `approve-then-drop` approves, `busy` answers by itself.
+ *
+ * @param fault The fault of the outcome.
+ * @param outcome The outcome's status and AF code, and whether a result was written.
+ * @returns The problem in words, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { faultConflict } from "./fault.ts";
+ * assert.equal(
+ *   faultConflict({ kind: "busy" }, { status: "approved", written: true }),
+ *   '"busy" answers AE=01 AF=07 by itself: give no result with it',
+ * );
+ * assert.equal(faultConflict({ kind: "reset" }, { status: "not-done", written: true }), undefined);
+ * ```
+ */
+export function faultConflict(
+  fault: FaultSpec | undefined,
+  outcome: { status: string; complement?: string; written: boolean },
+): string | undefined {
+  const needs = fault && FAULTS[fault.kind].needs;
+  if (needs === "approved" && outcome.status !== "approved") {
+    return `"${
+      fault!.kind
+    }" approves: it goes with the result approved, not with AF=${outcome.complement}`;
+  }
+  if (needs === "no-result" && outcome.written) {
+    const forced = faultOutcome({ status: "approved" }, fault);
+    return `"${
+      fault!.kind
+    }" answers AE=01 AF=${forced.complement} by itself: give no result with it`;
+  }
+  return undefined;
+}
+
+/**
+ * Does what a fault does to the terminal once the transaction is decided (such as
+ * `refuse-connections` stopping to listen).
+ *
+ * @param fault The fault in force.
+ * @param terminal The terminal.
+ * @param transactionId The transaction decided.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { afterDecision } from "./fault.ts";
+ * const periods: number[] = [];
+ * afterDecision({ kind: "refuse-connections" }, { refuseConnections: (ms) => periods.push(ms) }, 1);
+ * assert.deepEqual(periods, [5000]);
+ * ```
+ */
+export function afterDecision(
+  fault: FaultSpec | undefined,
+  terminal: FaultTerminal,
+  transactionId: number,
+): void {
+  if (!fault) return;
+  FAULTS[fault.kind].afterDecision?.(terminal, faultValues(fault), transactionId);
 }
 
 /** An offset inside the value of the status record AE (or the middle of the answer). */

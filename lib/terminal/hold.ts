@@ -10,6 +10,8 @@
  * @module
  */
 
+import { Emitter } from "../events.ts";
+import { quoteList } from "../words.ts";
 import type { Finding, Request } from "../message.ts";
 import { defaultOutcome, type TerminalSettings } from "./behaviour.ts";
 import { DecidedElsewhere } from "./askers.ts";
@@ -128,7 +130,7 @@ interface Waiting {
  * console.log((await payment).answer.approved); // true
  * ```
  */
-export class HoldDesk extends EventTarget {
+export class HoldDesk extends Emitter<HoldEventMap> {
   #on: boolean;
   readonly #timeScale: number;
   readonly #waiting = new Map<number, Waiting>();
@@ -145,7 +147,7 @@ export class HoldDesk extends EventTarget {
   }
 
   /** Whether hold mode is on: requests are held. */
-  get on(): boolean {
+  get active(): boolean {
     return this.#on;
   }
 
@@ -165,13 +167,13 @@ export class HoldDesk extends EventTarget {
    * import { HoldDesk } from "./hold.ts";
    * const hold = new HoldDesk();
    * hold.setOn(true);
-   * hold.on; // true
+   * hold.active; // true
    * ```
    */
   setOn(on: boolean): void {
     if (on === this.#on) return;
     this.#on = on;
-    this.#emit("hold", on);
+    this.emit("hold", on);
     if (!on) {
       for (const waiting of [...this.#waiting.values()]) {
         this.#settle(
@@ -228,13 +230,13 @@ export class HoldDesk extends EventTarget {
         }, timeoutMs),
         onAbort: () => {
           if (!this.#remove(waiting)) return;
-          this.#emit("released", { id: held.id, note: withdrawal(signal.reason) });
+          this.emit("released", { id: held.id, note: withdrawal(signal.reason) });
           reject(signal.reason);
         },
       };
       signal.addEventListener("abort", waiting.onAbort, { once: true });
       this.#waiting.set(held.id, waiting);
-      this.#emit("held", copy(held));
+      this.emit("held", copy(held));
     });
   };
 
@@ -311,9 +313,7 @@ export class HoldDesk extends EventTarget {
   decideWith(id: number, name: string, note?: string): boolean {
     if (!DECISION_NAMES.includes(name)) {
       throw new RangeError(
-        `Unknown decision "${name}": expected one of ${
-          DECISION_NAMES.map((n) => `"${n}"`).join(", ")
-        }`,
+        `Unknown decision "${name}": expected one of ${quoteList(DECISION_NAMES)}`,
       );
     }
     const waiting = this.#waiting.get(id);
@@ -374,10 +374,12 @@ export class HoldDesk extends EventTarget {
   }
 
   /**
-   * Adds a typed event listener.
+   * Adds a typed event listener: the old name of {@linkcode HoldDesk.on}.
    *
+   * @deprecated Use {@linkcode HoldDesk.on}, as on every emitter of the terminal.
    * @param type The event.
    * @param listener Called with the event.
+   * @returns A function that removes the listener.
    *
    * @example
    * ```ts
@@ -385,17 +387,17 @@ export class HoldDesk extends EventTarget {
    * new HoldDesk().listen("held", (e) => console.log(`#${e.detail.id} is waiting`));
    * ```
    */
-  listen<K extends keyof HoldEventMap>(
+  listen<K extends keyof HoldEventMap & string>(
     type: K,
     listener: (event: HoldEventMap[K]) => void,
-  ): void {
-    this.addEventListener(type, listener as EventListener);
+  ): () => void {
+    return this.on(type, listener);
   }
 
   #settle(waiting: Waiting, outcome: OutcomeSpec, note: string): void {
     if (!this.#remove(waiting)) return;
     const decided = outcome.delay ? outcome : { ...outcome, delay: NOW };
-    this.#emit("released", { id: waiting.held.id, outcome: decided, note });
+    this.emit("released", { id: waiting.held.id, outcome: decided, note });
     waiting.resolve({ outcome: decided, note });
   }
 
@@ -405,10 +407,6 @@ export class HoldDesk extends EventTarget {
     clearTimeout(waiting.timer);
     waiting.pending.context.signal.removeEventListener("abort", waiting.onAbort);
     return true;
-  }
-
-  #emit<K extends keyof HoldEventMap>(type: K, detail: HoldEventMap[K]["detail"]): void {
-    this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 }
 

@@ -9,15 +9,16 @@
  */
 
 import { getLogger } from "../deps.ts";
+import { formatHostPort } from "../net.ts";
 import { formatMs } from "../framing.ts";
 import { tagName, valueMeaning } from "../tags.ts";
 import { escapeText, type Field } from "../tlv.ts";
 import type { Plan } from "./behaviour.ts";
-import { describeFault } from "./fault.ts";
+import { describeFault, FAULTS } from "./fault.ts";
 import { describeRule } from "./rules.ts";
 import type { TerminalControl } from "./control.ts";
 import { describeOutcome } from "./outcome.ts";
-import type { TerminalSimulator } from "./simulator.ts";
+import type { TerminalSimulator, Transaction } from "./simulator.ts";
 
 /**
  * Formats records as an aligned table, one line per record, with the tag's name and the
@@ -136,12 +137,23 @@ export function logSimulator(
   logger: SimulatorLogger = getLogger(["caisse-ap", "terminal"]),
 ): void {
   const enabled = (level: "debug" | "info") => logger.isEnabledFor?.(level) ?? true;
+  logListening(simulator, logger);
+  logConnections(simulator, logger, enabled);
+  simulator.on("request", ({ detail }) => logDecision(detail, logger, enabled));
+  simulator.on("answer", ({ detail }) => logAnswer(detail, logger, enabled));
+  simulator.on("abandon", ({ detail }) => logAbandon(detail, logger));
+}
+
+type Enabled = (level: "debug" | "info") => boolean;
+
+/** Listening, and refusing connections for a while (`refuse-connections`). */
+function logListening(simulator: TerminalSimulator, logger: SimulatorLogger): void {
   let refused = false;
   simulator.on("listening", ({ detail }) => {
     if (refused) {
       refused = false;
-      logger.info("Listening again on {address}", { address: formatAddress(detail) });
-    } else logger.debug("Listening on {address}", { address: formatAddress(detail) });
+      logger.info("Listening again on {address}", { address: formatHostPort(detail) });
+    } else logger.debug("Listening on {address}", { address: formatHostPort(detail) });
   });
   simulator.on("refusing", ({ detail }) => {
     refused = true;
@@ -154,6 +166,14 @@ export function logSimulator(
       transactionId: detail.transactionId,
     });
   });
+}
+
+/** Connections: opened, closed, over the limit, waiting their turn, failed. */
+function logConnections(
+  simulator: TerminalSimulator,
+  logger: SimulatorLogger,
+  enabled: Enabled,
+): void {
   simulator.on("overflow", ({ detail }) => {
     logger.warn(
       "Connection #{connectionId} from {peer} closed at once: the limit of open connections ({limit}) is reached",
@@ -184,96 +204,101 @@ export function logSimulator(
     if (quiet) logger.debug("Connection #{connectionId} from {peer}: {error}, closed", props);
     else logger.warn("Connection #{connectionId} from {peer}: {error}", props);
   });
-  simulator.on("request", ({ detail: t }) => {
-    const base = { id: t.id, peer: t.peer, connectionId: t.connectionId };
-    if (!enabled("info")) {
-      // Findings are warnings: they are logged whatever else is not.
-      for (const finding of t.plan.findings) warnFinding(logger, base, finding);
-      return;
-    }
-    logger.info("#{id} request from {peer}: {frame}", {
-      ...base,
-      frame: escapeText(t.requestText),
-    });
-    if (t.request.length > 0) {
-      logger.info(`#{id} decoded:\n${formatTable(t.request).join("\n")}`, {
-        ...base,
-        fields: t.request,
-      });
-    }
+}
+
+/** A request and its decision. */
+function logDecision(t: Transaction, logger: SimulatorLogger, enabled: Enabled): void {
+  const base = { id: t.id, peer: t.peer, connectionId: t.connectionId };
+  if (!enabled("info")) {
+    // Findings are warnings: they are logged whatever else is not.
     for (const finding of t.plan.findings) warnFinding(logger, base, finding);
-    for (const miss of t.plan.notMatched ?? []) {
-      logger.debug("#{id} {rule} did not match: {why}", {
-        ...base,
-        rule: describeRule(miss.rule),
-        why: miss.why,
-      });
-    }
-    const scaled = t.delayMs !== t.plan.delayMs ? ` (${formatMs(t.plan.delayMs)} scaled)` : "";
-    const fault = t.plan.fault;
-    logger.info("#{id} decision: {outcome} ({reason}){fault}{by}{delay}", {
+    return;
+  }
+  logger.info("#{id} request from {peer}: {frame}", {
+    ...base,
+    frame: escapeText(t.requestText),
+  });
+  if (t.request.length > 0) {
+    logger.info(`#{id} decoded:\n${formatTable(t.request).join("\n")}`, {
       ...base,
-      outcome: t.plan.outcome,
-      reason: t.plan.reason,
-      fault: fault && fault.spec.kind !== "busy"
-        ? `, fault ${describeFault(fault.spec)}${
-          fault.origin === "settings" ? " (the default)" : ""
-        }`
-        : "",
-      by: describeDecider(t.plan),
-      delay: t.delayMs > 0 ? `, answer in ${formatMs(t.delayMs)}${scaled}` : "",
-      delayMs: t.delayMs,
-      decidedBy: t.plan.decidedBy,
+      fields: t.request,
     });
+  }
+  for (const finding of t.plan.findings) warnFinding(logger, base, finding);
+  for (const miss of t.plan.notMatched ?? []) {
+    logger.debug("#{id} {rule} did not match: {why}", {
+      ...base,
+      rule: describeRule(miss.rule),
+      why: miss.why,
+    });
+  }
+  const scaled = t.delayMs !== t.plan.delayMs ? ` (${formatMs(t.plan.delayMs)} scaled)` : "";
+  const fault = t.plan.fault;
+  logger.info("#{id} decision: {outcome} ({reason}){fault}{by}{delay}", {
+    ...base,
+    outcome: t.plan.outcome,
+    reason: t.plan.reason,
+    // A fault that gives the reason its own words (busy) is said there already.
+    fault: fault && FAULTS[fault.spec.kind].reason === undefined
+      ? `, fault ${describeFault(fault.spec)}${fault.origin === "settings" ? " (the default)" : ""}`
+      : "",
+    by: describeDecider(t.plan),
+    delay: t.delayMs > 0 ? `, answer in ${formatMs(t.delayMs)}${scaled}` : "",
+    delayMs: t.delayMs,
+    decidedBy: t.plan.decidedBy,
   });
-  simulator.on("answer", ({ detail: t }) => {
-    if (enabled("info")) {
-      logger.info("#{id} answer to {peer}{how}: {frame}", {
-        id: t.id,
-        peer: t.peer,
-        how: t.plan.fault && t.note !== "the answer" ? ` (${t.note})` : "",
-        frame: escapeText(t.answerText),
-        outcome: t.plan.outcome,
-      });
-    }
-    if (t.peerClosedEarly) {
-      logger.warn("#{id} the POS closed its side before the answer; it may not have read it", {
-        id: t.id,
-      });
-    }
-  });
-  simulator.on("abandon", ({ detail: t }) => {
-    if (t.state === "failed") {
-      logger.error("#{id} answer not sent (failed): {error}; the connection is closed", {
-        id: t.id,
-        state: t.state,
-        error: t.error,
-      });
-      return;
-    }
-    if (t.state === "dropped") {
-      const ac = t.plan.answer.find((f) => f.tag === "AC")?.value;
-      logger.warn(
-        "#{id} answer not sent ({fault}): the terminal believes {outcome} ({reason}); {note}{sent}",
-        {
-          id: t.id,
-          state: t.state,
-          fault: t.plan.fault?.spec.kind ?? "fault",
-          outcome: t.plan.outcome,
-          reason: ac ? `${t.plan.reason}, authorisation ${escapeText(ac)}` : t.plan.reason,
-          note: t.note ?? "",
-          sent: t.sent ? `; sent instead: ${escapeText(t.sent.slice(0, 200))}` : "",
-        },
-      );
-      return;
-    }
-    logger.warn("#{id} answer not sent ({state}): {why}", {
+}
+
+/** An answer written. */
+function logAnswer(t: Transaction, logger: SimulatorLogger, enabled: Enabled): void {
+  if (enabled("info")) {
+    logger.info("#{id} answer to {peer}{how}: {frame}", {
+      id: t.id,
+      peer: t.peer,
+      how: t.plan.fault && !t.plan.fault.delivery.asUsual ? ` (${t.note})` : "",
+      frame: escapeText(t.answerText),
+      outcome: t.plan.outcome,
+    });
+  }
+  if (t.peerClosedEarly) {
+    logger.warn("#{id} the POS closed its side before the answer; it may not have read it", {
+      id: t.id,
+    });
+  }
+}
+
+/** A transaction that ended without its answer. */
+function logAbandon(t: Transaction, logger: SimulatorLogger): void {
+  if (t.state === "failed") {
+    logger.error("#{id} answer not sent (failed): {error}; the connection is closed", {
       id: t.id,
       state: t.state,
-      why: t.state === "client-gone"
-        ? `the POS at ${t.peer} went away; the terminal decided "${t.plan.outcome}"`
-        : "the simulator was stopped",
+      error: t.error,
     });
+    return;
+  }
+  if (t.state === "dropped") {
+    const ac = t.plan.answer.find((f) => f.tag === "AC")?.value;
+    logger.warn(
+      "#{id} answer not sent ({fault}): the terminal believes {outcome} ({reason}); {note}{sent}",
+      {
+        id: t.id,
+        state: t.state,
+        fault: t.plan.fault?.spec.kind ?? "fault",
+        outcome: t.plan.outcome,
+        reason: ac ? `${t.plan.reason}, authorisation ${escapeText(ac)}` : t.plan.reason,
+        note: t.note ?? "",
+        sent: t.sent ? `; sent instead: ${escapeText(t.sent.slice(0, 200))}` : "",
+      },
+    );
+    return;
+  }
+  logger.warn("#{id} answer not sent ({state}): {why}", {
+    id: t.id,
+    state: t.state,
+    why: t.state === "client-gone"
+      ? `the POS at ${t.peer} went away; the terminal decided "${t.plan.outcome}"`
+      : "the simulator was stopped",
   });
 }
 
@@ -308,12 +333,6 @@ export function logControl(
       note: escapeText(release.note),
     });
   });
-}
-
-function formatAddress(address: Deno.NetAddr): string {
-  return address.hostname.includes(":")
-    ? `[${address.hostname}]:${address.port}`
-    : `${address.hostname}:${address.port}`;
 }
 
 function warnFinding(

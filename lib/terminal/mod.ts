@@ -82,11 +82,14 @@ export {
   type DeliverySegment,
   describeFault,
   FAULT_KINDS,
+  type FaultDefinition,
   type FaultInfo,
   type FaultKind,
   type FaultParameter,
   FAULTS,
   type FaultSpec,
+  type FaultTerminal,
+  type FaultValues,
   formatFault,
   isFaultKind,
   parseFault,
@@ -222,3 +225,27 @@ export {
   logSimulator,
   type SimulatorLogger,
 } from "./log.ts";
+export { type JournalContents, parseJournal, readJournalFile } from "./journal_file.ts";
+export {
+  findSetting,
+  legacyOptions,
+  overlaySettings,
+  overriddenSettings,
+  SCENARIO_SETTING_KEYS,
+  SETTING_KEYS_ALL,
+  type SettingOption,
+  type SettingRow,
+  SETTINGS,
+  type SettingType,
+  terminalSettings,
+  viewSetting,
+  viewSettings,
+} from "./settings.ts";
+export {
+  assembleDecision,
+  assembleTerminal,
+  completeTerminal,
+  type Decision,
+  type Terminal,
+  type TerminalConfig,
+} from "./assemble.ts";

@@ -36,9 +36,10 @@ import {
   type ReceivedRequest,
   type TerminalSettings,
 } from "./behaviour.ts";
-import type { Arrival } from "./control.ts";
 import { deliver, endConnection } from "./delivery.ts";
-import { FAULTS } from "./fault.ts";
+import { afterDecision, planDelivery } from "./fault.ts";
+import { Emitter, type ListenerError } from "../events.ts";
+import { formatHostPort } from "../net.ts";
 
 /** Options of a {@linkcode TerminalSimulator}. */
 export interface SimulatorOptions {
@@ -253,14 +254,30 @@ export interface QueuedRequest extends ConnectionInfo {
   ahead: number;
 }
 
+/** A request that has just arrived, before anything decides it. */
+export interface Arrival {
+  /** Number the transaction will have. */
+  id: number;
+  /** Number of the connection it came on. */
+  connectionId: number;
+  /** Address and port of the POS. */
+  peer: string;
+  /** When it was read whole (ISO 8601). */
+  at: string;
+  /** The records that could be decoded. */
+  fields: Field[];
+  /** Why the frame is malformed, if it is. */
+  error?: string;
+}
+
 /** The events a {@linkcode TerminalSimulator} dispatches, with their details. */
 export interface SimulatorEventMap {
   /** Listening: the address. */
   listening: CustomEvent<Deno.NetAddr>;
   /** A POS connected. */
   connection: CustomEvent<ConnectionInfo>;
-  /** A request was read whole and is about to be decided (not sent for a busy answer). */
-  arrive: CustomEvent<Arrival>;
+  /** A request was read whole, before anything decides it; `request` follows once decided. */
+  arrived: CustomEvent<Arrival>;
   /** A request was read and decided; the answer is pending. */
   request: CustomEvent<Transaction>;
   /** An answer was written. */
@@ -296,7 +313,7 @@ export interface SimulatorEventMap {
  * terminal.addEventListener("answer", (e) => console.log(e.detail.answerText));
  * ```
  */
-export class TerminalSimulator extends EventTarget {
+export class TerminalSimulator extends Emitter<SimulatorEventMap> {
   /** The settings in force; change them with {@linkcode TerminalSimulator.update}. */
   settings: Readonly<TerminalSettings>;
   readonly #options: SimulatorOptions;
@@ -312,8 +329,6 @@ export class TerminalSimulator extends EventTarget {
   #accepting?: Promise<void>;
   #connectionCount = 0;
   #transactionCount = 0;
-  /** How many listeners each event type has had (see addEventListener). */
-  readonly #listened = new Map<string, number>();
   readonly #connections = new Map<number, Deno.TcpConn>();
   readonly #idle = new Set<number>();
   readonly #tasks = new Set<Promise<void>>();
@@ -408,13 +423,18 @@ export class TerminalSimulator extends EventTarget {
   /**
    * Starts listening.
    *
-   * @returns The address listened on (with the port picked when asked for port 0).
-   * @throws {Deno.errors.AddrInUse} When the port is taken.
+   * @returns The address listened on (with the port picked when asked for port 0); it
+   * rejects when the port is taken (`Deno.errors.AddrInUse`) or the simulator is started
+   * already, never throws.
    */
   start(): Promise<Deno.NetAddr> {
-    if (this.#address) throw new Error("The simulator is already started");
-    this.#listen(this.#options.port ?? 8888);
-    return Promise.resolve(this.#address!);
+    try {
+      if (this.#address) throw new Error("The simulator is already started");
+      this.#listen(this.#options.port ?? 8888);
+      return Promise.resolve(this.#address!);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** The address listened on (also while connections are refused). */
@@ -460,7 +480,7 @@ export class TerminalSimulator extends EventTarget {
     }
     clearTimeout(this.#reopenTimer);
     this.#reopenTimer = setTimeout(() => this.#reopen(), until - Date.now());
-    this.#emit("refusing", {
+    this.emit("refusing", {
       periodMs,
       until: new Date(until).toISOString(),
       ...(transactionId !== undefined ? { transactionId } : {}),
@@ -489,7 +509,7 @@ export class TerminalSimulator extends EventTarget {
       await this.#accepting;
       for (const id of this.#idle) this.#closeConnection(id);
       while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
-      this.#emit("close", null);
+      this.emit("close", null);
     })();
     return this.#closed;
   }
@@ -500,76 +520,14 @@ export class TerminalSimulator extends EventTarget {
   }
 
   /**
-   * Adds a typed event listener. A listener that throws does not stop the simulator: the
-   * error is reported as a `problem` event (and dropped, for a `problem` listener).
+   * A listener's error is reported as a `problem` event (and dropped, for a `problem`
+   * listener): a listener that throws does not stop the simulator.
    *
-   * @param type The event.
-   * @param listener Called with the event.
+   * @param error The error.
    */
-  on<K extends keyof SimulatorEventMap>(
-    type: K,
-    listener: (event: SimulatorEventMap[K]) => void,
-  ): void {
-    this.addEventListener(type, (event) => {
-      try {
-        listener(event as SimulatorEventMap[K]);
-      } catch (error) {
-        if (type === "problem") return;
-        this.#emit("problem", {
-          connectionId: 0,
-          peer: "",
-          error: new Error(`A listener of the "${type}" event failed: ${errorText(error)}`, {
-            cause: error,
-          }),
-          received: "",
-        });
-      }
-    });
-  }
-
-  /**
-   * Adds an event listener, counting the listeners of each type so that events nobody
-   * listens to cost nothing on the hot path.
-   *
-   * @param type The event.
-   * @param listener The listener.
-   * @param options The usual options of `addEventListener`.
-   */
-  override addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void {
-    super.addEventListener(type, listener, options);
-    if (listener) this.#listened.set(type, (this.#listened.get(type) ?? 0) + 1);
-  }
-
-  /**
-   * Removes an event listener.
-   *
-   * @param type The event.
-   * @param listener The listener.
-   * @param options The usual options of `removeEventListener`.
-   */
-  override removeEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | EventListenerOptions,
-  ): void {
-    super.removeEventListener(type, listener, options);
-    // A count too high only costs a dispatch; never let it go below the truth.
-    if (listener) {
-      const count = this.#listened.get(type) ?? 0;
-      if (count > 1) this.#listened.set(type, count - 1);
-    }
-  }
-
-  #emit<K extends keyof SimulatorEventMap>(
-    type: K,
-    detail: SimulatorEventMap[K]["detail"],
-  ): void {
-    if (!this.#listened.has(type)) return;
-    this.dispatchEvent(new CustomEvent(type, { detail }));
+  protected override listenerFailed(error: ListenerError): void {
+    if (error.type === "problem") return;
+    this.emit("problem", { connectionId: 0, peer: "", error, received: "" });
   }
 
   /** Listens on `port` and accepts connections. */
@@ -584,7 +542,7 @@ export class TerminalSimulator extends EventTarget {
     const previous = this.#accepting;
     const loop = this.#acceptLoop(listener);
     this.#accepting = previous ? Promise.all([previous, loop]).then(() => {}) : loop;
-    this.#emit("listening", listener.addr);
+    this.emit("listening", listener.addr);
   }
 
   /** Listens again after a refusal period; retries every second if the port is taken. */
@@ -594,7 +552,7 @@ export class TerminalSimulator extends EventTarget {
     try {
       this.#listen(this.#address!.port);
     } catch (error) {
-      this.#emit("problem", {
+      this.emit("problem", {
         connectionId: 0,
         peer: "",
         error: new Error(
@@ -618,7 +576,7 @@ export class TerminalSimulator extends EventTarget {
         if (this.#closing || listener !== this.#listener) return;
         if (error instanceof Deno.errors.BadResource) return;
         // A failed accept (out of file descriptors...) must not stop the terminal.
-        this.#emit("problem", {
+        this.emit("problem", {
           connectionId: 0,
           peer: "",
           error: error as Error,
@@ -631,10 +589,10 @@ export class TerminalSimulator extends EventTarget {
       if (this.#connections.size >= this.#maxConnections) {
         let peer = "";
         try {
-          peer = formatPeer(conn.remoteAddr);
+          peer = formatHostPort(conn.remoteAddr);
           conn.close();
         } catch { /* gone already */ }
-        this.#emit("overflow", { connectionId: id, peer, limit: this.#maxConnections });
+        this.emit("overflow", { connectionId: id, peer, limit: this.#maxConnections });
         continue;
       }
       this.#connections.set(id, conn);
@@ -642,7 +600,7 @@ export class TerminalSimulator extends EventTarget {
       // unhandled rejection, which would end the process.
       const task = this.#serve(id, conn)
         .catch((error) => {
-          this.#emit("problem", {
+          this.emit("problem", {
             connectionId: id,
             peer: "",
             error: error as Error,
@@ -667,10 +625,10 @@ export class TerminalSimulator extends EventTarget {
   async #serve(id: number, conn: Deno.TcpConn): Promise<void> {
     let peer = "";
     try {
-      peer = formatPeer(conn.remoteAddr);
+      peer = formatHostPort(conn.remoteAddr);
     } catch { /* the POS is gone already */ }
     const info = { connectionId: id, peer };
-    this.#emit("connection", info);
+    this.emit("connection", info);
     const reader = new MessageReader(conn);
     try {
       let open = true;
@@ -684,11 +642,11 @@ export class TerminalSimulator extends EventTarget {
       } while (open && this.#options.keepOpen && !reader.ended && !this.#closing);
     } catch (error) {
       if (!this.#closing) {
-        this.#emit("problem", { ...info, error: error as Error, received: "" });
+        this.emit("problem", { ...info, error: error as Error, received: "" });
       }
     } finally {
       this.#closeConnection(id);
-      this.#emit("disconnect", info);
+      this.emit("disconnect", info);
     }
   }
 
@@ -712,7 +670,7 @@ export class TerminalSimulator extends EventTarget {
       const partial = error instanceof MessageTimeoutError || error instanceof MessageSizeError
         ? error.received
         : "";
-      this.#emit("problem", { ...info, error: error as Error, received: partial });
+      this.emit("problem", { ...info, error: error as Error, received: partial });
       // Bytes that never made a whole request still get an answer: AE=01 AF=09.
       if (partial.length === 0) return undefined;
       const decoded = decodePartial(partial);
@@ -742,7 +700,7 @@ export class TerminalSimulator extends EventTarget {
       busyWith = this.#inProgress.values().next().value;
     } else if (this.#concurrency === "queue") {
       const ahead = this.#inProgress.size + this.#waitingTurns;
-      if (ahead > 0) this.#emit("queued", { ...info, transactionId: id, ahead });
+      if (ahead > 0) this.emit("queued", { ...info, transactionId: id, ahead });
       release = await this.#takeTurn();
       if (!release) return false;
     }
@@ -789,39 +747,8 @@ export class TerminalSimulator extends EventTarget {
     busyWith: number | undefined,
   ): Promise<boolean> {
     const { message } = received;
-    const request = message.error
-      ? { fields: message.fields, error: message.error }
-      : { fields: message.fields };
-    const context = {
-      now: this.#now(),
-      random: this.#random,
-      transactionId: id,
-      ...info,
-      signal: this.#stopDelays.signal,
-    };
-    let plan: Plan;
-    try {
-      if (busyWith !== undefined) {
-        // A busy terminal does not get to the sale: no rule, queue or person is consulted.
-        plan = decide(request, this.settings, context, {
-          outcome: { status: "not-done", fault: { kind: "busy" } },
-          by: { source: "settings", note: `busy with transaction #${busyWith}` },
-        });
-      } else {
-        this.#emit("arrive", {
-          id,
-          ...info,
-          at: context.now.toISOString(),
-          fields: [...message.fields],
-          ...(message.error ? { error: message.error.message } : {}),
-        });
-        plan = await this.#decide(request, this.settings, context);
-      }
-    } catch (error) {
-      // Stopped at once while a person (or a program) was deciding: nothing to answer.
-      if (this.#stopDelays.signal.aborted) return false;
-      throw error;
-    }
+    const plan = await this.#decideRequest(id, message, info, busyWith);
+    if (!plan) return false;
     const transaction: Transaction = {
       id,
       ...info,
@@ -835,72 +762,116 @@ export class TerminalSimulator extends EventTarget {
       answerText: encode(plan.answer),
       state: "pending",
     };
-    this.#emit("request", transaction);
+    this.emit("request", transaction);
+    if (!await this.#runHooks(transaction)) return false;
+    afterDecision(plan.fault?.spec, this, id);
+    if (transaction.delayMs > 0) {
+      const waited = await this.#wait(transaction.delayMs, reader);
+      if (waited === "peer-closed") transaction.peerClosedEarly = true;
+      if (waited === "stopped") return this.#abandon(transaction, "cancelled");
+    }
+    return await this.#answer(conn, reader, transaction);
+  }
+
+  /**
+   * Announces a request (`arrived`) and decides it; `undefined` when stopped at once
+   * while a person (or a program) was deciding.
+   */
+  async #decideRequest(
+    id: number,
+    message: Message,
+    info: ConnectionInfo,
+    busyWith: number | undefined,
+  ): Promise<Plan | undefined> {
+    const request = message.error
+      ? { fields: message.fields, error: message.error }
+      : { fields: message.fields };
+    // Not even prepared when nobody listens: this is the hot path.
+    if (this.listened("arrived")) {
+      this.emit("arrived", {
+        id,
+        ...info,
+        at: this.#now().toISOString(),
+        fields: [...message.fields],
+        ...(message.error ? { error: message.error.message } : {}),
+      });
+    }
+    const context = {
+      now: this.#now(),
+      random: this.#random,
+      transactionId: id,
+      ...info,
+      signal: this.#stopDelays.signal,
+    };
+    try {
+      return busyWith !== undefined
+        // A busy terminal does not get to the sale: no rule, queue or person is consulted.
+        ? decide(request, this.settings, context, {
+          outcome: { status: "not-done", fault: { kind: "busy" } },
+          by: { source: "settings", note: `busy with transaction #${busyWith}` },
+        })
+        : await this.#decide(request, this.settings, context);
+    } catch (error) {
+      if (this.#stopDelays.signal.aborted) return undefined;
+      throw error;
+    }
+  }
+
+  /** Awaits the hooks before the answer; `false` (and `abandon`) when one failed. */
+  async #runHooks(transaction: Transaction): Promise<boolean> {
     for (const hook of [...this.#beforeAnswer]) {
       try {
         await hook(transaction);
       } catch (error) {
-        transaction.state = "failed";
         transaction.error = errorText(error);
-        this.#emit("abandon", transaction);
+        this.#abandon(transaction, "failed");
         return false;
       }
     }
-    const fault = plan.fault;
-    if (fault?.spec.kind === "refuse-connections") {
-      this.refuseConnections(
-        fault.spec.periodMs ?? FAULTS["refuse-connections"].parameters[0].default!,
-        id,
-      );
-    }
-    if (transaction.delayMs > 0) {
-      const waited = await this.#wait(transaction.delayMs, reader);
-      if (waited === "peer-closed") transaction.peerClosedEarly = true;
-      if (waited === "stopped") {
-        transaction.state = "cancelled";
-        this.#emit("abandon", transaction);
-        return false;
-      }
-    }
+    return true;
+  }
+
+  /** Ends a transaction without its answer: its state, then `abandon`. */
+  #abandon(transaction: Transaction, state: TransactionState): false {
+    transaction.state = state;
+    this.emit("abandon", transaction);
+    return false;
+  }
+
+  /**
+   * Sends the answer as its delivery says (a fault may split, cut, replace or drop it).
+   *
+   * @returns Whether the connection may serve another request.
+   */
+  async #answer(
+    conn: Deno.TcpConn,
+    reader: MessageReader,
+    transaction: Transaction,
+  ): Promise<boolean> {
+    const fault = transaction.plan.fault;
     const delivery = fault?.delivery ??
-      {
-        segments: [{ text: transaction.answerText, pauseMs: 0 }],
-        end: "normal" as const,
-        description: "the answer",
-      };
+      planDelivery(undefined, transaction.answerText, this.#random);
     if (delivery.end === "hold") {
       const held = await this.#hold(reader);
-      transaction.state = "dropped";
       transaction.sent = "";
-      transaction.note = `${fault!.delivery.description}; ${
-        held === "peer-closed"
-          ? "the POS closed it"
-          : held === "idle"
-          ? "closed at the idle time-out"
-          : "closed when the simulator stopped"
-      }`;
-      this.#emit("abandon", transaction);
-      return false;
+      transaction.note = `${delivery.description}; ${HOLD_ENDS[held]}`;
+      return this.#abandon(transaction, "dropped");
     }
     const result = await deliver(conn, delivery, this.#stopDelays.signal);
     if (fault) {
       if (result.sent !== transaction.answerText) transaction.sent = result.sent;
-      transaction.note = fault.delivery.description;
+      transaction.note = delivery.description;
     }
     if (result.result !== "done") {
-      transaction.state = result.result === "stopped" ? "cancelled" : "client-gone";
-      this.#emit("abandon", transaction);
-      return false;
+      return this.#abandon(transaction, result.result === "stopped" ? "cancelled" : "client-gone");
     }
     if (delivery.end !== "normal") {
       await endConnection(conn, delivery.end);
-      transaction.state = "dropped";
-      this.#emit("abandon", transaction);
-      return false;
+      return this.#abandon(transaction, "dropped");
     }
     transaction.state = "answered";
     transaction.answeredAt = this.#now().toISOString();
-    this.#emit("answer", transaction);
+    this.emit("answer", transaction);
     if (!this.#options.keepOpen) {
       try {
         await conn.closeWrite();
@@ -962,11 +933,12 @@ export class TerminalSimulator extends EventTarget {
   }
 }
 
-function formatPeer(remote: Deno.NetAddr): string {
-  return remote.hostname.includes(":")
-    ? `[${remote.hostname}]:${remote.port}`
-    : `${remote.hostname}:${remote.port}`;
-}
+/** How a connection held by `no-answer` ended, in words. */
+const HOLD_ENDS = {
+  "peer-closed": "the POS closed it",
+  "idle": "closed at the idle time-out",
+  "stopped": "closed when the simulator stopped",
+} as const;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -5,13 +5,21 @@
 
 (() => {
   const MAX_ROWS = 200;
-  const KEYS = { c: "contact", l: "contactless", r: "refuse", t: "timeout", x: "cancel" };
+  const KEYS = {
+    c: "contact",
+    l: "contactless",
+    r: "refuse",
+    t: "timeout",
+    x: "cancel",
+    a: "abandon",
+  };
   const LABELS = {
     contact: "approved, card inserted (contact)",
     contactless: "approved, contactless",
     refuse: "refused (AF=04)",
     timeout: "input time-out (AF=08)",
     cancel: "cancelled, red button (AF=11)",
+    abandon: "abandoned by the cardholder (AF=06)",
   };
 
   const byId = (id) => document.getElementById(id);

@@ -147,7 +147,7 @@ export class EventHub {
     let cleanup = () => {};
     const stream = new ReadableStream<Uint8Array>({
       start: (controller) => {
-        const listeners: [string, EventListener][] = [];
+        const unsubscribe: (() => void)[] = [];
         let ended = false;
         const client: Client = {
           end: () => {
@@ -174,24 +174,23 @@ export class EventHub {
         };
         for (const type of Object.keys(VIEWS) as (keyof ControlEventMap)[]) {
           const view = VIEWS[type] as (detail: unknown) => unknown;
-          // Never throws: an error here would be thrown in the control's event dispatch.
-          const listener = (event: Event) => {
+          // Never throws: a view's error is written to the stream as a comment.
+          const listener = (event: CustomEvent<unknown>) => {
             let text: string;
             try {
-              text = formatEvent(type, view((event as CustomEvent).detail));
+              text = formatEvent(type, view(event.detail));
             } catch (error) {
               text = `: the ${type} event could not be shown (${(error as Error)?.message})\n\n`;
             }
             write(text);
           };
-          control.addEventListener(type, listener);
-          listeners.push([type, listener]);
+          unsubscribe.push(control.on(type, listener));
         }
         const heartbeat = setInterval(() => write(": keep-alive\n\n"), this.#heartbeatMs);
         cleanup = () => {
           ended = true;
           clearInterval(heartbeat);
-          for (const [type, listener] of listeners) control.removeEventListener(type, listener);
+          for (const stop of unsubscribe.splice(0)) stop();
           this.#clients.delete(client);
         };
         this.#clients.add(client);

@@ -59,7 +59,21 @@ export interface ControlHandler {
   readonly events: EventHub;
 }
 
-type Endpoint = () => Response | Promise<Response>;
+/** One route: a method and a path pattern, and the handler of the requests they match. */
+export interface Route {
+  /** The HTTP method. */
+  readonly method: string;
+  /** The path (and nothing else) it serves. */
+  readonly pattern: URLPattern;
+  /**
+   * Answers a request the route matched.
+   *
+   * @param request The request.
+   * @param match The pattern's match (`pathname.groups` holds the path's parameters).
+   * @returns The response.
+   */
+  readonly handler: (request: Request, match: URLPatternResult) => Response | Promise<Response>;
+}
 
 /**
  * Makes the request handler of the control API and the dashboard of one control.
@@ -87,164 +101,7 @@ export function createControlHandler(
   options: ControlHandlerOptions,
 ): ControlHandler {
   const events = new EventHub(control, options.events);
-
-  const route = (request: Request): Promise<Response> => {
-    const url = new URL(request.url);
-    const path = url.pathname;
-    if (!path.startsWith("/api/")) {
-      const asset = Object.hasOwn(DASHBOARD_ASSETS, path) ? DASHBOARD_ASSETS[path] : undefined;
-      if (!asset) throw new ApiError(404, `Nothing at "${path}": the dashboard is at /`);
-      return on(request, { GET: () => text(asset.body, asset.type) });
-    }
-    const noQuery = () => checkQuery(url, []);
-    switch (path) {
-      case "/api/status":
-        return on(request, {
-          GET: () => (noQuery(), json(statusView(control.status()))),
-        });
-      case "/api/settings":
-        return on(request, {
-          GET: () => (noQuery(), json(settingsView(control.settings))),
-          PATCH: async () => {
-            noQuery();
-            const change = parseSettingsChange(await readJson(request));
-            return json(settingsView(control.update(change)));
-          },
-        });
-      case "/api/journal":
-        return on(request, {
-          GET: () => {
-            checkQuery(url, ["since"]);
-            const since = url.searchParams.get("since");
-            const entries = since === null
-              ? control.journal.list()
-              : control.journal.since(parseId(since, 0, "since"));
-            return json({ transactions: entries.map(transactionView) });
-          },
-          DELETE: () => (noQuery(), json({ cleared: control.clearJournal() })),
-        });
-      case "/api/queue":
-        return on(request, {
-          GET: () => (noQuery(), json(queueView(control.queue))),
-          POST: async () => {
-            noQuery();
-            const { outcomes, register } = parseQueueRequest(
-              await readJson(request),
-              control.settings,
-            );
-            const queues = control.queue;
-            const current = register === undefined
-              ? queues.global.length
-              : queues.registers[register]?.length ?? 0;
-            if (current + outcomes.length > MAX_QUEUED) {
-              throw new ApiError(
-                409,
-                `The queue ${
-                  register === undefined ? "for every register" : `of register ${register}`
-                } would hold more than ${MAX_QUEUED} outcomes: clear it first`,
-              );
-            }
-            return json(queueView(control.enqueue(outcomes, register)));
-          },
-          DELETE: () => {
-            checkQuery(url, ["register"]);
-            const given = url.searchParams.get("register");
-            const register = given === null ? undefined : parseRegister(given);
-            const removed = control.clearQueue(register);
-            return json({ removed, queue: queueView(control.queue) });
-          },
-        });
-      case "/api/held":
-        return on(request, {
-          GET: () => {
-            noQuery();
-            const now = Date.now();
-            return json({ held: control.held.map((held) => heldView(held, now)) });
-          },
-        });
-      case "/api/reset":
-        return on(request, {
-          POST: async () => {
-            noQuery();
-            expectNothing(await readJson(request));
-            return json(statusView(control.reset()));
-          },
-        });
-      case "/api/scenario/reload":
-        return on(request, {
-          POST: async () => {
-            noQuery();
-            expectNothing(await readJson(request));
-            if (!control.status().reloadable) {
-              throw new ApiError(
-                409,
-                "No scenario file to reload: start the simulator with --scenario FILE",
-              );
-            }
-            const { scenario, error } = await control.reloadScenario();
-            if (error) {
-              const problems = error instanceof ScenarioError
-                ? error.problems.map((problem) => formatProblem(error.file, problem))
-                : [error.message];
-              throw new ApiError(
-                422,
-                `The scenario was not reloaded, the previous one stays: ${problems[0]}`,
-                { problems },
-              );
-            }
-            return json({
-              scenario: {
-                ...(scenario.file !== undefined ? { file: scenario.file } : {}),
-                ...(scenario.description !== undefined
-                  ? { description: scenario.description }
-                  : {}),
-                rules: scenario.rules.length,
-              },
-            });
-          },
-        });
-      case "/api/events":
-        return on(request, { GET: () => (noQuery(), events.open()) });
-    }
-    const journalEntry = /^\/api\/journal\/([^/]*)$/.exec(path);
-    if (journalEntry) {
-      return on(request, {
-        GET: () => {
-          noQuery();
-          const id = parseId(journalEntry[1]);
-          const entry = control.journal.get(id);
-          if (!entry) throw new ApiError(404, `No transaction ${id} in the journal`);
-          return json(transactionView(entry));
-        },
-      });
-    }
-    const heldEntry = /^\/api\/held\/([^/]*)$/.exec(path);
-    if (heldEntry) {
-      const notHeld = (id: number) =>
-        new ApiError(
-          404,
-          `Transaction ${id} is not held: unknown, already decided or timed out`,
-        );
-      return on(request, {
-        GET: () => {
-          noQuery();
-          const id = parseId(heldEntry[1]);
-          const held = control.held.find((h) => h.id === id);
-          if (!held) throw notHeld(id);
-          return json(heldView(held));
-        },
-        POST: async () => {
-          noQuery();
-          const id = parseId(heldEntry[1]);
-          const { outcome, note } = parseDecision(await readJson(request), control.settings);
-          if (!control.decideHeld(id, outcome, note)) throw notHeld(id);
-          return json(releaseView({ id, outcome, note }));
-        },
-      });
-    }
-    throw new ApiError(404, `No endpoint "${path}": see GET /api/status and the README`);
-  };
-
+  const routes = [...assetRoutes(), ...controlRoutes(control, events)];
   const handle = async (request: Request): Promise<Response> => {
     try {
       const access = checkAccess(request, options.access);
@@ -259,7 +116,7 @@ export function createControlHandler(
         });
       }
       if (access.error) throw access.error;
-      return await route(request);
+      return await route(routes, request);
     } catch (error) {
       if (error instanceof ApiError) return errorResponse(error);
       options.onError?.(error, request);
@@ -269,16 +126,194 @@ export function createControlHandler(
   return Object.assign(handle, { events });
 }
 
-/** Calls the endpoint of the request's method, or refuses the method (405). */
-function on(request: Request, endpoints: Record<string, Endpoint>): Promise<Response> {
-  const endpoint = endpoints[request.method];
-  if (!endpoint) {
-    const allowed = Object.keys(endpoints).join(", ");
-    return Promise.reject(
-      new ApiError(405, `Method ${request.method} is not allowed here: use ${allowed}`, {
-        headers: { allow: allowed },
-      }),
+/**
+ * Answers a request with the first route of its method and path; a path served with
+ * other methods is refused (405, with `allow`), an unknown path is not found (404).
+ *
+ * @param routes The routes, in order.
+ * @param request The request.
+ * @returns The route's response.
+ * @throws {ApiError} 404 or 405.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { route } from "./routes.ts";
+ * const routes = [{
+ *   method: "GET",
+ *   pattern: new URLPattern({ pathname: "/api/ping" }),
+ *   handler: () => new Response("pong"),
+ * }];
+ * const response = await route(routes, new Request("http://127.0.0.1/api/ping"));
+ * assert.equal(await response.text(), "pong");
+ * ```
+ */
+export async function route(routes: readonly Route[], request: Request): Promise<Response> {
+  const allowed: string[] = [];
+  for (const candidate of routes) {
+    const match = candidate.pattern.exec(request.url);
+    if (!match) continue;
+    if (candidate.method === request.method) return await candidate.handler(request, match);
+    allowed.push(candidate.method);
+  }
+  if (allowed.length > 0) {
+    throw new ApiError(
+      405,
+      `Method ${request.method} is not allowed here: use ${allowed.join(", ")}`,
+      { headers: { allow: allowed.join(", ") } },
     );
   }
-  return Promise.resolve(endpoint());
+  const path = new URL(request.url).pathname;
+  throw path.startsWith("/api/")
+    ? new ApiError(404, `No endpoint "${path}": see GET /api/status and the README`)
+    : new ApiError(404, `Nothing at "${path}": the dashboard is at /`);
+}
+
+/** The dashboard's files, each at its path. */
+function assetRoutes(): Route[] {
+  return Object.entries(DASHBOARD_ASSETS).map(([path, asset]) => ({
+    method: "GET",
+    pattern: new URLPattern({ pathname: path.replace(/[:*?+(){}\\]/g, "\\$&") }),
+    handler: () => text(asset.body, asset.type),
+  }));
+}
+
+/** A route whose request has no query string. */
+function plain(
+  method: string,
+  pathname: string,
+  handler: (request: Request, match: URLPatternResult) => Response | Promise<Response>,
+): Route {
+  return {
+    method,
+    pattern: new URLPattern({ pathname }),
+    handler: (request, match) => {
+      checkQuery(new URL(request.url), []);
+      return handler(request, match);
+    },
+  };
+}
+
+/** A route that reads the query parameters it names (and refuses any other). */
+function query(
+  method: string,
+  pathname: string,
+  names: readonly string[],
+  handler: (request: Request, parameters: URLSearchParams) => Response | Promise<Response>,
+): Route {
+  return {
+    method,
+    pattern: new URLPattern({ pathname }),
+    handler: (request) => {
+      const url = new URL(request.url);
+      checkQuery(url, names);
+      return handler(request, url.searchParams);
+    },
+  };
+}
+
+/** The path parameter `id` as a transaction number. */
+function idOf(match: URLPatternResult): number {
+  return parseId(match.pathname.groups.id ?? "");
+}
+
+/** The endpoints of the control API, in the order a 405 lists their methods. */
+function controlRoutes(control: TerminalControl, events: EventHub): Route[] {
+  const notHeld = (id: number) =>
+    new ApiError(404, `Transaction ${id} is not held: unknown, already decided or timed out`);
+  return [
+    plain("GET", "/api/status", () => json(statusView(control.status()))),
+    plain("GET", "/api/settings", () => json(settingsView(control.settings))),
+    plain("PATCH", "/api/settings", async (request) => {
+      const change = parseSettingsChange(await readJson(request));
+      return json(settingsView(control.update(change)));
+    }),
+    query("GET", "/api/journal", ["since"], (_request, parameters) => {
+      const since = parameters.get("since");
+      const entries = since === null
+        ? control.journal.list()
+        : control.journal.since(parseId(since, 0, "since"));
+      return json({ transactions: entries.map(transactionView) });
+    }),
+    plain("DELETE", "/api/journal", () => json({ cleared: control.clearJournal() })),
+    plain("GET", "/api/queue", () => json(queueView(control.queue))),
+    plain("POST", "/api/queue", (request) => enqueue(control, request)),
+    query("DELETE", "/api/queue", ["register"], (_request, parameters) => {
+      const given = parameters.get("register");
+      const removed = control.clearQueue(given === null ? undefined : parseRegister(given));
+      return json({ removed, queue: queueView(control.queue) });
+    }),
+    plain("GET", "/api/held", () => {
+      const now = Date.now();
+      return json({ held: control.held.map((held) => heldView(held, now)) });
+    }),
+    plain("POST", "/api/reset", async (request) => {
+      expectNothing(await readJson(request));
+      return json(statusView(control.reset()));
+    }),
+    plain("POST", "/api/scenario/reload", (request) => reloadScenario(control, request)),
+    plain("GET", "/api/events", () => events.open()),
+    plain("GET", "/api/journal/:id([^/]*)", (_request, match) => {
+      const id = idOf(match);
+      const entry = control.journal.get(id);
+      if (!entry) throw new ApiError(404, `No transaction ${id} in the journal`);
+      return json(transactionView(entry));
+    }),
+    plain("GET", "/api/held/:id([^/]*)", (_request, match) => {
+      const id = idOf(match);
+      const held = control.held.find((h) => h.id === id);
+      if (!held) throw notHeld(id);
+      return json(heldView(held));
+    }),
+    plain("POST", "/api/held/:id([^/]*)", async (request, match) => {
+      const id = idOf(match);
+      const { outcome, note } = parseDecision(await readJson(request), control.settings);
+      if (!control.decideHeld(id, outcome, note)) throw notHeld(id);
+      return json(releaseView({ id, outcome, note }));
+    }),
+  ];
+}
+
+/** `POST /api/queue`: queues outcomes, up to {@linkcode MAX_QUEUED} a queue. */
+async function enqueue(control: TerminalControl, request: Request): Promise<Response> {
+  const { outcomes, register } = parseQueueRequest(await readJson(request), control.settings);
+  const queues = control.queue;
+  const current = register === undefined
+    ? queues.global.length
+    : queues.registers[register]?.length ?? 0;
+  if (current + outcomes.length > MAX_QUEUED) {
+    throw new ApiError(
+      409,
+      `The queue ${
+        register === undefined ? "for every register" : `of register ${register}`
+      } would hold more than ${MAX_QUEUED} outcomes: clear it first`,
+    );
+  }
+  return json(queueView(control.enqueue(outcomes, register)));
+}
+
+/** `POST /api/scenario/reload`: reads the scenario file again; the previous one stays on error. */
+async function reloadScenario(control: TerminalControl, request: Request): Promise<Response> {
+  expectNothing(await readJson(request));
+  if (!control.status().reloadable) {
+    throw new ApiError(409, "No scenario file to reload: start the simulator with --scenario FILE");
+  }
+  const { scenario, error } = await control.reloadScenario();
+  if (error) {
+    const problems = error instanceof ScenarioError
+      ? error.problems.map((problem) => formatProblem(error.file, problem))
+      : [error.message];
+    throw new ApiError(
+      422,
+      `The scenario was not reloaded, the previous one stays: ${problems[0]}`,
+      { problems },
+    );
+  }
+  return json({
+    scenario: {
+      ...(scenario.file !== undefined ? { file: scenario.file } : {}),
+      ...(scenario.description !== undefined ? { description: scenario.description } : {}),
+      rules: scenario.rules.length,
+    },
+  });
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { formatHostPort } from "../../net.ts";
 import type { TerminalControl } from "../control.ts";
 import { checkToken, isLoopback, makeAccessPolicy } from "./auth.ts";
 import type { EventHubOptions } from "./events.ts";
@@ -101,7 +102,6 @@ export function startControlServer(
     onError: options.onError,
   });
   slot.handler = handler;
-  const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
   let closed: Promise<void> | undefined;
   const close = () => {
     closed ??= (async () => {
@@ -112,7 +112,7 @@ export function startControlServer(
   };
   return {
     address,
-    url: `http://${host}:${address.port}/`,
+    url: `http://${formatHostPort(address)}/`,
     handler,
     close,
     [Symbol.asyncDispose]: close,

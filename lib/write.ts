@@ -1,0 +1,26 @@
+/**
+ * Writing text to a stream synchronously, apart from the logging modules so that the
+ * command line can write without loading LogTape.
+ *
+ * @module
+ */
+
+const encoder = new TextEncoder();
+
+/**
+ * Writes text to a stream, all of it, synchronously (one `writeSync` may write part).
+ *
+ * @param stream Where: `Deno.stdout`, `Deno.stderr`, a file.
+ * @param text The text, written as UTF-8.
+ *
+ * @example
+ * ```ts
+ * import { writeAllSync } from "./write.ts";
+ * writeAllSync(Deno.stderr, "");
+ * ```
+ */
+export function writeAllSync(stream: { writeSync(p: Uint8Array): number }, text: string): void {
+  const bytes = encoder.encode(text);
+  let written = 0;
+  while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+}
