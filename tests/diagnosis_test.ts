@@ -476,6 +476,62 @@ Deno.test("every code has its words, and a careful session has no finding", asyn
       assert.ok(words.title({}).length > 0 && !words.title({}).includes("\n"), code);
     }
   });
+  await t.step("a naive POS gets every code", () => {
+    const s = new Session();
+    let t0 = 1;
+    const next = (gap = 30) => (t0 += gap);
+    const split = s.pay({
+      at: next(),
+      raw: request({ amount: "5" }),
+      fault: { kind: "split-answer" },
+    });
+    s.event({
+      type: "disconnect",
+      connectionId: split.connectionId,
+      at: at(t0 + 3.05),
+      by: "pos",
+      phase: "answering",
+      segmentsSent: 1,
+      segmentsPlanned: 2,
+    });
+    const early = s.pay({
+      at: next(),
+      delay: 60,
+      end: { state: "client-gone", after: 60, peerClosedEarly: true },
+    });
+    s.records.splice(s.records.length - 1, 0, {
+      type: "disconnect",
+      connectionId: early.connectionId,
+      at: at(t0 + 10),
+      by: "pos",
+      phase: "waiting",
+    });
+    s.pay({
+      at: next(),
+      raw: request({ amount: "2000" }),
+      fault: { kind: "approve-then-drop" },
+      end: { state: "dropped", after: 3, sent: "" },
+    });
+    s.pay({ at: next(5), raw: request({ amount: "2000", more: "BF0010" }) });
+    s.pay({ at: next(5), raw: request({ amount: "2000" }) });
+    s.pay({ at: next(), raw: request({ amount: "3000" }), approvedAmount: "1000" });
+    s.pay({
+      at: next(),
+      raw: request({ amount: "4000" }),
+      delay: 10,
+      end: { state: "answered", after: 10 },
+    });
+    s.pay({ at: t0 + 1, raw: request({ amount: "4100" }) });
+    s.pay({
+      at: next(),
+      raw: request({ amount: "5000" }),
+      fault: { kind: "no-answer" },
+      end: null,
+    });
+    const findings = diagnose(s.records, { now: T0 + 10_000_000 });
+    assert.deepEqual(new Set(findings.map((f) => f.code)), new Set(FINDING_CODE_NAMES));
+    assert.ok(serious(findings).length >= FINDING_CODE_NAMES.length);
+  });
   await t.step("a careful POS through every kind of case", () => {
     const s = new Session();
     let t0 = 1;

@@ -36,7 +36,7 @@ export interface ConformanceProblem {
 const STX = "\x02";
 const ETX = "\x03";
 /** Bytes of the serial link's handshakes: ACK, EOT, NAK, ENQ. */
-const HANDSHAKE = /^[\x06\x04\x15\x05]+/;
+const HANDSHAKE = new Set(["\x06", "\x04", "\x15", "\x05"]);
 
 /**
  * Sorts a request's conformance problems into kinds, one entry per kind.
@@ -71,10 +71,11 @@ export function conformanceProblems(
     }
   };
   let inner = raw;
-  const handshake = HANDSHAKE.exec(inner);
-  if (handshake) {
+  let skip = 0;
+  while (skip < inner.length && HANDSHAKE.has(inner[skip])) skip++;
+  if (skip > 0) {
     add(raw_("bytes-after-answer", "warning", "Control bytes (ACK/EOT) before the request"));
-    inner = inner.slice(handshake[0].length);
+    inner = inner.slice(skip);
   }
   if (inner.startsWith(STX) || inner.includes(ETX)) {
     add(raw_(
