@@ -238,6 +238,20 @@ Deno.test("resends-after-unknown", async (t) => {
     s.pay({ at: 12 });
     assert.deepEqual(diagnose(s.records), []);
   });
+  await t.step("careful: cancels (or asks the status) first, then pays again", () => {
+    for (const cd of ["2", "T"]) {
+      const s = new Session();
+      s.pay({
+        at: 1,
+        fault: { kind: "approve-then-drop" },
+        end: { state: "dropped", after: 3, sent: "" },
+      });
+      s.pay({ at: 20, raw: request({ cd }), delay: 0 });
+      s.pay({ at: 30 });
+      const findings = diagnose(s.records).filter((f) => f.code !== "request-nonconformant");
+      assert.deepEqual(findings, [], cd);
+    }
+  });
   await t.step("careful: the same amount long after", () => {
     const s = new Session();
     s.pay({ at: 1, fault: { kind: "reset" }, end: { state: "dropped", after: 0.1, sent: "" } });
@@ -367,6 +381,12 @@ Deno.test("overlapping-requests", async (t) => {
     s.pay({ at: 1, end: null });
     s.pay({ at: 1.1 });
     assert.deepEqual(codes(diagnose(s.records)), ["overlapping-requests"]);
+  });
+  await t.step("careful: an identification while a payment waits", () => {
+    const s = new Session();
+    s.pay({ at: 1, delay: 10, end: { state: "answered", after: 10 } });
+    s.pay({ at: 5, raw: request({ cd: "I" }), delay: 0 });
+    assert.deepEqual(diagnose(s.records), []);
   });
   await t.step("careful: one after the other; two registers at once", () => {
     const s = new Session();

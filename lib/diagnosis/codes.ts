@@ -120,6 +120,17 @@ export interface Detector {
   tick?(now: number, ctx: DetectorContext): Hit[];
 }
 
+/** A finding code: stable, kebab-case, documented in the README. */
+export type FindingCode =
+  | "reads-once"
+  | "gives-up-early"
+  | "no-answer-timeout"
+  | "resends-after-unknown"
+  | "ignores-partial-approval"
+  | "duplicate-after-approval"
+  | "request-nonconformant"
+  | "overlapping-requests";
+
 /** One finding code: its severity and its detector. */
 export interface FindingCodeInfo {
   /** The severity (`request-nonconformant`: the worst of its kinds; each kind sets its own). */
@@ -282,10 +293,15 @@ function previousSame(
   const recent = ctx.recent(tx.pos);
   for (let i = recent.length - 1; i >= 0; i--) {
     const prev = recent[i];
+    // A cancellation, a status or receipt request in between: the POS found out first.
+    if (RESOLVING_ACTIONS.has(prev.fields.CD ?? "")) return undefined;
     if (prev.id !== tx.id && isPayment(prev) && samePayment(prev, tx)) return prev;
   }
   return undefined;
 }
+
+/** Actions by which a POS finds out or undoes a payment: cancellation, duplicate receipt, status. */
+const RESOLVING_ACTIONS: ReadonlySet<string> = new Set(["2", "3", "T"]);
 
 function once(tx: TrackedTransaction, code: string): boolean {
   if (tx.marks.has(code)) return false;
@@ -625,10 +641,14 @@ const requestNonconformant: Detector = {
 
 const overlappingRequests: Detector = {
   transaction(tx, ctx) {
+    // An identification (CD=I) mixes up no payment: a POS may check the terminal is there.
+    if (tx.fields.CD === "I") return [];
     const recent = ctx.recent(tx.pos);
     for (let i = recent.length - 1; i >= 0; i--) {
       const prev = recent[i];
-      if (prev.id === tx.id || tx.marks.has(`paired:${prev.id}`)) continue;
+      if (prev.id === tx.id || prev.fields.CD === "I" || tx.marks.has(`paired:${prev.id}`)) {
+        continue;
+      }
       const end = prev.answeredAt ?? prev.endedAt ?? prev.posClosedAt;
       if (prev.receivedAt > tx.receivedAt) continue;
       if (end !== undefined && tx.receivedAt >= end) continue;
@@ -655,7 +675,7 @@ const overlappingRequests: Detector = {
  * `duplicate-after-approval` pair a request with an earlier one before
  * `overlapping-requests` looks, so one cause makes one finding.
  */
-export const FINDING_CODES = Object.freeze(
+export const FINDING_CODES: Readonly<Record<FindingCode, FindingCodeInfo>> = Object.freeze(
   {
     "reads-once": {
       severity: "failure",
@@ -697,11 +717,8 @@ export const FINDING_CODES = Object.freeze(
       summary: "a request while another from the same register is in progress",
       detector: overlappingRequests,
     },
-  } as const satisfies Record<string, FindingCodeInfo>,
+  },
 );
-
-/** A finding code. */
-export type FindingCode = keyof typeof FINDING_CODES;
 
 /** Every finding code, in the order of the documentation. */
 export const FINDING_CODE_NAMES: readonly FindingCode[] = Object.freeze(

@@ -18,11 +18,13 @@
 import type { JournalEntry } from "../terminal/journal.ts";
 import type { FaultKind } from "../terminal/fault.ts";
 import {
+  type Detector,
   type DetectorContext,
   DIAGNOSIS_DEFAULTS,
   type DiagnosisSettings,
   FINDING_CODE_NAMES,
   FINDING_CODES,
+  type FindingCode,
   type Hit,
   type TrackedTransaction,
 } from "./codes.ts";
@@ -261,7 +263,7 @@ export class Diagnosis {
         finding = {
           code,
           ...(hit.kind !== undefined ? { kind: hit.kind } : {}),
-          severity: hit.severity ?? FINDING_CODES[code as keyof typeof FINDING_CODES].severity,
+          severity: hit.severity ?? FINDING_CODES[code as FindingCode].severity,
           ...wordsOf(this.#catalogue, code, facts),
           pos: { ...hit.pos },
           count: 1,
