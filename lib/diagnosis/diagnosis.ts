@@ -32,6 +32,9 @@ import type { DiagnosisFinding, PosRef } from "./finding.ts";
 import { type DiagnosisInput, peerAddress } from "./input.ts";
 import { type Catalogue, ENGLISH, wordsOf } from "./words_en.ts";
 
+/** A hit and the code of the detector that made it. */
+type CodedHit = Hit & { code: FindingCode };
+
 /** Options of a {@linkcode Diagnosis}: its settings, and the words' catalogue. */
 export interface DiagnosisOptions extends Partial<DiagnosisSettings> {
   /** The words. Default {@linkcode ENGLISH}. */
@@ -106,7 +109,7 @@ export class Diagnosis {
    * ```
    */
   add(input: DiagnosisInput): DiagnosisFinding[] {
-    const hits: Hit[] = [];
+    const hits: CodedHit[] = [];
     switch (input.type) {
       case "start":
         this.#transactions.clear();
@@ -167,7 +170,7 @@ export class Diagnosis {
    */
   tick(now: Date | number): DiagnosisFinding[] {
     const ms = typeof now === "number" ? now : now.getTime();
-    const hits: Hit[] = [];
+    const hits: CodedHit[] = [];
     this.#run(hits, (d) => d.tick?.(ms, this.#context));
     return this.#record(hits);
   }
@@ -205,7 +208,7 @@ export class Diagnosis {
     this.#findings.clear();
   }
 
-  #onTransaction(record: { type: "transaction" } & JournalEntry, hits: Hit[]): void {
+  #onTransaction(record: { type: "transaction" } & JournalEntry, hits: CodedHit[]): void {
     const tx = track(record);
     this.#transactions.delete(tx.id);
     this.#transactions.set(tx.id, tx);
@@ -233,23 +236,18 @@ export class Diagnosis {
   }
 
   #run(
-    hits: Hit[],
-    call: (
-      detector: (typeof FINDING_CODES)[keyof typeof FINDING_CODES]["detector"],
-    ) => Hit[] | undefined,
+    hits: CodedHit[],
+    call: (detector: Detector) => Hit[] | undefined,
   ): void {
     for (const code of FINDING_CODE_NAMES) {
-      for (const hit of call(FINDING_CODES[code].detector) ?? []) {
-        (hit as Hit & { code?: string }).code = code;
-        hits.push(hit);
-      }
+      for (const hit of call(FINDING_CODES[code].detector) ?? []) hits.push({ ...hit, code });
     }
   }
 
-  #record(hits: Hit[]): DiagnosisFinding[] {
+  #record(hits: CodedHit[]): DiagnosisFinding[] {
     const changed = new Map<string, DiagnosisFinding>();
     for (const hit of hits) {
-      const code = (hit as Hit & { code: string }).code;
+      const code = hit.code;
       const key = `${code}|${hit.kind ?? ""}|${posKey(hit.pos)}`;
       const at = new Date(hit.at).toISOString();
       const occurrence = {
@@ -263,7 +261,7 @@ export class Diagnosis {
         finding = {
           code,
           ...(hit.kind !== undefined ? { kind: hit.kind } : {}),
-          severity: hit.severity ?? FINDING_CODES[code as FindingCode].severity,
+          severity: hit.severity ?? FINDING_CODES[code].severity,
           ...wordsOf(this.#catalogue, code, facts),
           pos: { ...hit.pos },
           count: 1,
