@@ -430,6 +430,15 @@ const givesUpEarly: Detector = {
   },
 };
 
+/**
+ * Whether a connection open `openMs` after its request is past the no-answer limit: by
+ * more than 5 % of the limit (at least 100 ms), so that a POS whose time-out is the limit
+ * itself (180 s, as known clients) is not taken for one without.
+ */
+function pastLimit(openMs: number, limit: number): boolean {
+  return openMs > limit + Math.max(100, limit * 0.05);
+}
+
 function noAnswerHit(tx: TrackedTransaction, at: number, limit: number, note: string): Hit[] {
   if (!once(tx, "no-answer-timeout")) return [];
   return [{
@@ -450,7 +459,7 @@ const noAnswerTimeout: Detector = {
     ctx.holds.delete(tx.id);
     const limit = noAnswerLimit(ctx.settings);
     if (tx.fault !== "no-answer" || tx.endedAt === undefined) return [];
-    if (tx.endedAt - tx.receivedAt < limit) return [];
+    if (!pastLimit(tx.endedAt - tx.receivedAt, limit)) return [];
     return noAnswerHit(tx, tx.endedAt, limit, "still open at the limit, closed later");
   },
   disconnect(event, tx, ctx) {
@@ -458,14 +467,14 @@ const noAnswerTimeout: Detector = {
     ctx.holds.delete(tx.id);
     const limit = noAnswerLimit(ctx.settings);
     const at = Date.parse(event.at);
-    if (at - tx.receivedAt < limit) return [];
+    if (!pastLimit(at - tx.receivedAt, limit)) return [];
     return noAnswerHit(tx, at, limit, `closed by the ${event.by} after the limit`);
   },
   stillOpen(event, tx, ctx) {
     if (!tx || tx.fault !== "no-answer") return [];
     const limit = noAnswerLimit(ctx.settings);
     const at = Date.parse(event.at);
-    if (at - tx.receivedAt < limit) return [];
+    if (!pastLimit(at - tx.receivedAt, limit)) return [];
     ctx.holds.delete(tx.id);
     return noAnswerHit(tx, at, limit, "still open at the limit");
   },
@@ -473,7 +482,7 @@ const noAnswerTimeout: Detector = {
     const limit = noAnswerLimit(ctx.settings);
     const hits: Hit[] = [];
     for (const [id, tx] of ctx.holds) {
-      if (now - tx.receivedAt < limit) continue;
+      if (!pastLimit(now - tx.receivedAt, limit)) continue;
       ctx.holds.delete(id);
       hits.push(...noAnswerHit(tx, now, limit, "still open at the limit"));
     }
@@ -520,7 +529,8 @@ const duplicateAfterApproval: Detector = {
       tx.marks.has(`paired:${prev.id}`)
     ) return [];
     const after = tx.receivedAt - prev.answeredAt;
-    if (after > ctx.settings.duplicateWindowMs) return [];
+    // Sent before the approval reached the POS: that is overlapping-requests.
+    if (after < 0 || after > ctx.settings.duplicateWindowMs) return [];
     tx.marks.add(`paired:${prev.id}`);
     return [{
       pos: tx.pos,
@@ -528,7 +538,7 @@ const duplicateAfterApproval: Detector = {
       transactionId: tx.id,
       facts: {
         previous: prev.id,
-        after: formatDuration(Math.max(after, 0)),
+        after: formatDuration(after),
         window: formatDuration(ctx.settings.duplicateWindowMs),
       },
       evidence: {
