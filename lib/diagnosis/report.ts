@@ -405,8 +405,8 @@ th{background:#f4f4f4}code,.bytes{font-family:ui-monospace,Menlo,Consolas,monosp
 
 function renderHtml(data: ReportData): string {
   const e = escapeHtml;
-  const summary = summarise(data);
-  const out: string[] = [
+  const run = data.run;
+  return [
     "<!DOCTYPE html>",
     '<html lang="en">',
     "<head>",
@@ -417,13 +417,27 @@ function renderHtml(data: ReportData): string {
     "</head>",
     "<body>",
     "<h1>POS diagnosis</h1>",
-    `<p class="muted">${e(data.run.tool ?? "caisse-ap")}${
-      data.run.startedAt ? `, from ${e(data.run.startedAt)}` : ""
-    }${data.run.endedAt ? ` to ${e(data.run.endedAt)}` : ""}${
-      data.run.ended ? ` (${e(endedWords(data.run.ended))})` : ""
+    `<p class="muted">${e(run.tool ?? "caisse-ap")}${
+      run.startedAt ? `, from ${e(run.startedAt)}` : ""
+    }${run.endedAt ? ` to ${e(run.endedAt)}` : ""}${
+      run.ended ? ` (${e(endedWords(run.ended))})` : ""
     }</p>`,
-    "<h2>Summary</h2>",
-  ];
+    ...htmlSummary(data),
+    ...(data.findings.length > 0 ? ["<h2>Findings</h2>"] : []),
+    ...data.findings.flatMap(htmlFinding),
+    ...(data.campaign ? htmlCampaign(data.campaign) : []),
+    ...htmlCodes(),
+    ...htmlSettings(run.settings ?? {}),
+    "</body>",
+    "</html>",
+    "",
+  ].join("\n");
+}
+
+function htmlSummary(data: ReportData): string[] {
+  const e = escapeHtml;
+  const summary = summarise(data);
+  const out = ["<h2>Summary</h2>"];
   if (summary.findings === 0) {
     out.push(`<p class="ok">No finding${summary.pos.length === 0 ? ": no POS was seen" : ""}.</p>`);
   } else {
@@ -434,26 +448,23 @@ function renderHtml(data: ReportData): string {
         SEVERITIES.filter((s) => summary.bySeverity[s] > 0)
           .map((s) => `<span class="sev ${s}">${s}</span> ${summary.bySeverity[s]}`).join(", ")
       }.</p>`,
-    );
-    out.push(
       "<table><tr><th>Severity</th><th>Code</th><th>POS</th><th>Count</th><th>Title</th></tr>",
-    );
-    for (const f of data.findings) {
-      out.push(
+      ...data.findings.map((f) =>
         `<tr><td><span class="sev ${f.severity}">${f.severity}</span></td><td><code>${
           e(label(f))
-        }</code></td><td>${e(posName(f.pos))}</td><td>${f.count}</td><td>${e(f.title)}</td></tr>`,
-      );
-    }
-    out.push("</table>");
+        }</code></td><td>${e(posName(f.pos))}</td><td>${f.count}</td><td>${e(f.title)}</td></tr>`
+      ),
+      "</table>",
+    );
   }
-  if (summary.campaign) {
+  if (summary.campaign && data.campaign) {
     const c = summary.campaign;
+    const registers = data.campaign.registers.length;
     out.push(
       `<p>Campaign <code>${
-        e(data.campaign!.campaign)
-      }</code>: ${c.total} cases, ${c.done} done over ${data.campaign!.registers.length} register${
-        data.campaign!.registers.length === 1 ? "" : "s"
+        e(data.campaign.campaign)
+      }</code>: ${c.total} cases, ${c.done} done over ${registers} register${
+        registers === 1 ? "" : "s"
       }${c.over ? ", over" : ", not over"}.</p>`,
     );
   }
@@ -464,77 +475,84 @@ function renderHtml(data: ReportData): string {
       }.</p>`,
     );
   }
-  if (data.findings.length > 0) out.push("<h2>Findings</h2>");
-  for (const f of data.findings) {
-    out.push(`<section class="finding ${f.severity}">`);
-    out.push(
-      `<h3><span class="sev ${f.severity}">${f.severity}</span> ${e(f.title)}</h3>`,
-      `<p class="muted"><code>${e(label(f))}</code>, ${e(posName(f.pos))}, seen ${f.count} time${
-        f.count === 1 ? "" : "s"
-      }: first ${e(occurrence(f.first))}, last ${e(occurrence(f.last))}</p>`,
-      `<p>${e(f.explanation)}</p>`,
-      `<p class="advice"><strong>Fix:</strong> ${e(f.advice)}</p>`,
-      "<table><tr><th>When</th><th>Transaction</th><th>What was seen</th><th>Bytes</th></tr>",
-    );
-    for (const ev of f.evidence) {
-      out.push(
-        `<tr><td>${e(ev.at)}</td><td>${
-          ev.transactionId !== undefined ? `#${ev.transactionId}` : ""
-        }${
-          ev.connectionId !== undefined
-            ? ` <span class="muted">(connection ${ev.connectionId})</span>`
-            : ""
-        }</td><td>${e(ev.note ?? "")}</td><td class="bytes">${e(ev.bytes ?? "")}</td></tr>`,
-      );
-    }
-    out.push("</table>", "</section>");
-  }
-  if (data.campaign) {
-    out.push("<h2>Campaign</h2>");
-    const registers = data.campaign.registers;
-    out.push(
-      "<table><tr><th>#</th><th>Case</th><th>What the terminal does</th><th>What to do</th>" +
-        registers.map((r) => `<th>${e(posName(r.pos))}</th>`).join("") + "</tr>",
-    );
-    for (const info of data.campaign.cases) {
-      const cells = registers.map((r) => {
-        const result = r.results.find((x) => x.position === info.position);
-        if (!result) return '<td class="muted">not reached</td>';
-        const seen = result.findings.length > 0
-          ? result.findings.map((x) => `<code>${e(x)}</code>`).join(" ")
-          : '<span class="ok">no finding</span>';
-        return `<td>#${result.transactionId} ${
-          e(result.status === "done" ? result.state ?? "" : "in progress")
-        }<br>${seen}</td>`;
-      }).join("");
-      out.push(
-        `<tr><td>${info.position}</td><td><code>${e(info.name)}</code></td><td>${
-          e(info.outcome)
-        }</td><td>${e(info.instruction)}</td>${cells}</tr>`,
-      );
-    }
-    out.push("</table>");
-  }
-  out.push(
+  return out;
+}
+
+function htmlFinding(f: DiagnosisFinding): string[] {
+  const e = escapeHtml;
+  return [
+    `<section class="finding ${f.severity}">`,
+    `<h3><span class="sev ${f.severity}">${f.severity}</span> ${e(f.title)}</h3>`,
+    `<p class="muted"><code>${e(label(f))}</code>, ${e(posName(f.pos))}, seen ${f.count} time${
+      f.count === 1 ? "" : "s"
+    }: first ${e(occurrence(f.first))}, last ${e(occurrence(f.last))}</p>`,
+    `<p>${e(f.explanation)}</p>`,
+    `<p class="advice"><strong>Fix:</strong> ${e(f.advice)}</p>`,
+    "<table><tr><th>When</th><th>Transaction</th><th>What was seen</th><th>Bytes</th></tr>",
+    ...f.evidence.map((ev) =>
+      `<tr><td>${e(ev.at)}</td><td>${ev.transactionId !== undefined ? `#${ev.transactionId}` : ""}${
+        ev.connectionId !== undefined
+          ? ` <span class="muted">(connection ${ev.connectionId})</span>`
+          : ""
+      }</td><td>${e(ev.note ?? "")}</td><td class="bytes">${e(ev.bytes ?? "")}</td></tr>`
+    ),
+    "</table>",
+    "</section>",
+  ];
+}
+
+function htmlCampaign(campaign: CampaignState): string[] {
+  const e = escapeHtml;
+  const registers = campaign.registers;
+  const cell = (run: CampaignState["registers"][number], position: number) => {
+    const result = run.results.find((x) => x.position === position);
+    if (!result) return '<td class="muted">not reached</td>';
+    const seen = result.findings.length > 0
+      ? result.findings.map((x) => `<code>${e(x)}</code>`).join(" ")
+      : '<span class="ok">no finding</span>';
+    return `<td>#${result.transactionId} ${
+      e(result.status === "done" ? result.state ?? "" : "in progress")
+    }<br>${seen}</td>`;
+  };
+  return [
+    "<h2>Campaign</h2>",
+    "<table><tr><th>#</th><th>Case</th><th>What the terminal does</th><th>What to do</th>" +
+    registers.map((r) => `<th>${e(posName(r.pos))}</th>`).join("") + "</tr>",
+    ...campaign.cases.map((info) =>
+      `<tr><td>${info.position}</td><td><code>${e(info.name)}</code></td><td>${
+        e(info.outcome)
+      }</td><td>${e(info.instruction)}</td>${
+        registers.map((r) => cell(r, info.position)).join("")
+      }</tr>`
+    ),
+    "</table>",
+  ];
+}
+
+function htmlCodes(): string[] {
+  return [
     "<h2>Codes</h2>",
     "<table><tr><th>Code</th><th>Severity</th><th>What it means</th></tr>",
-  );
-  for (const code of FINDING_CODE_NAMES) {
-    const info = FINDING_CODES[code];
-    out.push(
-      `<tr><td><code>${code}</code></td><td>${info.severity}</td><td>${e(info.summary)}</td></tr>`,
-    );
-  }
-  out.push("</table>");
-  if (data.run.settings && Object.keys(data.run.settings).length > 0) {
-    out.push("<h2>Settings</h2>", "<table>");
-    for (const [key, value] of Object.entries(data.run.settings)) {
-      out.push(`<tr><th>${e(key)}</th><td>${e(String(value))}</td></tr>`);
-    }
-    out.push("</table>");
-  }
-  out.push("</body>", "</html>", "");
-  return out.join("\n");
+    ...FINDING_CODE_NAMES.map((code) =>
+      `<tr><td><code>${code}</code></td><td>${FINDING_CODES[code].severity}</td><td>${
+        escapeHtml(FINDING_CODES[code].summary)
+      }</td></tr>`
+    ),
+    "</table>",
+  ];
+}
+
+function htmlSettings(settings: Record<string, string | number>): string[] {
+  const entries = Object.entries(settings);
+  if (entries.length === 0) return [];
+  return [
+    "<h2>Settings</h2>",
+    "<table>",
+    ...entries.map(([key, value]) =>
+      `<tr><th>${escapeHtml(key)}</th><td>${escapeHtml(String(value))}</td></tr>`
+    ),
+    "</table>",
+  ];
 }
 
 function endedWords(ended: NonNullable<RunInfo["ended"]>): string {
