@@ -1,0 +1,430 @@
+/**
+ * The diagnosis of a point of sale: a pure, incremental fold over the journal's records
+ * and the connection events (`input.ts`), which returns the findings each input makes
+ * new or changes. Memory is bounded (the oldest transactions, POS and findings go
+ * first); the checks that depend on time (`no-answer-timeout`) run on
+ * {@linkcode Diagnosis.tick}, with a time given by the caller: no timer, no clock read.
+ *
+ * @example A whole journal at once
+ * ```ts ignore
+ * import { diagnose } from "./diagnosis.ts";
+ * const records = (await Deno.readTextFile("journal.jsonl")).trim().split("\n").map((l) => JSON.parse(l));
+ * for (const f of diagnose(records)) console.log(f.severity, f.code, f.title);
+ * ```
+ *
+ * @module
+ */
+
+import type { JournalEntry } from "../terminal/journal.ts";
+import type { FaultKind } from "../terminal/fault.ts";
+import {
+  type Detector,
+  type DetectorContext,
+  DIAGNOSIS_DEFAULTS,
+  type DiagnosisSettings,
+  FINDING_CODE_NAMES,
+  FINDING_CODES,
+  type FindingCode,
+  type Hit,
+  type TrackedTransaction,
+} from "./codes.ts";
+import type { DiagnosisFinding, PosRef } from "./finding.ts";
+import { type DiagnosisInput, peerAddress } from "./input.ts";
+import { type Catalogue, ENGLISH, wordsOf } from "./words_en.ts";
+
+/** A hit and the code of the detector that made it. */
+type CodedHit = Hit & { code: FindingCode };
+
+/** Options of a {@linkcode Diagnosis}: its settings, and the words' catalogue. */
+export interface DiagnosisOptions extends Partial<DiagnosisSettings> {
+  /** The words. Default {@linkcode ENGLISH}. */
+  catalogue?: Catalogue;
+}
+
+/**
+ * The incremental diagnosis, for a long-running server: {@linkcode Diagnosis.add} each
+ * record and event as it comes, {@linkcode Diagnosis.tick} now and then (every second
+ * is plenty), and read {@linkcode Diagnosis.findings}.
+ *
+ * @example
+ * ```ts
+ * import { Diagnosis } from "./diagnosis.ts";
+ * const diagnosis = new Diagnosis({ timeScale: 0.01 });
+ * diagnosis.add({ type: "start", run: "r", at: "2026-12-03T10:00:00.000Z", version: "" }); // []
+ * diagnosis.tick(Date.parse("2026-12-03T10:05:00.000Z")); // []
+ * diagnosis.findings(); // []
+ * ```
+ */
+export class Diagnosis {
+  /** The settings in force. */
+  readonly settings: Readonly<DiagnosisSettings>;
+  readonly #catalogue: Catalogue;
+  readonly #transactions = new Map<number, TrackedTransaction>();
+  readonly #recent = new Map<string, TrackedTransaction[]>();
+  readonly #connections = new Map<number, number>();
+  readonly #findings = new Map<string, DiagnosisFinding>();
+  readonly #context: DetectorContext;
+
+  /**
+   * Makes a diagnosis.
+   *
+   * @param options Windows, limits and catalogue; see {@linkcode DIAGNOSIS_DEFAULTS}.
+   */
+  constructor(options: DiagnosisOptions = {}) {
+    const { catalogue, ...settings } = options;
+    const merged: DiagnosisSettings = { ...DIAGNOSIS_DEFAULTS };
+    for (const [key, value] of Object.entries(settings)) {
+      if (value !== undefined) (merged as unknown as Record<string, unknown>)[key] = value;
+    }
+    for (const [key, value] of Object.entries(merged)) {
+      if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) {
+        throw new RangeError(
+          `Invalid diagnosis setting ${key} "${value}": expected a number from 0`,
+        );
+      }
+    }
+    this.settings = Object.freeze(merged);
+    this.#catalogue = catalogue ?? ENGLISH;
+    const recent = this.#recent;
+    this.#context = {
+      settings: this.settings,
+      recent: (pos) => recent.get(posKey(pos)) ?? [],
+      holds: new Map(),
+      partials: new Map(),
+    };
+  }
+
+  /**
+   * Folds one record or event in.
+   *
+   * @param input A journal record (`start`, `transaction`, `end`) or a connection event.
+   * @returns The findings it made new or changed (copies), in the order of the codes.
+   *
+   * @example
+   * ```ts
+   * import { Diagnosis } from "./diagnosis.ts";
+   * const diagnosis = new Diagnosis();
+   * diagnosis.add({ type: "connection", connectionId: 1, peer: "10.0.0.5:50000", at: "2026-12-03T10:00:00.000Z" });
+   * // []
+   * ```
+   */
+  add(input: DiagnosisInput): DiagnosisFinding[] {
+    const hits: CodedHit[] = [];
+    switch (input.type) {
+      case "start":
+        this.#transactions.clear();
+        this.#recent.clear();
+        this.#connections.clear();
+        this.#context.holds.clear();
+        this.#context.partials.clear();
+        return [];
+      case "transaction":
+        this.#onTransaction(input, hits);
+        break;
+      case "end": {
+        const tx = this.#transactions.get(input.id);
+        if (!tx) return [];
+        ending(tx, input);
+        this.#run(hits, (d) => d.end?.(tx, this.#context));
+        break;
+      }
+      case "connection":
+        this.#connections.delete(input.connectionId);
+        this.#connections.set(input.connectionId, 0);
+        this.#trim(this.#connections, this.settings.maxTransactions);
+        return [];
+      case "disconnect": {
+        const tx = this.#transactionOf(input.connectionId, input.transactionId);
+        this.#connections.delete(input.connectionId);
+        this.#run(hits, (d) => d.disconnect?.(input, tx, this.#context));
+        break;
+      }
+      case "extra-bytes": {
+        const tx = this.#transactionOf(input.connectionId, input.transactionId);
+        this.#run(hits, (d) => d.extraBytes?.(input, tx, this.#context));
+        break;
+      }
+      case "still-open": {
+        const tx = this.#transactionOf(input.connectionId, input.transactionId);
+        this.#run(hits, (d) => d.stillOpen?.(input, tx, this.#context));
+        break;
+      }
+      default:
+        return [];
+    }
+    return this.#record(hits);
+  }
+
+  /**
+   * Runs the checks that depend on time: a held connection past the no-answer limit;
+   * partial approvals past their window are forgotten.
+   *
+   * @param now The time (a `Date` or milliseconds since the epoch).
+   * @returns The findings it made new or changed.
+   *
+   * @example
+   * ```ts
+   * import { Diagnosis } from "./diagnosis.ts";
+   * new Diagnosis().tick(new Date()); // []
+   * ```
+   */
+  tick(now: Date | number): DiagnosisFinding[] {
+    const ms = typeof now === "number" ? now : now.getTime();
+    const hits: CodedHit[] = [];
+    this.#run(hits, (d) => d.tick?.(ms, this.#context));
+    return this.#record(hits);
+  }
+
+  /**
+   * Every finding, worst first, then by code order, POS and kind.
+   *
+   * @returns Copies of the findings.
+   *
+   * @example
+   * ```ts
+   * import { Diagnosis } from "./diagnosis.ts";
+   * new Diagnosis().findings(); // []
+   * ```
+   */
+  findings(): DiagnosisFinding[] {
+    return sortFindings([...this.#findings.values()].map(copy));
+  }
+
+  /** Number of findings. */
+  get size(): number {
+    return this.#findings.size;
+  }
+
+  /**
+   * Forgets every finding (a campaign restarts); the transactions tracked stay.
+   *
+   * @example
+   * ```ts
+   * import { Diagnosis } from "./diagnosis.ts";
+   * new Diagnosis().clear();
+   * ```
+   */
+  clear(): void {
+    this.#findings.clear();
+  }
+
+  #onTransaction(record: { type: "transaction" } & JournalEntry, hits: CodedHit[]): void {
+    const tx = track(record);
+    this.#transactions.delete(tx.id);
+    this.#transactions.set(tx.id, tx);
+    this.#trim(this.#transactions, this.settings.maxTransactions);
+    if (this.#connections.has(tx.connectionId)) this.#connections.delete(tx.connectionId);
+    this.#connections.set(tx.connectionId, tx.id);
+    this.#trim(this.#connections, this.settings.maxTransactions);
+    this.#run(hits, (d) => d.transaction?.(tx, this.#context));
+    if (tx.state !== "pending") this.#run(hits, (d) => d.end?.(tx, this.#context));
+    // Only now among the recent ones: the detectors above compare it with the earlier.
+    const key = posKey(tx.pos);
+    const list = this.#recent.get(key) ?? [];
+    this.#recent.delete(key);
+    list.push(tx);
+    if (list.length > this.settings.maxRecentPerPos) list.shift();
+    this.#recent.set(key, list);
+    this.#trim(this.#recent, this.settings.maxPos);
+    this.#trim(this.#context.holds, this.settings.maxTransactions);
+    this.#trim(this.#context.partials, this.settings.maxPos);
+  }
+
+  #transactionOf(connectionId: number, id?: number): TrackedTransaction | undefined {
+    const txId = id ?? this.#connections.get(connectionId);
+    return txId ? this.#transactions.get(txId) : undefined;
+  }
+
+  #run(
+    hits: CodedHit[],
+    call: (detector: Detector) => Hit[] | undefined,
+  ): void {
+    for (const code of FINDING_CODE_NAMES) {
+      for (const hit of call(FINDING_CODES[code].detector) ?? []) hits.push({ ...hit, code });
+    }
+  }
+
+  #record(hits: CodedHit[]): DiagnosisFinding[] {
+    const changed = new Map<string, DiagnosisFinding>();
+    for (const hit of hits) {
+      const code = hit.code;
+      const key = `${code}|${hit.kind ?? ""}|${posKey(hit.pos)}`;
+      const at = new Date(hit.at).toISOString();
+      const occurrence = {
+        at,
+        ...(hit.transactionId !== undefined ? { transactionId: hit.transactionId } : {}),
+      };
+      const evidence = { at, ...hit.evidence };
+      let finding = this.#findings.get(key);
+      if (!finding) {
+        const facts = { ...hit.facts };
+        finding = {
+          code,
+          ...(hit.kind !== undefined ? { kind: hit.kind } : {}),
+          severity: hit.severity ?? FINDING_CODES[code].severity,
+          ...wordsOf(this.#catalogue, code, facts),
+          pos: { ...hit.pos },
+          count: 1,
+          first: occurrence,
+          last: occurrence,
+          evidence: [evidence],
+          facts,
+        };
+      } else {
+        this.#findings.delete(key);
+        const facts = { ...finding.facts, ...hit.facts };
+        for (const name of hit.mergeFacts ?? []) {
+          const all = new Set(
+            `${finding.facts[name] ?? ""}, ${hit.facts[name] ?? ""}`.split(", ").filter(Boolean),
+          );
+          facts[name] = [...all].slice(0, 20).join(", ");
+        }
+        finding.facts = facts;
+        Object.assign(finding, wordsOf(this.#catalogue, code, facts));
+        finding.count++;
+        finding.last = occurrence;
+        finding.evidence.push(evidence);
+        if (finding.evidence.length > this.settings.maxEvidence) {
+          finding.evidence.splice(1, finding.evidence.length - this.settings.maxEvidence);
+        }
+      }
+      this.#findings.set(key, finding);
+      changed.set(key, finding);
+    }
+    this.#trim(this.#findings, this.settings.maxFindings);
+    return sortFindings([...changed.values()].map(copy));
+  }
+
+  /** Drops the oldest entries of a map beyond a size (maps keep insertion order). */
+  #trim<K, V>(map: Map<K, V>, size: number): void {
+    while (map.size > Math.max(size, 1)) map.delete(map.keys().next().value as K);
+  }
+}
+
+/**
+ * Diagnoses a whole journal at once (a JSON Lines file read back, a fixture's records).
+ *
+ * @param inputs The records and events, in the order they happened.
+ * @param options Windows, limits, catalogue; `now` runs the time checks at that time
+ * (by default, at the time of the last input).
+ * @returns Every finding, worst first.
+ *
+ * @example
+ * ```ts
+ * import { diagnose } from "./diagnosis.ts";
+ * diagnose([]); // []
+ * ```
+ */
+export function diagnose(
+  inputs: Iterable<DiagnosisInput>,
+  options: DiagnosisOptions & { now?: Date | number } = {},
+): DiagnosisFinding[] {
+  const { now, ...rest } = options;
+  const diagnosis = new Diagnosis(rest);
+  let last = 0;
+  for (const input of inputs) {
+    diagnosis.add(input);
+    last = Math.max(last, inputTime(input));
+  }
+  diagnosis.tick(now ?? last);
+  return diagnosis.findings();
+}
+
+function inputTime(input: DiagnosisInput): number {
+  const text = input.type === "start" || "at" in input && typeof input.at === "string"
+    ? (input as { at: string }).at
+    : input.type === "transaction"
+    ? input.endedAt ?? input.decidedAt
+    : input.type === "end"
+    ? input.endedAt
+    : undefined;
+  const ms = text === undefined ? NaN : Date.parse(text);
+  return Number.isFinite(ms) ? ms : 0;
+}
+
+function posKey(pos: PosRef): string {
+  return `${pos.address}|${pos.register}`;
+}
+
+function time(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+function track(entry: JournalEntry): TrackedTransaction {
+  const receivedAt = time(entry.receivedAt) ?? time(entry.decidedAt) ?? 0;
+  const decidedAt = time(entry.decidedAt) ?? receivedAt;
+  const fault = entry.fault?.spec.kind;
+  const tx: TrackedTransaction = {
+    id: entry.id,
+    connectionId: entry.connectionId,
+    peer: entry.peer,
+    pos: { address: peerAddress(entry.peer), register: entry.request.fields.CA ?? "" },
+    fields: entry.request.fields,
+    raw: entry.request.raw,
+    findings: entry.findings,
+    outcome: entry.decision.outcome,
+    ...(fault && fault !== "none" ? { fault: fault as FaultKind } : {}),
+    answerRaw: entry.answer.raw,
+    answerFields: entry.answer.fields,
+    receivedAt,
+    answerDueAt: decidedAt + entry.delay.waitedMs,
+    waitedMs: entry.delay.waitedMs,
+    state: entry.state,
+    marks: new Set(),
+  };
+  ending(tx, entry);
+  return tx;
+}
+
+function ending(
+  tx: TrackedTransaction,
+  end: Pick<
+    JournalEntry,
+    "state" | "endedAt" | "answeredAt" | "peerClosedEarly" | "sent"
+  >,
+): void {
+  tx.state = end.state;
+  const endedAt = time(end.endedAt);
+  if (endedAt !== undefined) tx.endedAt = endedAt;
+  const answeredAt = time(end.answeredAt);
+  if (answeredAt !== undefined) tx.answeredAt = answeredAt;
+  if (end.peerClosedEarly) tx.peerClosedEarly = true;
+  if (end.sent !== undefined) tx.sent = end.sent;
+}
+
+const SEVERITY_ORDER = ["money", "failure", "warning", "info"];
+
+/**
+ * Sorts findings: worst first, then in the order of the codes, then by POS and kind.
+ *
+ * @param findings The findings (sorted in place).
+ * @returns The same array.
+ *
+ * @example
+ * ```ts
+ * import { sortFindings } from "./diagnosis.ts";
+ * sortFindings([]); // []
+ * ```
+ */
+export function sortFindings(findings: DiagnosisFinding[]): DiagnosisFinding[] {
+  const order = (code: string) => (FINDING_CODE_NAMES as readonly string[]).indexOf(code);
+  return findings.sort((a, b) =>
+    SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+    order(a.code) - order(b.code) ||
+    a.pos.address.localeCompare(b.pos.address) || a.pos.register.localeCompare(b.pos.register) ||
+    (a.kind ?? "").localeCompare(b.kind ?? "")
+  );
+}
+
+function copy(finding: DiagnosisFinding): DiagnosisFinding {
+  return {
+    ...finding,
+    pos: { ...finding.pos },
+    first: { ...finding.first },
+    last: { ...finding.last },
+    evidence: finding.evidence.map((e) => ({ ...e })),
+    facts: { ...finding.facts },
+  };
+}

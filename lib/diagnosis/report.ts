@@ -1,0 +1,647 @@
+/**
+ * The report of a diagnosis, for people and for CI servers: pure renderers from the
+ * findings, the campaign's state and the run's facts to JUnit XML (`.xml`), one
+ * self-contained HTML page (`.html`), JSON (`.json`) and Markdown for a pull request
+ * comment (`.md`). Every value that came from the wire is escaped for its format.
+ *
+ * @module
+ */
+
+import type { CampaignState, CaseResult } from "./campaign.ts";
+import { FINDING_CODE_NAMES, FINDING_CODES } from "./codes.ts";
+import {
+  type DiagnosisFinding,
+  type PosRef,
+  SEVERITIES,
+  type Severity,
+  severityRank,
+  worstSeverity,
+} from "./finding.ts";
+
+/** Facts about the run the report is about. */
+export interface RunInfo {
+  /** The tool and its version, such as `caisse-ap 0.1.0`. */
+  tool?: string;
+  /** When the run started (ISO 8601). */
+  startedAt?: string;
+  /** When the report was made (ISO 8601). */
+  endedAt?: string;
+  /**
+   * How the run ended: `over` (the campaign's last case done), `timeout` (the campaign
+   * time-out), `stopped` (a signal, a request).
+   */
+  ended?: "over" | "timeout" | "stopped";
+  /** The settings worth showing (windows, limits, time scale), as words or numbers. */
+  settings?: Record<string, string | number>;
+  /** The cases never reached, per register (see `CampaignRun.unreached`). */
+  unreached?: { pos?: PosRef; cases: string[] }[];
+}
+
+/** What a report is made from. */
+export interface ReportData {
+  /** The run. */
+  run: RunInfo;
+  /** Every finding. */
+  findings: readonly DiagnosisFinding[];
+  /** The campaign's state, when one ran. */
+  campaign?: CampaignState;
+}
+
+/** The formats of a report, by the file's extension. */
+export type ReportFormat = "xml" | "html" | "json" | "md";
+
+/** The formats, in the order of the documentation. */
+export const REPORT_FORMATS: readonly ReportFormat[] = Object.freeze(["xml", "html", "json", "md"]);
+
+/** The figures of a report. */
+export interface ReportSummary {
+  /** How many findings. */
+  findings: number;
+  /** How many of each severity. */
+  bySeverity: Record<Severity, number>;
+  /** The worst severity, if any finding. */
+  worst?: Severity;
+  /** The points of sale seen. */
+  pos: PosRef[];
+  /** With a campaign: cases in all, played (all registers), done, and whether it is over. */
+  campaign?: { total: number; played: number; done: number; over: boolean };
+}
+
+/**
+ * The format of a report file, from its extension: `.xml`, `.html` (or `.htm`), `.json`,
+ * `.md`.
+ *
+ * @param path The file's path.
+ * @returns The format.
+ * @throws {RangeError} When the extension is none of these.
+ *
+ * @example
+ * ```ts
+ * import { formatFromPath } from "./report.ts";
+ * formatFromPath("reports/pos.xml"); // "xml"
+ * formatFromPath("REPORT.HTM"); // "html"
+ * ```
+ */
+export function formatFromPath(path: string): ReportFormat {
+  const match = /\.([A-Za-z]+)$/.exec(path);
+  const extension = match?.[1].toLowerCase();
+  if (extension === "htm") return "html";
+  if (extension && (REPORT_FORMATS as readonly string[]).includes(extension)) {
+    return extension as ReportFormat;
+  }
+  throw new RangeError(
+    `Unknown report format of "${path}": expected a file ending in .xml (JUnit), .html, .json or .md`,
+  );
+}
+
+/**
+ * Renders a report.
+ *
+ * @param data The findings, the campaign's state and the run.
+ * @param format The format.
+ * @returns The report's text.
+ *
+ * @example
+ * ```ts
+ * import { renderReport } from "./report.ts";
+ * const xml = renderReport({ run: {}, findings: [] }, "xml");
+ * xml.includes('<testsuites name="caisse-ap diagnosis" tests="0" failures="0"'); // true
+ * ```
+ */
+export function renderReport(data: ReportData, format: ReportFormat): string {
+  switch (format) {
+    case "xml":
+      return renderJunit(data);
+    case "html":
+      return renderHtml(data);
+    case "json":
+      return renderJson(data);
+    case "md":
+      return renderMarkdown(data);
+    default:
+      throw new RangeError(`Unknown report format "${format}"`);
+  }
+}
+
+/**
+ * The figures of a report: findings by severity, the POS seen, the campaign's progress.
+ *
+ * @param data The report's data.
+ * @returns The summary.
+ *
+ * @example
+ * ```ts
+ * import { summarise } from "./report.ts";
+ * summarise({ run: {}, findings: [] }).bySeverity; // { money: 0, failure: 0, warning: 0, info: 0 }
+ * ```
+ */
+export function summarise(data: ReportData): ReportSummary {
+  const bySeverity = { money: 0, failure: 0, warning: 0, info: 0 };
+  for (const finding of data.findings) bySeverity[finding.severity]++;
+  const worst = worstSeverity(data.findings);
+  const campaign = data.campaign;
+  return {
+    findings: data.findings.length,
+    bySeverity,
+    ...(worst ? { worst } : {}),
+    pos: posList(data),
+    ...(campaign
+      ? {
+        campaign: {
+          total: campaign.total,
+          played: campaign.registers.reduce((n, r) => n + r.played, 0),
+          done: campaign.registers.reduce(
+            (n, r) => n + r.results.filter((x) => x.status === "done").length,
+            0,
+          ),
+          over: campaign.over,
+        },
+      }
+      : {}),
+  };
+}
+
+function posKey(pos: PosRef): string {
+  return `${pos.address}|${pos.register}`;
+}
+
+function posName(pos: PosRef): string {
+  return `POS ${pos.address || "?"} register ${pos.register || "?"}`;
+}
+
+/** Every POS: those of the campaign first, in order, then those of the findings. */
+function posList(data: ReportData): PosRef[] {
+  const seen = new Map<string, PosRef>();
+  for (const run of data.campaign?.registers ?? []) seen.set(posKey(run.pos), run.pos);
+  for (const f of data.findings) if (!seen.has(posKey(f.pos))) seen.set(posKey(f.pos), f.pos);
+  return [...seen.values()].map((p) => ({ ...p }));
+}
+
+function isSerious(severity: Severity): boolean {
+  return severityRank(severity) >= severityRank("failure");
+}
+
+function label(f: DiagnosisFinding): string {
+  return f.kind ? `${f.code}/${f.kind}` : f.code;
+}
+
+/** The findings of a case's result, as finding objects of its POS. */
+function caseFindings(
+  result: CaseResult,
+  findings: readonly DiagnosisFinding[],
+): DiagnosisFinding[] {
+  return findings.filter((f) => result.findings.includes(label(f)));
+}
+
+// ---------------------------------------------------------------- JUnit XML
+
+/** Characters XML 1.0 cannot carry, even escaped. */
+// deno-lint-ignore no-control-regex
+const XML_INVALID = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g;
+
+/**
+ * Escapes text for XML (elements and attributes); characters XML cannot carry become
+ * `\xNN`.
+ *
+ * @param text Any text.
+ * @returns The escaped text.
+ *
+ * @example
+ * ```ts
+ * import { escapeXml } from "./report.ts";
+ * escapeXml('<a href="x">&\x02'); // "&lt;a href=&quot;x&quot;&gt;&amp;\\x02"
+ * ```
+ */
+export function escapeXml(text: string): string {
+  return text
+    .replace(XML_INVALID, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`)
+    .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+}
+
+interface TestCase {
+  classname: string;
+  name: string;
+  failure?: { message: string; type: string; text: string };
+  skipped?: string;
+  out?: string;
+}
+
+function findingText(f: DiagnosisFinding): string {
+  const lines = [
+    `[${f.severity}] ${label(f)}: ${f.title}`,
+    `Seen ${f.count} time${f.count === 1 ? "" : "s"}, first ${occurrence(f.first)}, last ${
+      occurrence(f.last)
+    }.`,
+    f.explanation,
+    `Fix: ${f.advice}`,
+    ...f.evidence.map((e) =>
+      `  - ${e.at}${e.transactionId !== undefined ? ` #${e.transactionId}` : ""}${
+        e.note ? `: ${e.note}` : ""
+      }${e.bytes !== undefined ? ` [${e.bytes}]` : ""}`
+    ),
+  ];
+  return lines.join("\n");
+}
+
+function occurrence(o: { at: string; transactionId?: number }): string {
+  return `${o.at}${o.transactionId !== undefined ? ` (#${o.transactionId})` : ""}`;
+}
+
+function suiteCases(
+  pos: PosRef | undefined,
+  data: ReportData,
+): TestCase[] {
+  const cases: TestCase[] = [];
+  const findings = pos ? data.findings.filter((f) => posKey(f.pos) === posKey(pos)) : [];
+  const campaign = data.campaign;
+  if (campaign) {
+    const run = pos ? campaign.registers.find((r) => posKey(r.pos) === posKey(pos)) : undefined;
+    for (const info of campaign.cases) {
+      const name = `${String(info.position).padStart(2, "0")} ${info.name}`;
+      const result = run?.results.find((r) => r.position === info.position);
+      const test: TestCase = { classname: "campaign", name };
+      if (!result) test.skipped = "not reached";
+      else if (result.status !== "done") test.skipped = "not finished";
+      else {
+        const seen = caseFindings(result, findings);
+        const serious = seen.filter((f) => isSerious(f.severity));
+        const said = `${info.outcome}; the transaction #${result.transactionId} ended ${
+          result.state ?? "?"
+        }`;
+        if (serious.length > 0) {
+          test.failure = {
+            message: serious.map((f) => label(f)).join(", "),
+            type: worstSeverity(serious)!,
+            text: [said, ...seen.map(findingText)].join("\n\n"),
+          };
+        } else {
+          test.out = [said, ...seen.map(findingText)].join("\n\n");
+        }
+      }
+      cases.push(test);
+    }
+  }
+  if (pos) {
+    for (const code of FINDING_CODE_NAMES) {
+      const mine = findings.filter((f) => f.code === code);
+      const serious = mine.filter((f) => isSerious(f.severity));
+      const test: TestCase = { classname: "findings", name: code };
+      if (serious.length > 0) {
+        test.failure = {
+          message: serious.map((f) => f.title).join("; "),
+          type: worstSeverity(serious)!,
+          text: mine.map(findingText).join("\n\n"),
+        };
+      } else if (mine.length > 0) test.out = mine.map(findingText).join("\n\n");
+      cases.push(test);
+    }
+  }
+  return cases;
+}
+
+function renderJunit(data: ReportData): string {
+  const suites: { name: string; cases: TestCase[] }[] = [];
+  const list = posList(data);
+  for (const pos of list) suites.push({ name: posName(pos), cases: suiteCases(pos, data) });
+  if (list.length === 0 && data.campaign) {
+    suites.push({ name: "no POS seen", cases: suiteCases(undefined, data) });
+  }
+  const count = (cases: TestCase[]) => ({
+    tests: cases.length,
+    failures: cases.filter((c) => c.failure).length,
+    skipped: cases.filter((c) => c.skipped !== undefined).length,
+  });
+  const all = count(suites.flatMap((s) => s.cases));
+  const time = data.run.endedAt ?? data.run.startedAt;
+  const out: string[] = [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<testsuites name="caisse-ap diagnosis" tests="${all.tests}" failures="${all.failures}" errors="0" skipped="${all.skipped}">`,
+  ];
+  for (const [index, suite] of suites.entries()) {
+    const c = count(suite.cases);
+    out.push(
+      `  <testsuite name="${
+        escapeXml(suite.name)
+      }" id="${index}" tests="${c.tests}" failures="${c.failures}" errors="0" skipped="${c.skipped}" time="0"${
+        time ? ` timestamp="${escapeXml(time.replace(/\.\d+Z$/, ""))}"` : ""
+      }>`,
+    );
+    for (const test of suite.cases) {
+      const open = `    <testcase classname="${escapeXml(test.classname)}" name="${
+        escapeXml(test.name)
+      }" time="0"`;
+      if (!test.failure && test.skipped === undefined && test.out === undefined) {
+        out.push(`${open}/>`);
+        continue;
+      }
+      out.push(`${open}>`);
+      if (test.failure) {
+        out.push(
+          `      <failure message="${escapeXml(test.failure.message)}" type="${
+            escapeXml(test.failure.type)
+          }">${escapeXml(test.failure.text)}</failure>`,
+        );
+      }
+      if (test.skipped !== undefined) {
+        out.push(`      <skipped message="${escapeXml(test.skipped)}"/>`);
+      }
+      if (test.out !== undefined) out.push(`      <system-out>${escapeXml(test.out)}</system-out>`);
+      out.push(`    </testcase>`);
+    }
+    out.push(`  </testsuite>`);
+  }
+  out.push(`</testsuites>`, "");
+  return out.join("\n");
+}
+
+// ---------------------------------------------------------------- JSON
+
+function renderJson(data: ReportData): string {
+  return JSON.stringify(
+    {
+      tool: data.run.tool ?? "caisse-ap",
+      run: data.run,
+      summary: summarise(data),
+      findings: data.findings,
+      ...(data.campaign ? { campaign: data.campaign } : {}),
+    },
+    null,
+    2,
+  ) + "\n";
+}
+
+// ---------------------------------------------------------------- HTML
+
+/**
+ * Escapes text for HTML, in elements and quoted attributes; control characters become
+ * `\xNN`.
+ *
+ * @param text Any text.
+ * @returns The escaped text.
+ *
+ * @example
+ * ```ts
+ * import { escapeHtml } from "./report.ts";
+ * escapeHtml(`<script>alert("x")</script>`); // "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+ * ```
+ */
+export function escapeHtml(text: string): string {
+  return escapeXml(text).replace(/&apos;/g, "&#39;");
+}
+
+const STYLE = `
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1b1b1b}
+h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #ddd}h3{margin-bottom:.2rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#f4f4f4}code,.bytes{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;word-break:break-all}
+.sev{display:inline-block;border-radius:3px;padding:0 .4rem;color:#fff;font-size:.8rem;text-transform:uppercase}
+.money{background:#8b0000}.failure{background:#c0392b}.warning{background:#b9770e}.info{background:#2e6da4}
+.ok{color:#1e7e34}.finding{border:1px solid #ddd;border-left:5px solid #999;padding:.4rem .9rem;margin:1rem 0}
+.finding.money{border-left-color:#8b0000;background:none}.finding.failure{border-left-color:#c0392b;background:none}
+.finding.warning{border-left-color:#b9770e;background:none}.finding.info{border-left-color:#2e6da4;background:none}
+.advice{background:#eef7ee;padding:.3rem .6rem}.muted{color:#666}
+`;
+
+function renderHtml(data: ReportData): string {
+  const e = escapeHtml;
+  const run = data.run;
+  return [
+    "<!DOCTYPE html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    "<title>caisse-ap: POS diagnosis</title>",
+    `<style>${STYLE}</style>`,
+    "</head>",
+    "<body>",
+    "<h1>POS diagnosis</h1>",
+    `<p class="muted">${e(run.tool ?? "caisse-ap")}${
+      run.startedAt ? `, from ${e(run.startedAt)}` : ""
+    }${run.endedAt ? ` to ${e(run.endedAt)}` : ""}${
+      run.ended ? ` (${e(endedWords(run.ended))})` : ""
+    }</p>`,
+    ...htmlSummary(data),
+    ...(data.findings.length > 0 ? ["<h2>Findings</h2>"] : []),
+    ...data.findings.flatMap(htmlFinding),
+    ...(data.campaign ? htmlCampaign(data.campaign) : []),
+    ...htmlCodes(),
+    ...htmlSettings(run.settings ?? {}),
+    "</body>",
+    "</html>",
+    "",
+  ].join("\n");
+}
+
+function htmlSummary(data: ReportData): string[] {
+  const e = escapeHtml;
+  const summary = summarise(data);
+  const out = ["<h2>Summary</h2>"];
+  if (summary.findings === 0) {
+    out.push(`<p class="ok">No finding${summary.pos.length === 0 ? ": no POS was seen" : ""}.</p>`);
+  } else {
+    out.push(
+      `<p>${summary.findings} finding${
+        summary.findings === 1 ? "" : "s"
+      } about ${summary.pos.length} POS: ${
+        SEVERITIES.filter((s) => summary.bySeverity[s] > 0)
+          .map((s) => `<span class="sev ${s}">${s}</span> ${summary.bySeverity[s]}`).join(", ")
+      }.</p>`,
+      "<table><tr><th>Severity</th><th>Code</th><th>POS</th><th>Count</th><th>Title</th></tr>",
+      ...data.findings.map((f) =>
+        `<tr><td><span class="sev ${f.severity}">${f.severity}</span></td><td><code>${
+          e(label(f))
+        }</code></td><td>${e(posName(f.pos))}</td><td>${f.count}</td><td>${e(f.title)}</td></tr>`
+      ),
+      "</table>",
+    );
+  }
+  if (summary.campaign && data.campaign) {
+    const c = summary.campaign;
+    const registers = data.campaign.registers.length;
+    out.push(
+      `<p>Campaign <code>${
+        e(data.campaign.campaign)
+      }</code>: ${c.total} cases, ${c.done} done over ${registers} register${
+        registers === 1 ? "" : "s"
+      }${c.over ? ", over" : ", not over"}.</p>`,
+    );
+  }
+  for (const item of data.run.unreached ?? []) {
+    out.push(
+      `<p>Never reached${item.pos ? ` by ${e(posName(item.pos))}` : ""}: ${
+        item.cases.map((n) => `<code>${e(n)}</code>`).join(", ")
+      }.</p>`,
+    );
+  }
+  return out;
+}
+
+function htmlFinding(f: DiagnosisFinding): string[] {
+  const e = escapeHtml;
+  return [
+    `<section class="finding ${f.severity}">`,
+    `<h3><span class="sev ${f.severity}">${f.severity}</span> ${e(f.title)}</h3>`,
+    `<p class="muted"><code>${e(label(f))}</code>, ${e(posName(f.pos))}, seen ${f.count} time${
+      f.count === 1 ? "" : "s"
+    }: first ${e(occurrence(f.first))}, last ${e(occurrence(f.last))}</p>`,
+    `<p>${e(f.explanation)}</p>`,
+    `<p class="advice"><strong>Fix:</strong> ${e(f.advice)}</p>`,
+    "<table><tr><th>When</th><th>Transaction</th><th>What was seen</th><th>Bytes</th></tr>",
+    ...f.evidence.map((ev) =>
+      `<tr><td>${e(ev.at)}</td><td>${ev.transactionId !== undefined ? `#${ev.transactionId}` : ""}${
+        ev.connectionId !== undefined
+          ? ` <span class="muted">(connection ${ev.connectionId})</span>`
+          : ""
+      }</td><td>${e(ev.note ?? "")}</td><td class="bytes">${e(ev.bytes ?? "")}</td></tr>`
+    ),
+    "</table>",
+    "</section>",
+  ];
+}
+
+function htmlCampaign(campaign: CampaignState): string[] {
+  const e = escapeHtml;
+  const registers = campaign.registers;
+  const cell = (run: CampaignState["registers"][number], position: number) => {
+    const result = run.results.find((x) => x.position === position);
+    if (!result) return '<td class="muted">not reached</td>';
+    const seen = result.findings.length > 0
+      ? result.findings.map((x) => `<code>${e(x)}</code>`).join(" ")
+      : '<span class="ok">no finding</span>';
+    return `<td>#${result.transactionId} ${
+      e(result.status === "done" ? result.state ?? "" : "in progress")
+    }<br>${seen}</td>`;
+  };
+  return [
+    "<h2>Campaign</h2>",
+    "<table><tr><th>#</th><th>Case</th><th>What the terminal does</th><th>What to do</th>" +
+    registers.map((r) => `<th>${e(posName(r.pos))}</th>`).join("") + "</tr>",
+    ...campaign.cases.map((info) =>
+      `<tr><td>${info.position}</td><td><code>${e(info.name)}</code></td><td>${
+        e(info.outcome)
+      }</td><td>${e(info.instruction)}</td>${
+        registers.map((r) => cell(r, info.position)).join("")
+      }</tr>`
+    ),
+    "</table>",
+  ];
+}
+
+function htmlCodes(): string[] {
+  return [
+    "<h2>Codes</h2>",
+    "<table><tr><th>Code</th><th>Severity</th><th>What it means</th></tr>",
+    ...FINDING_CODE_NAMES.map((code) =>
+      `<tr><td><code>${code}</code></td><td>${FINDING_CODES[code].severity}</td><td>${
+        escapeHtml(FINDING_CODES[code].summary)
+      }</td></tr>`
+    ),
+    "</table>",
+  ];
+}
+
+function htmlSettings(settings: Record<string, string | number>): string[] {
+  const entries = Object.entries(settings);
+  if (entries.length === 0) return [];
+  return [
+    "<h2>Settings</h2>",
+    "<table>",
+    ...entries.map(([key, value]) =>
+      `<tr><th>${escapeHtml(key)}</th><td>${escapeHtml(String(value))}</td></tr>`
+    ),
+    "</table>",
+  ];
+}
+
+function endedWords(ended: NonNullable<RunInfo["ended"]>): string {
+  return ended === "over"
+    ? "the campaign is over"
+    : ended === "timeout"
+    ? "the campaign timed out"
+    : "stopped";
+}
+
+// ---------------------------------------------------------------- Markdown
+
+/**
+ * Makes text safe in a Markdown table cell: no line break, `|` escaped, HTML and
+ * Markdown's own marks neutralised.
+ *
+ * @param text Any text.
+ * @returns The text for a cell.
+ *
+ * @example
+ * ```ts
+ * import { escapeMarkdown } from "./report.ts";
+ * escapeMarkdown("a|b <i>*x*</i>"); // "a\\|b &lt;i&gt;\\*x\\*&lt;/i&gt;"
+ * ```
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, " ")
+    .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+    .replace(/([\\`*_[\]|#])/g, "\\$1");
+}
+
+function renderMarkdown(data: ReportData): string {
+  const m = escapeMarkdown;
+  const summary = summarise(data);
+  const out: string[] = ["## POS diagnosis", ""];
+  if (summary.findings === 0) {
+    out.push(
+      summary.pos.length === 0 ? "No finding: no POS was seen." : "No finding.",
+      "",
+    );
+  } else {
+    out.push(
+      `**${summary.findings} finding${
+        summary.findings === 1 ? "" : "s"
+      }** about ${summary.pos.length} POS: ${
+        SEVERITIES.filter((s) => summary.bySeverity[s] > 0).map((s) =>
+          `${s} ${summary.bySeverity[s]}`
+        )
+          .join(", ")
+      }.`,
+      "",
+      "| Severity | Code | POS | Count | Title |",
+      "|---|---|---|---|---|",
+    );
+    for (const f of data.findings) {
+      out.push(
+        `| ${f.severity} | \`${label(f)}\` | ${m(posName(f.pos))} | ${f.count} | ${m(f.title)} |`,
+      );
+    }
+    out.push("");
+  }
+  if (data.campaign) {
+    const c = summary.campaign!;
+    out.push(
+      `Campaign \`${m(data.campaign.campaign)}\`: ${c.total} cases, ${c.done} done${
+        c.over ? ", over" : ", not over"
+      }.`,
+      "",
+    );
+  }
+  for (const item of data.run.unreached ?? []) {
+    out.push(
+      `Never reached${item.pos ? ` by ${m(posName(item.pos))}` : ""}: ${
+        item.cases.map((n) => m(n)).join(", ")
+      }.`,
+      "",
+    );
+  }
+  if (data.findings.length > 0) {
+    out.push("<details><summary>What to fix</summary>", "");
+    for (const f of data.findings) {
+      out.push(
+        `- **${m(label(f))}** (${f.severity}, ${m(posName(f.pos))}): ${m(f.advice)} First ${
+          m(occurrence(f.first))
+        }.`,
+      );
+    }
+    out.push("", "</details>", "");
+  }
+  return out.join("\n");
+}
