@@ -16,7 +16,8 @@
  * await assert.rejects(pay({ amount: 1250 }, terminal.endpoint)); // approved, answer lost
  * await pay({ amount: 1250 }, terminal.endpoint); // the POS sends it again
  * // The records of a journal file (JSON Lines) read the same.
- * const records = terminal.control.journal.list().map((e) => ({ type: "transaction" as const, ...e }));
+ * const entries = terminal.control.journal.list();
+ * const records = entries.map((entry) => ({ type: "transaction" as const, ...entry }));
  * const [finding] = diagnose(records);
  * assert.equal(finding.code, "resends-after-unknown");
  * assert.equal(finding.severity, "money");

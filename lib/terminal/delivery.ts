@@ -59,6 +59,7 @@ export interface DeliveryResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deliver } from "./delivery.ts";
  * const written: string[] = [];
  * const conn = {
@@ -72,8 +73,8 @@ export interface DeliveryResult {
  *   end: "normal",
  *   description: "two pieces",
  * }, new AbortController().signal);
- * result.sent; // "CZ0040300"
- * written; // ["CZ004", "0300"]
+ * assert.equal(result.sent, "CZ0040300");
+ * assert.deepEqual(written, ["CZ004", "0300"]);
  * ```
  */
 export async function deliver(
