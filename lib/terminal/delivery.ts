@@ -115,9 +115,19 @@ export async function deliver(
  * @returns When it is closed.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { endConnection } from "./delivery.ts";
+ * const calls: string[] = [];
+ * const conn = { // a Deno.TcpConn in the simulator
+ *   closeWrite: () => Promise.resolve(void calls.push("closeWrite")),
+ *   close: () => void calls.push("close"),
+ * };
+ * await endConnection(conn, "close");
+ * assert.deepEqual(calls, ["closeWrite", "close"]); // a FIN first
+ * calls.length = 0;
  * await endConnection(conn, "reset");
+ * assert.deepEqual(calls, ["close"]);
  * ```
  */
 export async function endConnection(
