@@ -113,9 +113,21 @@ export function buildClientRequest(
  * @returns What to print and the exit code.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { buildClientRequest, sendRequest } from "./client_run.ts";
- * const built = buildClientRequest({ raw: "CZ0040300CA00201" });
+ * import { parseClientArgs } from "./client_config.ts";
+ * import { startTerminal } from "./fixture.ts";
+ *
+ * await using terminal = await startTerminal();
+ * const args = ["-a", "12.50", "-p", `${terminal.port}`, "--json", "--log-level", "error"];
+ * const config = parseClientArgs(args);
+ * assert.ok(config.kind === "send");
+ * const built = buildClientRequest(config.request);
+ * assert.ok(!("kind" in built)); // not a usage problem
+ * const { code, output } = await sendRequest(built, config);
+ * assert.equal(code, 0); // done
+ * assert.equal(JSON.parse(output).answer.approved, true);
  * ```
  */
 export async function sendRequest(built: BuiltRequest, config: SendConfig): Promise<ClientOutput> {

@@ -45,9 +45,11 @@ export interface TestTerminalOptions extends SimulatorOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { startTerminal } from "./fixture.ts";
  * await using terminal = await startTerminal();
- * console.log(terminal.port > 0); // true
+ * assert.ok(terminal.port > 0);
+ * assert.deepEqual(terminal.endpoint, { host: "127.0.0.1", port: terminal.port });
  * ```
  */
 export class TestTerminal extends TerminalSimulator {
@@ -132,26 +134,29 @@ export class TestTerminal extends TerminalSimulator {
  *
  * @example An approved payment and a refused one
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pay, startTerminal } from "../mod.ts";
  *
  * await using terminal = await startTerminal();
  * const approved = await pay({ amount: 1250 }, terminal.endpoint);
- * console.log(approved.answer.approved); // true
+ * assert.equal(approved.answer.approved, true);
  *
  * terminal.update({ failure: true, failureType: "refused" });
  * const refused = await pay({ amount: 1250 }, terminal.endpoint);
- * console.log(refused.answer.reason); // "refused"
+ * assert.equal(refused.answer.reason, "refused");
  * ```
  *
  * @example Hold mode: the payment waits until the test decides it
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pay, startTerminal } from "../mod.ts";
  *
  * await using terminal = await startTerminal({ hold: true });
  * const payment = pay({ amount: 1250 }, terminal.endpoint);
  * const held = await terminal.control.nextHeld();
+ * assert.equal(held.request.amount, 1250);
  * terminal.control.decideHeldWith(held.id, "refuse");
- * console.log((await payment).answer.reason); // "refused"
+ * assert.equal((await payment).answer.reason, "refused");
  * ```
  */
 export async function startTerminal(options: TestTerminalOptions = {}): Promise<TestTerminal> {

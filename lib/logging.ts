@@ -45,8 +45,17 @@ function writeStderr(line: string): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { setupLogging } from "./logging.ts";
- * setupLogging({ level: "info", format: "text" });
+ * import { getLogger } from "./deps.ts";
+ *
+ * const lines: string[] = []; // default: standard error
+ * setupLogging({ level: "info", format: "text", color: false, write: (l) => lines.push(l) });
+ * const logger = getLogger(["caisse-ap", "pos"]);
+ * logger.info("Sending to {where}", { where: "127.0.0.1:8888" });
+ * logger.debug("Not written: below the level");
+ * assert.equal(lines.length, 1);
+ * assert.match(lines[0], /\[INF\] pos: Sending to 127\.0\.0\.1:8888\n$/);
  * ```
  */
 export function setupLogging(options: LoggingOptions): void {

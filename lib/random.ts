@@ -23,8 +23,10 @@ export interface Random {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cryptoRandom } from "./random.ts";
- * const digit = cryptoRandom().int(10); // 0 to 9
+ * const digit = cryptoRandom().int(10);
+ * assert.ok(Number.isInteger(digit) && digit >= 0 && digit <= 9);
  * ```
  */
 export function cryptoRandom(): Random {
@@ -50,8 +52,9 @@ export function cryptoRandom(): Random {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { seededRandom } from "./random.ts";
- * seededRandom(42).int(1000) === seededRandom(42).int(1000); // true
+ * assert.equal(seededRandom(42).int(1000), seededRandom(42).int(1000));
  * ```
  */
 export function seededRandom(seed: number): Random {
@@ -86,8 +89,9 @@ export function seededRandom(seed: number): Random {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { randomDigits, seededRandom } from "./random.ts";
- * randomDigits(seededRandom(1), 6).length; // 6
+ * assert.match(randomDigits(seededRandom(1), 6), /^[0-9]{6}$/);
  * ```
  */
 export function randomDigits(random: Random, count: number): string {

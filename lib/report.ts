@@ -43,10 +43,11 @@ export interface FrameReport {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { reportFrame } from "./report.ts";
  * const report = reportFrame("CZ0040300CJ003012CA00201CE003978CD0010CB0041250");
- * report.kind; // "request"
- * report.findings[0].message; // "CJ must be 12 digits"
+ * assert.equal(report.kind, "request");
+ * assert.equal(report.findings[0].message, "CJ must be 12 digits");
  * ```
  */
 export function reportFrame(input: string | Uint8Array): FrameReport {
@@ -69,9 +70,12 @@ export function reportFrame(input: string | Uint8Array): FrameReport {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatReport, reportFrame } from "./report.ts";
- * formatReport(reportFrame("CZ0040300AE00201AF00204"))[0];
- * // "Answer, 3 records: conforms to the protocol"
+ * assert.equal(
+ *   formatReport(reportFrame("CZ0040300AE00201AF00204"))[0],
+ *   "Answer, 3 records: conforms to the protocol",
+ * );
  * ```
  */
 export function formatReport(report: FrameReport): string[] {

@@ -381,8 +381,9 @@ export const MANDATORY_IDENTIFICATION_TAGS: readonly string[] = ["CZ", "CJ", "CA
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tagName } from "./tags.ts";
- * tagName("CB"); // "amount"
+ * assert.equal(tagName("CB"), "amount");
  * ```
  */
 export function tagName(tag: string): string {
@@ -399,9 +400,10 @@ export function tagName(tag: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { valueMeaning } from "./tags.ts";
- * valueMeaning("AF", "04"); // "refused"
- * valueMeaning("CC", "00B"); // "CB contactless"
+ * assert.equal(valueMeaning("AF", "04"), "refused");
+ * assert.equal(valueMeaning("CC", "00B"), "CB contactless");
  * ```
  */
 export function valueMeaning(tag: string, value: string): string | undefined {
@@ -419,8 +421,9 @@ export function valueMeaning(tag: string, value: string): string | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeField } from "./tags.ts";
- * describeField("AF", "04"); // "AF=04 refused"
+ * assert.equal(describeField("AF", "04"), "AF=04 refused");
  * ```
  */
 export function describeField(tag: string, value: string): string {
@@ -437,9 +440,10 @@ export function describeField(tag: string, value: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkFormat } from "./tags.ts";
- * checkFormat("CJ", "012"); // "CJ must be 12 digits"
- * checkFormat("CB", "1250"); // undefined
+ * assert.equal(checkFormat("CJ", "012"), "CJ must be 12 digits");
+ * assert.equal(checkFormat("CB", "1250"), undefined);
  * ```
  */
 export function checkFormat(tag: string, value: string): string | undefined {

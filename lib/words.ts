@@ -17,9 +17,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { closestWord } from "./words.ts";
- * closestWord("refusd", ["refused", "forbidden"]); // "refused"
- * closestWord("approve-then", ["approve-then-drop"], { prefixes: true }); // "approve-then-drop"
+ * assert.equal(closestWord("refusd", ["refused", "forbidden"]), "refused");
+ * const faults = ["approve-then-drop"];
+ * assert.equal(closestWord("approve-then", faults, { prefixes: true }), "approve-then-drop");
  * ```
  */
 export function closestWord(
@@ -51,8 +53,9 @@ export function closestWord(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { editDistance } from "./words.ts";
- * editDistance("kitten", "sitting"); // 3
+ * assert.equal(editDistance("kitten", "sitting"), 3);
  * ```
  */
 export function editDistance(a: string, b: string): number {

@@ -15,8 +15,17 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { writeAllSync } from "./write.ts";
- * writeAllSync(Deno.stderr, "");
+ * const pieces: string[] = [];
+ * const narrow = { // a stream that takes at most 3 bytes a call, as a pipe may
+ *   writeSync(bytes: Uint8Array) {
+ *     pieces.push(new TextDecoder().decode(bytes.subarray(0, 3)));
+ *     return Math.min(3, bytes.length);
+ *   },
+ * };
+ * writeAllSync(narrow, "caisse-ap");
+ * assert.deepEqual(pieces, ["cai", "sse", "-ap"]);
  * ```
  */
 export function writeAllSync(stream: { writeSync(p: Uint8Array): number }, text: string): void {

@@ -228,6 +228,7 @@ const DEFAULT_INSTRUCTION = "Pay any amount on the POS now";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCampaign } from "./campaign.ts";
  * const campaign = parseCampaign(`
  * cases:
@@ -237,7 +238,10 @@ const DEFAULT_INSTRUCTION = "Pay any amount on the POS now";
  *     fault: approve-then-drop
  *     reveals: [resends-after-unknown]
  * `, "two.yaml");
- * campaign.cases[1].outcome; // { status: "approved", fault: { kind: "approve-then-drop" } }
+ * assert.deepEqual(campaign.cases[1].outcome, {
+ *   status: "approved",
+ *   fault: { kind: "approve-then-drop" },
+ * });
  * ```
  */
 export function parseCampaign(text: string, file = "campaign"): Campaign {
@@ -488,12 +492,14 @@ export interface CampaignState {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CampaignRun, STANDARD_CAMPAIGN } from "./campaign.ts";
  * const run = new CampaignRun(STANDARD_CAMPAIGN);
- * run.choose({ transactionId: 1, peer: "10.0.0.5:50000", fields: { CA: "01", CD: "0" } })?.case.name;
- * // "approval"
- * run.choose({ transactionId: 2, peer: "10.0.0.5:50001", fields: { CA: "01", CD: "I" } }); // undefined
- * run.state().now?.name; // "approval"
+ * const debit = { transactionId: 1, peer: "10.0.0.5:50000", fields: { CA: "01", CD: "0" } };
+ * assert.equal(run.choose(debit)?.case.name, "approval");
+ * const status = { transactionId: 2, peer: "10.0.0.5:50001", fields: { CA: "01", CD: "I" } };
+ * assert.equal(run.choose(status), undefined); // not a payment: no case
+ * assert.equal(run.state().now?.name, "approval");
  * ```
  */
 export class CampaignRun {
@@ -525,8 +531,10 @@ export class CampaignRun {
    * @example
    * ```ts
    * import { CampaignRun, STANDARD_CAMPAIGN } from "./campaign.ts";
+   * import assert from "node:assert/strict";
    * const run = new CampaignRun(STANDARD_CAMPAIGN);
-   * run.choose({ transactionId: 1, peer: "10.0.0.5:1", fields: { CA: "01", CD: "1" } })?.position; // 1
+   * const credit = { transactionId: 1, peer: "10.0.0.5:1", fields: { CA: "01", CD: "1" } };
+   * assert.equal(run.choose(credit)?.position, 1);
    * ```
    */
   choose(request: CampaignRequest): CampaignChoice | undefined {
@@ -563,8 +571,15 @@ export class CampaignRun {
    * @param input A journal record or connection event.
    *
    * @example
-   * ```ts ignore
-   * journal records -> run.add(record)
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CampaignRun, STANDARD_CAMPAIGN } from "./campaign.ts";
+   * const run = new CampaignRun(STANDARD_CAMPAIGN);
+   * run.choose({ transactionId: 7, peer: "10.0.0.5:1", fields: { CA: "01", CD: "0" } });
+   * run.add({ type: "end", run: "r", id: 7, state: "answered", endedAt: "2026-12-03T10:00:03Z" });
+   * const [result] = run.state().registers[0].results;
+   * assert.equal(result.status, "done");
+   * assert.equal(result.state, "answered");
    * ```
    */
   add(input: DiagnosisInput): void {
@@ -586,8 +601,16 @@ export class CampaignRun {
    * @param findings New or changed findings.
    *
    * @example
-   * ```ts ignore
-   * run.see(diagnosis.add(record));
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CampaignRun, STANDARD_CAMPAIGN } from "./campaign.ts";
+   * import type { DiagnosisFinding } from "./finding.ts";
+   * const run = new CampaignRun(STANDARD_CAMPAIGN);
+   * run.choose({ transactionId: 7, peer: "10.0.0.5:1", fields: { CA: "01", CD: "0" } });
+   * // In a server: run.see(diagnosis.add(record)). Here, a finding's fields that name transactions:
+   * const finding = { code: "reads-once", last: { transactionId: 7 }, evidence: [], facts: {} };
+   * run.see([finding as unknown as DiagnosisFinding]);
+   * assert.deepEqual(run.state().registers[0].results[0].findings, ["reads-once"]);
    * ```
    */
   see(findings: readonly DiagnosisFinding[]): void {
@@ -623,7 +646,10 @@ export class CampaignRun {
    * @example
    * ```ts
    * import { CampaignRun, STANDARD_CAMPAIGN } from "./campaign.ts";
-   * new CampaignRun(STANDARD_CAMPAIGN).unreached()[0].cases.length; // 20
+   * import assert from "node:assert/strict";
+   * const [unreached] = new CampaignRun(STANDARD_CAMPAIGN).unreached(); // no payment came
+   * assert.equal(unreached.cases.length, STANDARD_CAMPAIGN.cases.length);
+   * assert.equal(unreached.cases.length, 20);
    * ```
    */
   unreached(): { pos?: PosRef; cases: string[] }[] {
@@ -640,9 +666,11 @@ export class CampaignRun {
    * @example
    * ```ts
    * import { CampaignRun, STANDARD_CAMPAIGN } from "./campaign.ts";
+   * import assert from "node:assert/strict";
    * const run = new CampaignRun(STANDARD_CAMPAIGN);
+   * run.choose({ transactionId: 1, peer: "10.0.0.5:1", fields: { CA: "01", CD: "0" } });
    * run.restart();
-   * run.state().registers; // []
+   * assert.deepEqual(run.state().registers, []);
    * ```
    */
   restart(): void {
@@ -659,8 +687,9 @@ export class CampaignRun {
    * @example
    * ```ts
    * import { CampaignRun, STANDARD_CAMPAIGN } from "./campaign.ts";
+   * import assert from "node:assert/strict";
    * const state = new CampaignRun(STANDARD_CAMPAIGN).state();
-   * [state.total, state.over, state.now?.status]; // [20, false, "next"]
+   * assert.deepEqual([state.total, state.over, state.now?.status], [20, false, "next"]);
    * ```
    */
   state(): CampaignState {

@@ -204,9 +204,10 @@ export const DIAGNOSIS_DEFAULTS: Readonly<DiagnosisSettings> = Object.freeze({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DIAGNOSIS_DEFAULTS, noAnswerLimit } from "./codes.ts";
- * noAnswerLimit(DIAGNOSIS_DEFAULTS); // 180000
- * noAnswerLimit({ ...DIAGNOSIS_DEFAULTS, timeScale: 0.01 }); // 1800
+ * assert.equal(noAnswerLimit(DIAGNOSIS_DEFAULTS), 180_000);
+ * assert.equal(noAnswerLimit({ ...DIAGNOSIS_DEFAULTS, timeScale: 0.01 }), 1_800);
  * ```
  */
 export function noAnswerLimit(settings: Readonly<DiagnosisSettings>): number {
@@ -242,9 +243,10 @@ function bytes(text: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatDuration } from "./codes.ts";
- * formatDuration(2500); // "2.5 s"
- * formatDuration(185_000); // "3 min 5 s"
+ * assert.equal(formatDuration(2500), "2.5 s");
+ * assert.equal(formatDuration(185_000), "3 min 5 s");
  * ```
  */
 export function formatDuration(ms: number): string {
@@ -743,9 +745,10 @@ export const FINDING_CODE_NAMES: readonly FindingCode[] = Object.freeze(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isFindingCode } from "./codes.ts";
- * isFindingCode("reads-once"); // true
- * isFindingCode("reads-twice"); // false
+ * assert.equal(isFindingCode("reads-once"), true);
+ * assert.equal(isFindingCode("reads-twice"), false);
  * ```
  */
 export function isFindingCode(text: string): text is FindingCode {

@@ -50,11 +50,13 @@ const HANDSHAKE = new Set(["\x06", "\x04", "\x15", "\x05"]);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { conformanceProblems } from "./conformance.ts";
  * import { checkRequest } from "../message.ts";
  * import { decode } from "../tlv.ts";
  * const raw = "CZ0040300CJ012012345678901CA00201CE003978CD0010CB00205BF0010";
- * conformanceProblems(raw, checkRequest(decode(raw))).map((p) => p.kind); // ["bf-sent"]
+ * const problems = conformanceProblems(raw, checkRequest(decode(raw)));
+ * assert.deepEqual(problems.map((p) => p.kind), ["bf-sent"]);
  * ```
  */
 export function conformanceProblems(

@@ -5,11 +5,22 @@
  * first); the checks that depend on time (`no-answer-timeout`) run on
  * {@linkcode Diagnosis.tick}, with a time given by the caller: no timer, no clock read.
  *
- * @example A whole journal at once
- * ```ts ignore
+ * @example A whole journal at once: the POS paid again after a lost approval
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { diagnose } from "./diagnosis.ts";
- * const records = (await Deno.readTextFile("journal.jsonl")).trim().split("\n").map((l) => JSON.parse(l));
- * for (const f of diagnose(records)) console.log(f.severity, f.code, f.title);
+ * import { pay, startTerminal } from "../../mod.ts";
+ *
+ * await using terminal = await startTerminal();
+ * terminal.control.enqueue([{ status: "approved", fault: { kind: "approve-then-drop" } }]);
+ * await assert.rejects(pay({ amount: 1250 }, terminal.endpoint)); // approved, answer lost
+ * await pay({ amount: 1250 }, terminal.endpoint); // the POS sends it again
+ * // The records of a journal file (JSON Lines) read the same.
+ * const entries = terminal.control.journal.list();
+ * const records = entries.map((entry) => ({ type: "transaction" as const, ...entry }));
+ * const [finding] = diagnose(records);
+ * assert.equal(finding.code, "resends-after-unknown");
+ * assert.equal(finding.severity, "money");
  * ```
  *
  * @module
@@ -49,10 +60,12 @@ export interface DiagnosisOptions extends Partial<DiagnosisSettings> {
  * @example
  * ```ts
  * import { Diagnosis } from "./diagnosis.ts";
+ * import assert from "node:assert/strict";
  * const diagnosis = new Diagnosis({ timeScale: 0.01 });
- * diagnosis.add({ type: "start", run: "r", at: "2026-12-03T10:00:00.000Z", version: "" }); // []
- * diagnosis.tick(Date.parse("2026-12-03T10:05:00.000Z")); // []
- * diagnosis.findings(); // []
+ * const start = { type: "start", run: "r", at: "2026-12-03T10:00:00.000Z", version: "" } as const;
+ * assert.deepEqual(diagnosis.add(start), []);
+ * assert.deepEqual(diagnosis.tick(Date.parse("2026-12-03T10:05:00.000Z")), []);
+ * assert.deepEqual(diagnosis.findings(), []);
  * ```
  */
 export class Diagnosis {
@@ -103,9 +116,15 @@ export class Diagnosis {
    * @example
    * ```ts
    * import { Diagnosis } from "./diagnosis.ts";
+   * import assert from "node:assert/strict";
    * const diagnosis = new Diagnosis();
-   * diagnosis.add({ type: "connection", connectionId: 1, peer: "10.0.0.5:50000", at: "2026-12-03T10:00:00.000Z" });
-   * // []
+   * const opened = diagnosis.add({
+   *   type: "connection",
+   *   connectionId: 1,
+   *   peer: "10.0.0.5:50000",
+   *   at: "2026-12-03T10:00:00.000Z",
+   * });
+   * assert.deepEqual(opened, []); // a connection alone says nothing
    * ```
    */
   add(input: DiagnosisInput): DiagnosisFinding[] {
@@ -165,7 +184,8 @@ export class Diagnosis {
    * @example
    * ```ts
    * import { Diagnosis } from "./diagnosis.ts";
-   * new Diagnosis().tick(new Date()); // []
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(new Diagnosis().tick(new Date()), []);
    * ```
    */
   tick(now: Date | number): DiagnosisFinding[] {
@@ -183,7 +203,8 @@ export class Diagnosis {
    * @example
    * ```ts
    * import { Diagnosis } from "./diagnosis.ts";
-   * new Diagnosis().findings(); // []
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(new Diagnosis().findings(), []);
    * ```
    */
   findings(): DiagnosisFinding[] {
@@ -201,7 +222,10 @@ export class Diagnosis {
    * @example
    * ```ts
    * import { Diagnosis } from "./diagnosis.ts";
-   * new Diagnosis().clear();
+   * import assert from "node:assert/strict";
+   * const diagnosis = new Diagnosis();
+   * diagnosis.clear();
+   * assert.equal(diagnosis.size, 0);
    * ```
    */
   clear(): void {
@@ -312,7 +336,8 @@ export class Diagnosis {
  * @example
  * ```ts
  * import { diagnose } from "./diagnosis.ts";
- * diagnose([]); // []
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(diagnose([]), []);
  * ```
  */
 export function diagnose(
@@ -405,7 +430,8 @@ const SEVERITY_ORDER = ["money", "failure", "warning", "info"];
  * @example
  * ```ts
  * import { sortFindings } from "./diagnosis.ts";
- * sortFindings([]); // []
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(sortFindings([]), []);
  * ```
  */
 export function sortFindings(findings: DiagnosisFinding[]): DiagnosisFinding[] {

@@ -104,8 +104,10 @@ export interface DiagnosisFinding {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { severityRank } from "./finding.ts";
- * severityRank("money") > severityRank("warning"); // true
+ * assert.equal(severityRank("money"), 3);
+ * assert.ok(severityRank("money") > severityRank("warning"));
  * ```
  */
 export function severityRank(severity: Severity): number {
@@ -120,9 +122,10 @@ export function severityRank(severity: Severity): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isSeverity } from "./finding.ts";
- * isSeverity("failure"); // true
- * isSeverity("error"); // false
+ * assert.equal(isSeverity("failure"), true);
+ * assert.equal(isSeverity("error"), false);
  * ```
  */
 export function isSeverity(text: string): text is Severity {
@@ -137,9 +140,10 @@ export function isSeverity(text: string): text is Severity {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { worstSeverity } from "./finding.ts";
- * worstSeverity([{ severity: "warning" }, { severity: "money" }]); // "money"
- * worstSeverity([]); // undefined
+ * assert.equal(worstSeverity([{ severity: "warning" }, { severity: "money" }]), "money");
+ * assert.equal(worstSeverity([]), undefined);
  * ```
  */
 export function worstSeverity(
@@ -161,10 +165,11 @@ export function worstSeverity(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { shouldFail } from "./finding.ts";
- * shouldFail([{ severity: "warning" }], "failure"); // false
- * shouldFail([{ severity: "money" }], "failure"); // true
- * shouldFail([{ severity: "warning" }], "warning"); // true
+ * assert.equal(shouldFail([{ severity: "warning" }], "failure"), false);
+ * assert.equal(shouldFail([{ severity: "money" }], "failure"), true);
+ * assert.equal(shouldFail([{ severity: "warning" }], "warning"), true);
  * ```
  */
 export function shouldFail(

@@ -108,9 +108,10 @@ export type DiagnosisInput = JournalRecord | ConnectionEvent;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { peerAddress } from "./input.ts";
- * peerAddress("192.168.1.20:51234"); // "192.168.1.20"
- * peerAddress("[::1]:51234"); // "::1"
+ * assert.equal(peerAddress("192.168.1.20:51234"), "192.168.1.20");
+ * assert.equal(peerAddress("[::1]:51234"), "::1");
  * ```
  */
 export function peerAddress(peer: string): string {

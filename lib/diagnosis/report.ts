@@ -77,9 +77,10 @@ export interface ReportSummary {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatFromPath } from "./report.ts";
- * formatFromPath("reports/pos.xml"); // "xml"
- * formatFromPath("REPORT.HTM"); // "html"
+ * assert.equal(formatFromPath("reports/pos.xml"), "xml");
+ * assert.equal(formatFromPath("REPORT.HTM"), "html");
  * ```
  */
 export function formatFromPath(path: string): ReportFormat {
@@ -103,9 +104,10 @@ export function formatFromPath(path: string): ReportFormat {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderReport } from "./report.ts";
  * const xml = renderReport({ run: {}, findings: [] }, "xml");
- * xml.includes('<testsuites name="caisse-ap diagnosis" tests="0" failures="0"'); // true
+ * assert.ok(xml.includes('<testsuites name="caisse-ap diagnosis" tests="0" failures="0"'));
  * ```
  */
 export function renderReport(data: ReportData, format: ReportFormat): string {
@@ -131,8 +133,14 @@ export function renderReport(data: ReportData, format: ReportFormat): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { summarise } from "./report.ts";
- * summarise({ run: {}, findings: [] }).bySeverity; // { money: 0, failure: 0, warning: 0, info: 0 }
+ * assert.deepEqual(summarise({ run: {}, findings: [] }).bySeverity, {
+ *   money: 0,
+ *   failure: 0,
+ *   warning: 0,
+ *   info: 0,
+ * });
  * ```
  */
 export function summarise(data: ReportData): ReportSummary {
@@ -208,8 +216,9 @@ const XML_INVALID = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { escapeXml } from "./report.ts";
- * escapeXml('<a href="x">&\x02'); // "&lt;a href=&quot;x&quot;&gt;&amp;\\x02"
+ * assert.equal(escapeXml('<a href="x">&\x02'), "&lt;a href=&quot;x&quot;&gt;&amp;\\x02");
  * ```
  */
 export function escapeXml(text: string): string {
@@ -382,8 +391,12 @@ function renderJson(data: ReportData): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { escapeHtml } from "./report.ts";
- * escapeHtml(`<script>alert("x")</script>`); // "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+ * assert.equal(
+ *   escapeHtml(`<script>alert("x")</script>`),
+ *   "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;",
+ * );
  * ```
  */
 export function escapeHtml(text: string): string {
@@ -574,8 +587,9 @@ function endedWords(ended: NonNullable<RunInfo["ended"]>): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { escapeMarkdown } from "./report.ts";
- * escapeMarkdown("a|b <i>*x*</i>"); // "a\\|b &lt;i&gt;\\*x\\*&lt;/i&gt;"
+ * assert.equal(escapeMarkdown("a|b <i>*x*</i>"), "a\\|b &lt;i&gt;\\*x\\*&lt;/i&gt;");
  * ```
  */
 export function escapeMarkdown(text: string): string {

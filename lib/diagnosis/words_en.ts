@@ -221,9 +221,10 @@ export const ENGLISH: Catalogue = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ENGLISH, wordsOf } from "./words_en.ts";
- * wordsOf(ENGLISH, "request-nonconformant", { kind: "bf-sent", family: "bf-sent" }).advice;
- * // "Never send BF."
+ * const facts = { kind: "bf-sent", family: "bf-sent" };
+ * assert.equal(wordsOf(ENGLISH, "request-nonconformant", facts).advice, "Never send BF.");
  * ```
  */
 export function wordsOf(

@@ -13,8 +13,10 @@ import type { Answered, Asker } from "./engine.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DecidedElsewhere } from "./askers.ts";
- * new DecidedElsewhere().name; // "AbortError"
+ * assert.equal(new DecidedElsewhere().name, "AbortError");
+ * assert.ok(new DecidedElsewhere() instanceof DOMException);
  * ```
  */
 export class DecidedElsewhere extends DOMException {
@@ -35,17 +37,30 @@ export class DecidedElsewhere extends DOMException {
  * @returns One decider to give the rule engine as `ask`.
  *
  * @example A person and the hold desk: whoever decides first
- * ```ts ignore
- * import { firstAnswer } from "./askers.ts";
- * import { RuleEngine } from "./engine.ts";
- * const engine = new RuleEngine({ ask: firstAnswer([operator.ask, hold.ask]) });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DecidedElsewhere, firstAnswer } from "./askers.ts";
+ * import type { Asker, PendingDecision } from "./engine.ts";
+ *
+ * // In server.ts: firstAnswer([operator.ask, hold.ask]), given to the RuleEngine as `ask`.
+ * let withdrawn: unknown;
+ * const person: Asker = ({ context }) =>
+ *   new Promise((_, reject) => { // waits for a key that never comes
+ *     context.signal?.addEventListener("abort", () => reject(withdrawn = context.signal?.reason));
+ *   });
+ * const program: Asker = () => Promise.resolve({ outcome: { status: "approved" }, note: "API" });
+ * const ask = firstAnswer([person, program]);
+ * const answered = await ask({ context: {} } as PendingDecision);
+ * assert.equal(answered?.note, "API");
+ * assert.ok(withdrawn instanceof DecidedElsewhere); // the person is told to stop waiting
  * ```
  *
  * @example Nobody takes it: the settings decide
  * ```ts
+ * import assert from "node:assert/strict";
  * import { firstAnswer } from "./askers.ts";
  * const ask = firstAnswer([() => undefined, undefined]);
- * ask({} as Parameters<typeof ask>[0]); // undefined
+ * assert.equal(ask({} as Parameters<typeof ask>[0]), undefined);
  * ```
  */
 export function firstAnswer(askers: readonly (Asker | undefined)[]): Asker {

@@ -10,14 +10,18 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { assembleTerminal } from "./assemble.ts";
+ * import { pay } from "../pos.ts";
  * const terminal = assembleTerminal({
  *   simulator: { hostname: "127.0.0.1", port: 0 },
  *   settings: { delayMs: 0 },
  *   journal: {},
  *   control: {},
  * });
- * await terminal.simulator.start();
+ * const { port } = await terminal.simulator.start();
+ * assert.equal((await pay({ amount: 1250 }, { port })).answer.approved, true);
+ * assert.equal(terminal.journal?.list().length, 1);
  * await terminal.close();
  * await terminal.simulator.close();
  * ```
@@ -122,9 +126,10 @@ export interface Terminal<S extends TerminalSimulator = TerminalSimulator> exten
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { assembleDecision } from "./assemble.ts";
  * const { engine, hold } = assembleDecision({ hold: true });
- * [engine.magicAmounts, hold.active]; // [false, true]
+ * assert.deepEqual([engine.magicAmounts, hold.active], [false, true]);
  * ```
  */
 export function assembleDecision(config: TerminalConfig): Decision {
@@ -157,12 +162,14 @@ export function assembleDecision(config: TerminalConfig): Decision {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { assembleDecision, completeTerminal } from "./assemble.ts";
  * import { TerminalSimulator } from "./simulator.ts";
  * const decision = assembleDecision({});
  * const simulator = new TerminalSimulator({ decide: decision.decide });
  * const terminal = completeTerminal(simulator, decision, { journal: {}, control: {} });
- * terminal.control !== undefined; // true
+ * assert.ok(terminal.control);
+ * assert.equal(terminal.control.journal, terminal.journal);
  * await terminal.close();
  * ```
  */
@@ -228,9 +235,10 @@ export function completeTerminal<S extends TerminalSimulator>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { assembleTerminal } from "./assemble.ts";
  * const terminal = assembleTerminal({ settings: { failure: true }, journal: {}, control: {} });
- * terminal.control?.settings.failure; // true
+ * assert.equal(terminal.control?.settings.failure, true);
  * await terminal.close();
  * ```
  */

@@ -238,18 +238,20 @@ export interface Examination {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { examineRequest } from "./behaviour.ts";
  * import { decodePartial } from "../tlv.ts";
- * examineRequest(decodePartial("CZ0040300CA00201")).forced; // "unreadable"
+ * assert.equal(examineRequest(decodePartial("CZ0040300CA00201")).forced, "unreadable");
  * ```
  *
  * @example Strict mode: a warning is enough
  * ```ts
+ * import assert from "node:assert/strict";
  * import { examineRequest } from "./behaviour.ts";
  * import { decode } from "../tlv.ts";
  * const request = { fields: decode("CZ0040300CJ003012CA00201CE003978CD0010CB0041250") };
- * examineRequest(request).forced; // undefined: CJ of 3 digits is only a warning
- * examineRequest(request, { strict: true }).forced; // "strict"
+ * assert.equal(examineRequest(request).forced, undefined); // CJ of 3 digits is only a warning
+ * assert.equal(examineRequest(request, { strict: true }).forced, "strict");
  * ```
  */
 export function examineRequest(
@@ -292,6 +294,7 @@ export function examineRequest(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decide, DEFAULT_SETTINGS } from "./behaviour.ts";
  * import { decode } from "../tlv.ts";
  * import { seededRandom } from "../random.ts";
@@ -300,12 +303,13 @@ export function examineRequest(
  *   DEFAULT_SETTINGS,
  *   { now: new Date(), random: seededRandom(1) },
  * );
- * plan.outcome; // "approved"
- * plan.delayMs; // 3000
+ * assert.equal(plan.outcome, "approved");
+ * assert.equal(plan.delayMs, 3000);
  * ```
  *
  * @example A rule's outcome: refused after half a second
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decide, DEFAULT_SETTINGS } from "./behaviour.ts";
  * import { decode, getField } from "../tlv.ts";
  * import { seededRandom } from "../random.ts";
@@ -318,8 +322,8 @@ export function examineRequest(
  *     by: { source: "queue" },
  *   },
  * );
- * getField(plan.answer, "AF"); // "04"
- * plan.delayMs; // 500
+ * assert.equal(getField(plan.answer, "AF"), "04");
+ * assert.equal(plan.delayMs, 500);
  * ```
  */
 export function decide(
@@ -408,11 +412,13 @@ export function decide(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultOutcome, DEFAULT_SETTINGS } from "./behaviour.ts";
  * import { buildRequest, parseRequest } from "../message.ts";
  * const request = parseRequest(buildRequest({ amount: 1250 }));
- * defaultOutcome({ ...DEFAULT_SETTINGS, failure: true, failureType: "refused" }, request);
- * // { status: "not-done", complement: "04" }
+ * assert.deepEqual(defaultOutcome(DEFAULT_SETTINGS, request), { status: "approved" });
+ * const failing = { ...DEFAULT_SETTINGS, failure: true, failureType: "refused" } as const;
+ * assert.deepEqual(defaultOutcome(failing, request), { status: "not-done", complement: "04" });
  * ```
  */
 export function defaultOutcome(

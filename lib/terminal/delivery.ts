@@ -59,6 +59,7 @@ export interface DeliveryResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deliver } from "./delivery.ts";
  * const written: string[] = [];
  * const conn = {
@@ -72,8 +73,8 @@ export interface DeliveryResult {
  *   end: "normal",
  *   description: "two pieces",
  * }, new AbortController().signal);
- * result.sent; // "CZ0040300"
- * written; // ["CZ004", "0300"]
+ * assert.equal(result.sent, "CZ0040300");
+ * assert.deepEqual(written, ["CZ004", "0300"]);
  * ```
  */
 export async function deliver(
@@ -114,9 +115,19 @@ export async function deliver(
  * @returns When it is closed.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { endConnection } from "./delivery.ts";
+ * const calls: string[] = [];
+ * const conn = { // a Deno.TcpConn in the simulator
+ *   closeWrite: () => Promise.resolve(void calls.push("closeWrite")),
+ *   close: () => void calls.push("close"),
+ * };
+ * await endConnection(conn, "close");
+ * assert.deepEqual(calls, ["closeWrite", "close"]); // a FIN first
+ * calls.length = 0;
  * await endConnection(conn, "reset");
+ * assert.deepEqual(calls, ["close"]);
  * ```
  */
 export async function endConnection(

@@ -29,9 +29,11 @@ import type { TerminalSimulator, Transaction } from "./simulator.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatTable } from "./log.ts";
- * formatTable([{ tag: "AF", value: "04" }]);
- * // ["  AF  status complement          04  (refused)"]
+ * assert.deepEqual(formatTable([{ tag: "AF", value: "04" }]), [
+ *   "  AF  status complement          04  (refused)",
+ * ]);
  * ```
  */
 export function formatTable(fields: readonly Field[]): string[] {
@@ -93,12 +95,13 @@ export interface SimulatorLogger {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeDecider } from "./log.ts";
- * describeDecider({
+ * const by = describeDecider({
  *   outcome: "declined", answer: [], delayMs: 0, reason: "refused (AF=04)", findings: [],
  *   decidedBy: { source: "rule", rule: { position: 1, origin: "scenario", name: "big" } },
  * });
- * // ', by rule 1 "big"'
+ * assert.equal(by, ', by rule 1 "big"');
  * ```
  */
 export function describeDecider(plan: Plan): string {
@@ -124,12 +127,25 @@ export function describeDecider(plan: Plan): string {
  * @param logger Where to log. Default: LogTape's `caisse-ap.terminal` logger.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { logSimulator } from "./log.ts";
  * import { TerminalSimulator } from "./simulator.ts";
- * const terminal = new TerminalSimulator({ port: 0 });
- * logSimulator(terminal);
- * await terminal.start();
+ * import { pay } from "../pos.ts";
+ *
+ * const messages: string[] = []; // a LogTape logger in a program; templates kept here
+ * const keep = (message: string) => void messages.push(message);
+ * const logger = { debug: keep, info: keep, warn: keep, error: keep };
+ * await using terminal = new TerminalSimulator({
+ *   hostname: "127.0.0.1",
+ *   port: 0,
+ *   settings: { delayMs: 0 },
+ * });
+ * logSimulator(terminal, logger);
+ * const { port } = await terminal.start();
+ * await pay({ amount: 1250 }, { port });
+ * assert.equal(messages[0], "Listening on {address}");
+ * assert.ok(messages.includes("#{id} decision: {outcome} ({reason}){fault}{by}{delay}"));
  * ```
  */
 export function logSimulator(
@@ -310,9 +326,22 @@ function logAbandon(t: Transaction, logger: SimulatorLogger): void {
  * @param logger Where to log. Default: LogTape's `caisse-ap.terminal` logger.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { logControl } from "./log.ts";
- * logControl(control);
+ * import { pay, startTerminal } from "../../mod.ts";
+ *
+ * const messages: string[] = [];
+ * const keep = (message: string) => void messages.push(message);
+ * await using terminal = await startTerminal({ hold: true });
+ * logControl(terminal.control, { debug: keep, info: keep, warn: keep, error: keep });
+ * const payment = pay({ amount: 990 }, terminal.endpoint);
+ * terminal.control.decideHeldWith((await terminal.control.nextHeld()).id, "refuse");
+ * await payment;
+ * assert.deepEqual(messages, [
+ *   "#{id} held: waiting for a decision (dashboard or API), time-out in {timeout}",
+ *   "#{id} released: {outcome}, {note}",
+ * ]);
  * ```
  */
 export function logControl(

@@ -56,8 +56,9 @@ function row(ending: string, outcome: OutcomeSpec, description: string): MagicAm
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { magicAmountRules } from "./magic.ts";
- * magicAmountRules()[1].when; // { amount: { endsWith: "04" } }
+ * assert.deepEqual(magicAmountRules()[1].when, { amount: { endsWith: "04" } });
  * ```
  */
 export function magicAmountRules(): Rule[] {
@@ -75,8 +76,9 @@ export function magicAmountRules(): Rule[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatMagicAmounts } from "./magic.ts";
- * formatMagicAmounts()[1]; // "04  e.g. 12.04 EUR  not done, AF=04 refused"
+ * assert.equal(formatMagicAmounts()[1], "04  e.g. 12.04 EUR  not done, AF=04 refused");
  * ```
  */
 export function formatMagicAmounts(): string[] {

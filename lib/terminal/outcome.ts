@@ -127,10 +127,11 @@ export const READ_MODE_NAMES: Readonly<Record<string, string>> = Object.freeze({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseResult } from "./outcome.ts";
- * parseResult("refused"); // { status: "not-done", complement: "04" }
- * parseResult("13"); // { status: "not-done", complement: "13" }
- * parseResult("approved"); // { status: "approved" }
+ * assert.deepEqual(parseResult("refused"), { status: "not-done", complement: "04" });
+ * assert.deepEqual(parseResult("13"), { status: "not-done", complement: "13" });
+ * assert.deepEqual(parseResult("approved"), { status: "approved" });
  * ```
  */
 export function parseResult(
@@ -154,8 +155,9 @@ export function parseResult(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { notDone } from "./outcome.ts";
- * notDone("timeout"); // { status: "not-done", complement: "08" }
+ * assert.deepEqual(notDone("timeout"), { status: "not-done", complement: "08" });
  * ```
  */
 export function notDone(
@@ -179,8 +181,10 @@ export function notDone(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeOutcome } from "./outcome.ts";
- * describeOutcome({ status: "not-done", complement: "11" }); // "operator abandon, AF=11"
+ * const abandon = { status: "not-done", complement: "11" } as const;
+ * assert.equal(describeOutcome(abandon), "operator abandon, AF=11");
  * ```
  */
 export function describeOutcome(outcome: OutcomeSpec): string {

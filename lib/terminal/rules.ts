@@ -115,8 +115,9 @@ export interface Evaluation {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { initialRuleState } from "./rules.ts";
- * initialRuleState(2); // { seen: [0, 0], decided: [0, 0] }
+ * assert.deepEqual(initialRuleState(2), { seen: [0, 0], decided: [0, 0] });
  * ```
  */
 export function initialRuleState(count: number): RuleState {
@@ -133,12 +134,15 @@ export function initialRuleState(count: number): RuleState {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkConditions } from "./rules.ts";
  * import { buildRequest, parseRequest } from "../message.ts";
  * const request = parseRequest(buildRequest({ amount: 1250 }));
- * checkConditions({ amount: { endsWith: "04" } }, request);
- * // "amount 1250 does not end with 04"
- * checkConditions({ amount: { min: 1000, max: 2000 } }, request); // undefined
+ * assert.equal(
+ *   checkConditions({ amount: { endsWith: "04" } }, request),
+ *   "amount 1250 does not end with 04",
+ * );
+ * assert.equal(checkConditions({ amount: { min: 1000, max: 2000 } }, request), undefined);
  * ```
  */
 export function checkConditions(when: Conditions, request: Request): string | undefined {
@@ -223,6 +227,7 @@ function checkAmount(amount: AmountCondition, value: number | undefined): string
  *
  * @example The second debit is refused
  * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluateRules, initialRuleState, type Rule } from "./rules.ts";
  * import { buildRequest, parseRequest } from "../message.ts";
  * const rules: Rule[] = [{
@@ -232,9 +237,9 @@ function checkAmount(amount: AmountCondition, value: number | undefined): string
  * }];
  * const request = parseRequest(buildRequest({ amount: 1250 }));
  * const first = evaluateRules(rules, request, initialRuleState(1));
- * first.match; // undefined
+ * assert.equal(first.match, undefined);
  * const second = evaluateRules(rules, request, first.state);
- * second.match?.outcome; // { status: "not-done", complement: "04" }
+ * assert.deepEqual(second.match?.outcome, { status: "not-done", complement: "04" });
  * ```
  */
 export function evaluateRules(
@@ -277,9 +282,12 @@ export function evaluateRules(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeRule } from "./rules.ts";
- * describeRule({ position: 2, origin: "scenario", name: "big", file: "s.yaml", line: 9 });
- * // 'rule 2 "big" (s.yaml:9)'
+ * assert.equal(
+ *   describeRule({ position: 2, origin: "scenario", name: "big", file: "s.yaml", line: 9 }),
+ *   'rule 2 "big" (s.yaml:9)',
+ * );
  * ```
  */
 export function describeRule(ref: RuleRef): string {

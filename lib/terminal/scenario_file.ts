@@ -19,10 +19,14 @@ import { parseScenario, type Scenario } from "./scenario.ts";
  * reports them.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileURLToPath } from "node:url";
  * import { loadScenarioFile } from "./scenario_file.ts";
- * const scenario = await loadScenarioFile("lib/scenarios/ci_smoke.yaml");
- * console.log(scenario.rules.length);
+ * const path = fileURLToPath(new URL("../scenarios/ci_smoke.yaml", import.meta.url));
+ * const scenario = await loadScenarioFile(path);
+ * assert.equal(scenario.rules[0].ref.name, "REFUSE... is refused");
+ * await assert.rejects(loadScenarioFile("no-such-file.yaml"), Deno.errors.NotFound);
  * ```
  */
 export async function loadScenarioFile(path: string): Promise<Scenario> {
@@ -76,13 +80,26 @@ export interface ScenarioWatcher {
  * @returns The watch: `reload()` to read the file now, `close()` to stop.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
  * import { watchScenarioFile } from "./scenario_file.ts";
- * const watcher = watchScenarioFile("scenario.yaml", {
- *   onLoad: (scenario) => engine.load(scenario),
- *   onError: (error) => console.error(error.message),
+ * import type { Scenario } from "./scenario.ts";
+ *
+ * const folder = await Deno.makeTempDir();
+ * const path = join(folder, "scenario.yaml");
+ * await Deno.writeTextFile(path, "rules:\n  - name: all refused\n    outcome: refused\n");
+ * const loaded: Scenario[] = [];
+ * const watcher = watchScenarioFile(path, {
+ *   onLoad: (scenario) => loaded.push(scenario), // server.ts: engine.load(scenario)
+ *   onError: (error) => assert.fail(error.message),
  * });
- * Deno.addSignalListener("SIGHUP", () => watcher.reload());
+ * // server.ts: Deno.addSignalListener("SIGHUP", () => watcher.reload());
+ * const { scenario } = await watcher.reload();
+ * assert.equal(scenario?.rules[0].ref.name, "all refused");
+ * assert.deepEqual(loaded, [scenario]);
+ * await watcher.close();
+ * await Deno.remove(folder, { recursive: true });
  * ```
  */
 export function watchScenarioFile(path: string, options: WatchOptions): ScenarioWatcher {

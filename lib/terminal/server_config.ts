@@ -203,8 +203,9 @@ function otherOptions(): Option[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serverCommand } from "./server_config.ts";
- * serverCommand().options.some((option) => option.long === "--strict"); // true
+ * assert.ok(serverCommand().options.some((option) => option.long === "--strict"));
  * ```
  */
 export function serverCommand(): Command {
@@ -312,10 +313,11 @@ type Values = Record<string, unknown>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseServerArgs } from "./server_config.ts";
  * const { config } = parseServerArgs(["-f", "-ft", "refused", "-d", "0.5"]);
- * [config?.settings.failureType, config?.settings.delayMs]; // ["refused", 500]
- * config?.givenSettings.has("duration"); // true
+ * assert.deepEqual([config?.settings.failureType, config?.settings.delayMs], ["refused", 500]);
+ * assert.equal(config?.givenSettings.has("duration"), true);
  * ```
  */
 export function parseServerArgs(

@@ -302,15 +302,22 @@ export interface SimulatorEventMap {
  * The simulated terminal. Start it, point POS software at its port, close it.
  *
  * @example A terminal that approves after 10 ms, on a free port of 127.0.0.1
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { TerminalSimulator } from "./simulator.ts";
+ * import { pay } from "../pos.ts";
+ *
  * await using terminal = new TerminalSimulator({
  *   hostname: "127.0.0.1",
  *   port: 0,
  *   settings: { delayMs: 10 },
  * });
  * const { port } = await terminal.start();
- * terminal.addEventListener("answer", (e) => console.log(e.detail.answerText));
+ * const decided: string[] = [];
+ * terminal.on("request", (e) => decided.push(e.detail.plan.outcome));
+ * const result = await pay({ amount: 1250 }, { port });
+ * assert.equal(result.answer.approved, true);
+ * assert.deepEqual(decided, ["approved"]);
  * ```
  */
 export class TerminalSimulator extends Emitter<SimulatorEventMap> {
@@ -396,12 +403,24 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { TerminalSimulator } from "./simulator.ts";
-   * const terminal = new TerminalSimulator({ port: 0 });
-   * const remove = terminal.beforeAnswer(async (t) => {
-   *   await Deno.stdout.write(new TextEncoder().encode(`about to answer #${t.id}\n`));
+   * import { pay } from "../pos.ts";
+   *
+   * await using terminal = new TerminalSimulator({
+   *   hostname: "127.0.0.1",
+   *   port: 0,
+   *   settings: { delayMs: 0 },
    * });
+   * const { port } = await terminal.start();
+   * const answering: number[] = [];
+   * const remove = terminal.beforeAnswer((t) => {
+   *   answering.push(t.id); // a hook may also be async: the answer waits for it
+   * });
+   * await pay({ amount: 1250 }, { port });
    * remove();
+   * await pay({ amount: 1250 }, { port });
+   * assert.deepEqual(answering, [1]);
    * ```
    */
   beforeAnswer(hook: BeforeAnswerHook): () => void {
@@ -462,8 +481,25 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
    * @param transactionId The transaction that asked for it, for the event.
    *
    * @example
-   * ```ts ignore
-   * terminal.refuseConnections(5_000); // the POS cannot connect for 5 s
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { TerminalSimulator } from "./simulator.ts";
+   * import { pay, PosError } from "../pos.ts";
+   *
+   * await using terminal = new TerminalSimulator({
+   *   hostname: "127.0.0.1",
+   *   port: 0,
+   *   settings: { delayMs: 0 },
+   * });
+   * const { port } = await terminal.start();
+   * const listening = new Promise((resolve) => terminal.on("listening", resolve));
+   * terminal.refuseConnections(50); // the POS cannot connect for 50 ms
+   * await assert.rejects(
+   *   pay({ amount: 1250 }, { port }),
+   *   (e) => e instanceof PosError && e.kind === "connect" && !e.paymentMayBeTaken,
+   * );
+   * await listening; // on the same port again
+   * assert.equal((await pay({ amount: 1250 }, { port })).answer.approved, true);
    * ```
    */
   refuseConnections(periodMs: number, transactionId?: number): void {

@@ -45,6 +45,7 @@ export interface StartFacts {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { logStart } from "./startup_log.ts";
  * import { DEFAULT_SETTINGS } from "./behaviour.ts";
  * const lines: string[] = [];
@@ -58,7 +59,7 @@ export interface StartFacts {
  *   timeScale: 1,
  *   concurrency: "parallel",
  * });
- * lines.length; // 1
+ * assert.equal(lines.length, 1);
  * ```
  */
 export function logStart(logger: SimulatorLogger, facts: StartFacts): void {

@@ -26,8 +26,10 @@ export interface Keyboard {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { stdinIsTerminal } from "./tty.ts";
- * if (!stdinIsTerminal()) console.log("interactive mode needs a terminal");
+ * // Never throws, even where standard input is closed or not allowed.
+ * assert.equal(stdinIsTerminal(), Deno.stdin.isTerminal());
  * ```
  */
 export function stdinIsTerminal(): boolean {
@@ -47,6 +49,7 @@ export function stdinIsTerminal(): boolean {
  *
  * @example
  * ```ts ignore
+ * // Not run: needs a terminal (TTY) to type on
  * import { openKeyboard } from "./tty.ts";
  * const keyboard = openKeyboard(() => console.log("Ctrl-C"));
  * // new Operator({ keys: keyboard.keys, write }) ...

@@ -45,8 +45,9 @@ import {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatEvent } from "./events.ts";
- * formatEvent("journal", { cleared: 2 }); // 'event: journal\ndata: {"cleared":2}\n\n'
+ * assert.equal(formatEvent("journal", { cleared: 2 }), 'event: journal\ndata: {"cleared":2}\n\n');
  * ```
  */
 export function formatEvent(name: string, data: unknown): string {
@@ -89,10 +90,20 @@ interface Client {
  * The event streams of one control: open one per client, close them all when stopping.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { EventHub } from "./events.ts";
- * const hub = new EventHub(control);
- * Deno.serve((request) => hub.open());
+ * import { startTerminal } from "../../fixture.ts";
+ *
+ * await using terminal = await startTerminal();
+ * const hub = new EventHub(terminal.control);
+ * const response = hub.open(); // in a server: the answer to GET /api/events
+ * const stream = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+ * assert.equal((await stream.read()).value, "retry: 2000\n\n");
+ * assert.match((await stream.read()).value ?? "", /^event: snapshot\n/);
+ * hub.close(); // the server stops: every stream ends
+ * assert.equal(hub.clients, 0);
+ * await stream.cancel();
  * ```
  */
 export class EventHub {
@@ -130,8 +141,18 @@ export class EventHub {
    * @throws {ApiError} 503 when too many streams are open or the hub is closed.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { EventHub } from "./events.ts";
+   * import { startTerminal } from "../../fixture.ts";
+   *
+   * await using terminal = await startTerminal();
+   * const hub = new EventHub(terminal.control);
    * const response = hub.open();
+   * assert.equal(response.headers.get("content-type"), "text/event-stream; charset=utf-8");
+   * assert.equal(hub.clients, 1);
+   * await response.body?.cancel(); // the client went away
+   * assert.equal(hub.clients, 0);
    * ```
    */
   open(): Response {
@@ -212,8 +233,16 @@ export class EventHub {
    * Ends every stream (clients see the end of the response) and refuses new ones.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { EventHub } from "./events.ts";
+   * import { ApiError } from "./responses.ts";
+   * import { startTerminal } from "../../fixture.ts";
+   *
+   * await using terminal = await startTerminal();
+   * const hub = new EventHub(terminal.control);
    * hub.close();
+   * assert.throws(() => hub.open(), (e) => e instanceof ApiError && e.status === 503);
    * ```
    */
   close(): void {

@@ -12,9 +12,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ApiError } from "./responses.ts";
  * const error = new ApiError(404, "No transaction 7 in the journal");
- * error.status; // 404
+ * assert.equal(error.status, 404);
+ * assert.ok(error instanceof Error);
  * ```
  */
 export class ApiError extends Error {
@@ -74,10 +76,11 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { json } from "./responses.ts";
  * const response = json({ ok: true });
- * response.headers.get("content-type"); // "application/json; charset=utf-8"
- * await response.body?.cancel();
+ * assert.equal(response.headers.get("content-type"), "application/json; charset=utf-8");
+ * assert.deepEqual(await response.json(), { ok: true });
  * ```
  */
 export function json(
@@ -104,10 +107,11 @@ export function json(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ApiError, errorResponse } from "./responses.ts";
  * const response = errorResponse(new ApiError(400, "Malformed JSON"));
- * response.status; // 400
- * await response.json(); // { error: "Malformed JSON" }
+ * assert.equal(response.status, 400);
+ * assert.deepEqual(await response.json(), { error: "Malformed JSON" });
  * ```
  */
 export function errorResponse(error: ApiError): Response {
@@ -127,10 +131,11 @@ export function errorResponse(error: ApiError): Response {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { text } from "./responses.ts";
  * const response = text("body { }", "text/css; charset=utf-8");
- * response.headers.get("cache-control"); // "no-store"
- * await response.body?.cancel();
+ * assert.equal(response.headers.get("cache-control"), "no-store");
+ * assert.equal(await response.text(), "body { }");
  * ```
  */
 export function text(body: string, type: string): Response {

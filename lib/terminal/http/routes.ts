@@ -84,6 +84,7 @@ export interface Route {
  *
  * @example Without a socket
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createControlHandler } from "./routes.ts";
  * import { makeAccessPolicy } from "./auth.ts";
  * import { startTerminal } from "../../fixture.ts";
@@ -93,7 +94,8 @@ export interface Route {
  *   access: makeAccessPolicy(undefined, 8080),
  * });
  * const response = await handle(new Request("http://127.0.0.1:8080/api/settings"));
- * (await response.json()).duration; // 0
+ * assert.equal(response.status, 200);
+ * assert.equal((await response.json()).duration, 0);
  * ```
  */
 export function createControlHandler(

@@ -57,13 +57,14 @@ export interface ControlServer {
  *
  * @example The dashboard of a test terminal, on a free port of 127.0.0.1
  * ```ts
+ * import assert from "node:assert/strict";
  * import { startTerminal } from "../../fixture.ts";
  * import { startControlServer } from "./serve.ts";
  *
  * await using terminal = await startTerminal();
  * await using server = startControlServer(terminal.control);
  * const response = await fetch(new URL("/api/status", server.url));
- * console.log((await response.json()).settings.hold); // false
+ * assert.equal((await response.json()).settings.hold, false);
  * ```
  */
 export function startControlServer(
