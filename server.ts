@@ -18,30 +18,27 @@
  * @module
  */
 
+// Only what reading the options needs is imported here, so that --help stays quick; the
+// rest is loaded once the options say what is needed, with `import()` of fixed paths (so
+// that `deno compile` and a run from a URL find them): the terminal at launch, the YAML
+// reader with --scenario, the journal file with --journal, the control API with --http.
 import { EXIT, usageError, VERSION, writeStderr, writeStdout } from "./lib/cli.ts";
-import { getLogger } from "./lib/deps.ts";
-import { setupLogging } from "./lib/logging.ts";
+import { formatHostPort } from "./lib/net.ts";
 import { cryptoRandom, seededRandom } from "./lib/random.ts";
-import { assembleTerminal, type Terminal } from "./lib/terminal/assemble.ts";
-import { type ControlServer, startControlServer } from "./lib/terminal/http/serve.ts";
-import { Operator } from "./lib/terminal/interactive.ts";
-import { JournalFile } from "./lib/terminal/journal_file.ts";
-import { logControl, logSimulator, type SimulatorLogger } from "./lib/terminal/log.ts";
-import {
-  describeScenario,
-  parseScenario,
-  type Scenario,
-  ScenarioError,
-  scenarioProblems,
-} from "./lib/terminal/scenario.ts";
+import type { Terminal, TerminalConfig } from "./lib/terminal/assemble.ts";
+import type { ControlServer } from "./lib/terminal/http/serve.ts";
+import type { Operator } from "./lib/terminal/interactive.ts";
+import type { JournalFile } from "./lib/terminal/journal_file.ts";
+import type { SimulatorLogger } from "./lib/terminal/log.ts";
+import type { Scenario } from "./lib/terminal/scenario.ts";
 import {
   parseServerArgs,
   SERVER_NAME as NAME,
   type ServerConfig,
 } from "./lib/terminal/server_config.ts";
 import { overriddenSettings } from "./lib/terminal/settings.ts";
-import { logStart } from "./lib/terminal/startup_log.ts";
-import { openKeyboard } from "./lib/terminal/tty.ts";
+import type { StartFacts } from "./lib/terminal/startup_log.ts";
+import type { Keyboard } from "./lib/terminal/tty.ts";
 
 /**
  * Runs the terminal simulator until it is stopped by SIGINT or SIGTERM, or by `signal`.
@@ -67,19 +64,25 @@ export async function main(
   if (config.checkScenario !== undefined) return await checkScenario(config.checkScenario);
   const loaded = config.scenario === undefined ? undefined : await readScenario(config.scenario);
   if (typeof loaded === "number") return loaded;
+  const [{ setupLogging }, { getLogger }, { assembleTerminal }, { logControl, logSimulator }] =
+    await Promise.all([
+      import("./lib/logging.ts"),
+      import("./lib/deps_logging.ts"),
+      import("./lib/terminal/assemble.ts"),
+      import("./lib/terminal/log.ts"),
+    ]);
   setupLogging({ level: config.logLevel, format: config.logFormat });
   const logger = getLogger(["caisse-ap", "terminal"]);
   const journalFile = config.journal === undefined ? undefined : await openJournal(config.journal);
   if (typeof journalFile === "number") return journalFile;
   // Ctrl-C in interactive mode, where the keyboard is in raw mode and sends no SIGINT.
   const interrupts = new EventTarget();
-  const keyboard = config.interactive
-    ? openKeyboard(() => interrupts.dispatchEvent(new Event("interrupt")))
-    : undefined;
-  const operator = keyboard
-    ? new Operator({ keys: keyboard.keys, write: writeStderr }, { timeScale: config.timeScale })
-    : undefined;
-  const terminal = assembleTerminal(terminalConfig(config, loaded, journalFile, operator, logger));
+  const { keyboard, operator } = config.interactive
+    ? await openOperator(config, () => interrupts.dispatchEvent(new Event("interrupt")))
+    : {};
+  const terminal = assembleTerminal(
+    await terminalConfig(config, loaded, journalFile, operator, logger),
+  );
   logSimulator(terminal.simulator, logger);
   if (terminal.control) logControl(terminal.control, logger);
   const release = async (http?: ControlServer) => {
@@ -94,6 +97,7 @@ export async function main(
     await release();
     return started;
   }
+  const { logStart } = await import("./lib/terminal/startup_log.ts");
   logStart(logger, startFacts(config, terminal, loaded?.scenario, started.http));
   await runUntilStopped(terminal, logger, { signal: control.signal, interrupts });
   await release(started.http);
@@ -106,14 +110,34 @@ export async function main(
   return EXIT.ok;
 }
 
+/** `--interactive`: the keyboard in raw mode, and the person at it. */
+async function openOperator(
+  config: ServerConfig,
+  onInterrupt: () => void,
+): Promise<{ keyboard?: Keyboard; operator?: Operator }> {
+  const [{ openKeyboard }, { Operator }] = await Promise.all([
+    import("./lib/terminal/tty.ts"),
+    import("./lib/terminal/interactive.ts"),
+  ]);
+  const keyboard = openKeyboard(onInterrupt);
+  const operator = new Operator({ keys: keyboard.keys, write: writeStderr }, {
+    timeScale: config.timeScale,
+  });
+  return { keyboard, operator };
+}
+
 /** What to assemble, from the command line and what was read for it. */
-function terminalConfig(
+async function terminalConfig(
   config: ServerConfig,
   loaded: { scenario: Scenario; text: string } | undefined,
   journalFile: JournalFile | undefined,
   operator: Operator | undefined,
   logger: SimulatorLogger,
-): Parameters<typeof assembleTerminal>[0] {
+): Promise<TerminalConfig> {
+  // Loaded already when there is a scenario, which is the only time it is needed.
+  const { scenarioProblems } = config.scenario === undefined
+    ? { scenarioProblems: undefined }
+    : await import("./lib/terminal/scenario.ts");
   const journal = journalFile || config.http;
   return {
     simulator: {
@@ -145,7 +169,7 @@ function terminalConfig(
             });
           },
           onError: (error: Error) => {
-            for (const problem of scenarioProblems(error)) {
+            for (const problem of scenarioProblems!(error)) {
               logger.error("Scenario not reloaded, the previous rules stay: {problem}", {
                 problem,
               });
@@ -172,7 +196,7 @@ function startFacts(
   terminal: Terminal,
   scenario: Scenario | undefined,
   http: ControlServer | undefined,
-): Parameters<typeof logStart>[1] {
+): StartFacts {
   return {
     version: VERSION,
     settings: terminal.simulator.settings,
@@ -226,6 +250,7 @@ async function listen(
   }
   let http: ControlServer | undefined;
   if (terminal.control && config.http) {
+    const { startControlServer } = await import("./lib/terminal/http/serve.ts");
     try {
       http = startControlServer(terminal.control, {
         ...config.http,
@@ -252,9 +277,8 @@ async function listen(
     writeStdout(`Control API and dashboard on ${http.url}\n`);
   }
   const address = simulator.address;
-  const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
   // On standard output whatever the log level: with --port 0 it is how to learn the port.
-  writeStdout(`Listening on ${host}:${address.port}\n`);
+  writeStdout(`Listening on ${formatHostPort(address)}\n`);
   return http ? { http } : {};
 }
 
@@ -317,6 +341,7 @@ async function runUntilStopped(
 
 /** Opens the journal of `--journal`; on failure, reports it and gives exit code 3. */
 async function openJournal(path: string): Promise<JournalFile | number> {
+  const { JournalFile } = await import("./lib/terminal/journal_file.ts");
   try {
     return await JournalFile.open(path);
   } catch (error) {
@@ -327,6 +352,9 @@ async function openJournal(path: string): Promise<JournalFile | number> {
 
 /** Reads the scenario of `--scenario`; on failure, reports it and gives the exit code. */
 async function readScenario(path: string): Promise<{ scenario: Scenario; text: string } | number> {
+  const { parseScenario, ScenarioError, scenarioProblems } = await import(
+    "./lib/terminal/scenario.ts"
+  );
   try {
     const text = await Deno.readTextFile(path);
     return { scenario: parseScenario(text, path), text };
@@ -347,6 +375,7 @@ async function readScenario(path: string): Promise<{ scenario: Scenario; text: s
 async function checkScenario(path: string): Promise<number> {
   const loaded = await readScenario(path);
   if (typeof loaded === "number") return loaded;
+  const { describeScenario } = await import("./lib/terminal/scenario.ts");
   writeStdout(`${path}: valid, ${describeScenario(loaded.scenario)}\n`);
   return EXIT.ok;
 }

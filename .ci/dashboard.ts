@@ -1,6 +1,8 @@
 /**
  * Writes `lib/terminal/dashboard/assets.ts` from the dashboard's sources beside it
  * (`index.html`, `dashboard.css`, `dashboard.js`, `favicon.svg`): `deno task dashboard`.
+ * First it writes the settings form of `index.html` from the settings table
+ * (`lib/terminal/dashboard/settings_form.ts`): the form is derived, not edited.
  *
  * The dashboard is served by the simulator itself, from source, from a URL (where files
  * beside the module cannot be read) and compiled. A module imported statically goes
@@ -12,6 +14,8 @@
  */
 
 import { fileURLToPath } from "node:url";
+import { DASHBOARD_FILES, type DashboardFile } from "../lib/terminal/dashboard/files.ts";
+import { renderSettingsForm } from "../lib/terminal/dashboard/settings_form.ts";
 
 /** The folder of the dashboard's sources and of the generated module. */
 export const DASHBOARD_FOLDER: string = fileURLToPath(
@@ -19,12 +23,7 @@ export const DASHBOARD_FOLDER: string = fileURLToPath(
 );
 
 /** Each asset: the path it is served at, its file, and its content type. */
-export const ASSET_FILES: readonly { path: string; file: string; type: string }[] = [
-  { path: "/", file: "index.html", type: "text/html; charset=utf-8" },
-  { path: "/dashboard.css", file: "dashboard.css", type: "text/css; charset=utf-8" },
-  { path: "/dashboard.js", file: "dashboard.js", type: "text/javascript; charset=utf-8" },
-  { path: "/favicon.svg", file: "favicon.svg", type: "image/svg+xml" },
-];
+export const ASSET_FILES: readonly DashboardFile[] = DASHBOARD_FILES;
 
 /**
  * The text of the generated module, from the sources' texts.
@@ -66,17 +65,42 @@ ${entries.join("\n")}
 `;
 }
 
-if (import.meta.main) {
-  const target = `${DASHBOARD_FOLDER}assets.ts`;
-  await Deno.writeTextFile(
-    target,
-    await renderAssetsModule((file) => Deno.readTextFile(`${DASHBOARD_FOLDER}${file}`)),
+/** The settings form of `index.html`: its opening tag, its content, its closing tag. */
+const SETTINGS_FORM_PATTERN = /(<form id="settings"[^>]*>\n)[\s\S]*?(\n[ ]*<\/form>)/;
+
+/**
+ * `index.html` with its settings form written from the settings table.
+ *
+ * @param html The page.
+ * @returns The page, its form's content replaced by {@linkcode renderSettingsForm}'s.
+ * @throws {Error} When the page has no `<form id="settings">`.
+ */
+export function withSettingsForm(html: string): string {
+  if (!SETTINGS_FORM_PATTERN.test(html)) throw new Error('index.html has no <form id="settings">');
+  return html.replace(
+    SETTINGS_FORM_PATTERN,
+    (_, open, close) => open + renderSettingsForm() + close,
   );
-  const fmt = await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", target] })
+}
+
+async function format(path: string): Promise<void> {
+  const fmt = await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", path] })
     .output();
   if (!fmt.success) {
     console.error(new TextDecoder().decode(fmt.stderr));
     Deno.exit(1);
   }
-  console.log(`Wrote ${target}`);
+}
+
+if (import.meta.main) {
+  const page = `${DASHBOARD_FOLDER}index.html`;
+  await Deno.writeTextFile(page, withSettingsForm(await Deno.readTextFile(page)));
+  await format(page);
+  const target = `${DASHBOARD_FOLDER}assets.ts`;
+  await Deno.writeTextFile(
+    target,
+    await renderAssetsModule((file) => Deno.readTextFile(`${DASHBOARD_FOLDER}${file}`)),
+  );
+  await format(target);
+  console.log(`Wrote the settings form of ${page}, and ${target}`);
 }

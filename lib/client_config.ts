@@ -19,6 +19,7 @@ import {
 import { Command, CommanderError, Option } from "./deps_startup.ts";
 import { DEFAULT_MAX_BYTES, DEFAULT_QUIET_MS } from "./framing.ts";
 import type { CliLogLevel, LogFormat } from "./log_levels.ts";
+import { kebabCase } from "./words.ts";
 import {
   DEFAULT_ANSWER_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -326,7 +327,7 @@ export function parseClientArgs(
 function rawRequest(frame: string, clashing: readonly string[]): { raw: string } | UsageProblem {
   if (clashing.length > 0) {
     return usage(
-      `--raw sends the frame as given and cannot be combined with --${kebab(clashing[0])}`,
+      `--raw sends the frame as given and cannot be combined with --${kebabCase(clashing[0])}`,
     );
   }
   if (frame.length === 0) return usage("--raw needs a frame");
@@ -356,8 +357,4 @@ function requestArgs(options: ClientOptions, amountGiven: boolean): RequestArgs 
 
 function usage(message: string): UsageProblem {
   return { kind: "usage", message };
-}
-
-function kebab(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
 }

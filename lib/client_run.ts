@@ -9,8 +9,9 @@
 
 import { EXIT } from "./cli.ts";
 import type { ExplainConfig, RequestArgs, SendConfig, UsageProblem } from "./client_config.ts";
-import { getLogger } from "./deps.ts";
+import { getLogger } from "./deps_logging.ts";
 import { formatMs } from "./framing.ts";
+import { formatHostPort } from "./net.ts";
 import { setupLogging } from "./logging.ts";
 import { type Action, buildRequest, CHEQUE_APPLICATION, explainAnswer } from "./message.ts";
 import { findCurrency, formatAmount, parseAmount } from "./money.ts";
@@ -133,7 +134,7 @@ export function buildClientRequest(
 export async function sendRequest(built: BuiltRequest, config: SendConfig): Promise<ClientOutput> {
   setupLogging({ level: config.logLevel, format: config.logFormat });
   const logger = getLogger(["caisse-ap", "pos"]);
-  const where = `${config.connection.host}:${config.connection.port}`;
+  const where = formatHostPort({ hostname: config.connection.host, port: config.connection.port });
   logger.info("Sending to {where}: {frame}", { where, frame: escapeText(built.text) });
   let result: ExchangeResult;
   try {

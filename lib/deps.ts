@@ -1,24 +1,21 @@
 /**
- * The only files with `npm:` specifiers are this one and {@linkcode ./deps_startup.ts}
- * (commander, which a program needs before it has read its options; re-exported here).
- * Exact versions, so the program runs the same from source, from a URL (where deno.json
- * is ignored) and compiled.
+ * The npm packages, at exact versions, so the program runs the same from source, from a
+ * URL (where deno.json is ignored) and compiled. Each package has its own file, imported
+ * by the modules that need it: a module loads only the packages it uses, and each package
+ * adds to the start-up time (`server.ts --help` loads commander alone, the YAML reader
+ * comes with a scenario file). This file re-exports them all, for tools and tests.
+ *
+ * - {@linkcode ./deps_startup.ts}: commander, to read the options and print the help;
+ * - {@linkcode ./deps_yaml.ts}: yaml, the scenario and campaign reader;
+ * - {@linkcode ./deps_logging.ts}: LogTape, the programs' logs;
+ * - {@linkcode ./deps_currency.ts}: currency-codes, ISO 4217.
+ *
+ * These are the only files with `npm:` specifiers.
  *
  * @module
  */
 
 export * from "./deps_startup.ts";
-export * as YAML from "npm:yaml@2.9.1";
-export {
-  configureSync,
-  getAnsiColorFormatter,
-  getJsonLinesFormatter,
-  getLogger,
-  getTextFormatter,
-  type Logger,
-  type LogLevel,
-  type LogRecord,
-  resetSync as resetLogging,
-  type Sink,
-} from "npm:@logtape/logtape@2.4.2";
-export { default as currencyCodes } from "npm:currency-codes@2.2.0";
+export * from "./deps_yaml.ts";
+export * from "./deps_logging.ts";
+export * from "./deps_currency.ts";

@@ -1,8 +1,8 @@
 /**
  * The npm package a program loads before it has read its options: commander, to read
- * them and print the help. The others stay in {@linkcode ./deps.ts} (which re-exports
- * this one), loaded once the options say what is needed: each npm package adds to the
- * start-up time. Exact versions, as in deps.ts.
+ * them and print the help. The others have their own files, loaded once the options say
+ * what is needed (see {@linkcode ./deps.ts}, which re-exports them all): each npm package
+ * adds to the start-up time. Exact versions, as in deps.ts.
  *
  * @module
  */

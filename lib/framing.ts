@@ -197,14 +197,18 @@ export class MessageReader {
   #reset = false;
   #startedAt = 0;
   #maxBytes = DEFAULT_MAX_BYTES;
+  readonly #now: () => number;
 
   /**
    * Makes a reader.
    *
    * @param source Where bytes come from.
+   * @param options `now`: the clock of the messages' `startedAt`, in milliseconds since
+   * the epoch (default `Date.now`); the waits and time-outs use the real time.
    */
-  constructor(source: ByteSource) {
+  constructor(source: ByteSource, options: { now?: () => number } = {}) {
     this.#source = source;
+    this.#now = options.now ?? Date.now;
   }
 
   /** Whether the peer has closed its side of the stream. */
@@ -275,7 +279,7 @@ export class MessageReader {
       }
       if (got !== null) {
         const now = Date.now();
-        if (text.length === 0) startedAt = now;
+        if (text.length === 0) startedAt = this.#now();
         else longestPause = Math.max(longestPause, now - lastArrival);
         lastArrival = now;
         text += got;
@@ -303,7 +307,7 @@ export class MessageReader {
         throw error;
       }
       if (typeof got === "string") {
-        if (this.#carry.length === 0) this.#startedAt = Date.now();
+        if (this.#carry.length === 0) this.#startedAt = this.#now();
         this.#carry += got;
         // Whatever the peer sends meanwhile, keep no more than the next read accepts.
         if (this.#carry.length > this.#maxBytes) {

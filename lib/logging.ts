@@ -13,7 +13,7 @@ import {
   getTextFormatter,
   type LogLevel,
   type LogRecord,
-} from "./deps.ts";
+} from "./deps_logging.ts";
 import type { CliLogLevel, LogFormat } from "./log_levels.ts";
 import { writeAllSync } from "./write.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { currencyCodes } from "./deps.ts";
+import { currencyCodes } from "./deps_currency.ts";
 
 /** An ISO 4217 currency. */
 export interface Currency {

@@ -36,6 +36,7 @@ import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_PORT,
 } from "./pos_defaults.ts";
+import { formatHostPort } from "./net.ts";
 import { decodePartial, encode, escapeText, type Field } from "./tlv.ts";
 
 export { DEFAULT_ANSWER_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PORT };
@@ -157,7 +158,7 @@ export async function exchange(
   const fields = typeof request === "string" ? decodePartial(request).fields : [...request];
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? DEFAULT_PORT;
-  const where = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const where = formatHostPort({ hostname: host, port });
   const started = performance.now();
   const conn = await connect(host, port, where, options);
   try {

@@ -5,6 +5,8 @@ import assert from "node:assert/strict";
 import { ASSET_FILES, DASHBOARD_FOLDER, renderAssetsModule } from "../.ci/dashboard.ts";
 import { DASHBOARD_ASSETS } from "../lib/terminal/dashboard/assets.ts";
 import { SETTINGS } from "../lib/terminal/settings.ts";
+import { renderSettingsForm, SETTINGS_FORM } from "../lib/terminal/dashboard/settings_form.ts";
+import { withSettingsForm } from "../.ci/dashboard.ts";
 import { OPERATOR_KEYS } from "../lib/terminal/interactive.ts";
 
 const read = (file: string) => Deno.readTextFile(`${DASHBOARD_FOLDER}${file}`);
@@ -99,4 +101,39 @@ Deno.test("the settings form offers what the settings table accepts", async () =
       assert.match(form, new RegExp(`name="${row.key}" type="checkbox"`), row.key);
     }
   }
+});
+
+Deno.test("the settings form is written from the settings table (run `deno task dashboard`)", async (t) => {
+  const html = await read("index.html");
+  const flat = (text: string) => text.replace(/\s+/g, " ");
+  await t.step("index.html holds the form derived from SETTINGS", () => {
+    assert.equal(flat(html), flat(withSettingsForm(html)));
+  });
+  await t.step("each control is the one its type calls for", () => {
+    const form = renderSettingsForm();
+    for (const field of SETTINGS_FORM) {
+      const row = SETTINGS.find((candidate) => candidate.key === field.key)!;
+      if (row.type.kind === "word") {
+        assert.match(form, new RegExp(`<select id="${row.key}"`), row.key);
+      }
+      if (row.type.kind === "seconds") {
+        assert.match(form, new RegExp(`id="${row.key}"\\s+name="${row.key}"\\s+type="number"`));
+      }
+    }
+  });
+  await t.step("a new word of a setting needs its label on the dashboard", () => {
+    const rows = SETTINGS.map((row) =>
+      row.key === "payment-type" && row.type.kind === "word"
+        ? { ...row, type: { ...row.type, words: [...row.type.words, "visacontact"] } }
+        : row
+    );
+    assert.throws(
+      () => renderSettingsForm(SETTINGS_FORM, rows),
+      /The labels of "payment-type" do not match its words: no label for "visacontact"/,
+    );
+  });
+  await t.step("a field that is no setting, or a type the form cannot show, is refused", () => {
+    assert.throws(() => renderSettingsForm([{ key: "colour", label: "Colour" }]), /no setting/);
+    assert.throws(() => renderSettingsForm([{ key: "fault", label: "Fault" }]), /a fault/);
+  });
 });

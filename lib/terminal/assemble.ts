@@ -133,7 +133,12 @@ export interface Terminal<S extends TerminalSimulator = TerminalSimulator> exten
  * ```
  */
 export function assembleDecision(config: TerminalConfig): Decision {
-  const hold = new HoldDesk({ on: config.hold ?? false, timeScale: config.simulator?.timeScale });
+  const now = config.simulator?.now;
+  const hold = new HoldDesk({
+    on: config.hold ?? false,
+    timeScale: config.simulator?.timeScale,
+    ...(now ? { now } : {}),
+  });
   // A person at the keyboard and the dashboard or API: whoever decides first.
   const askers = [...config.askers ?? [], ...(config.holdDecides ?? true ? [hold.ask] : [])];
   const engine = new RuleEngine({
@@ -179,7 +184,11 @@ export function completeTerminal<S extends TerminalSimulator>(
   config: TerminalConfig,
 ): Terminal<S> {
   const { engine, hold, settingsFor } = decision;
-  const journal = config.journal ? new Journal(config.journal) : undefined;
+  // One clock for every timestamp: the simulator's (an injected one in tests).
+  const now = config.simulator?.now;
+  const journal = config.journal
+    ? new Journal({ ...(now ? { now } : {}), ...config.journal })
+    : undefined;
   journal?.attach(simulator);
   // The control applies each new version; without one, the engine and the simulator.
   const apply = new Set<(scenario: Scenario) => void>();
@@ -202,6 +211,7 @@ export function completeTerminal<S extends TerminalSimulator>(
       ...(config.control.version !== undefined ? { version: config.control.version } : {}),
       interactive: config.control.interactive ?? false,
       ...(watcher ? { reloadScenario: watcher.reload } : {}),
+      ...(now ? { now } : {}),
     })
     : undefined;
   if (control) {

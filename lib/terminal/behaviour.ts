@@ -25,30 +25,16 @@ import {
   planDelivery,
 } from "./fault.ts";
 import { type DelaySpec, describeOutcome, type OutcomeSpec } from "./outcome.ts";
+import { DEFAULT_SETTINGS, FAILURE_COMPLEMENTS, PAYMENT_TYPES } from "./defaults.ts";
+
+// Constants that reading the command line needs too, in a module that loads nothing.
+export { DEFAULT_SETTINGS, FAILURE_COMPLEMENTS, PAYMENT_TYPES };
 
 /** How a failing card payment ends, as in the reference tool's `--failure-type`. */
 export type FailureType = "abandon" | "timeout" | "refused" | "forbidden";
 
-/** AF code of each failure type. */
-export const FAILURE_COMPLEMENTS: Readonly<Record<FailureType, string>> = {
-  abandon: "11",
-  timeout: "08",
-  refused: "04",
-  forbidden: "05",
-};
-
 /** The card the simulated cardholder presents, as in the reference tool's `--payment-type`. */
 export type PaymentType = "cbcontact" | "cbcontactless" | "amexcontact" | "amexcontactless";
-
-/** Application (CC) and read mode (CI) of each payment type. */
-export const PAYMENT_TYPES: Readonly<
-  Record<PaymentType, { application: string; readMode: string }>
-> = {
-  cbcontact: { application: "001", readMode: "1" },
-  cbcontactless: { application: "00B", readMode: "2" },
-  amexcontact: { application: "002", readMode: "1" },
-  amexcontactless: { application: "00D", readMode: "2" },
-};
 
 /** Private data (CF) the reference tool sends when the POS sent none. */
 export const DEFAULT_PRIVATE_DATA = "1010000000";
@@ -87,17 +73,6 @@ export interface TerminalSettings {
    */
   strict?: boolean;
 }
-
-/** The reference tool's defaults: success, CB contact, 3 s, contract 424242. */
-export const DEFAULT_SETTINGS: Readonly<TerminalSettings> = Object.freeze({
-  failure: false,
-  failureType: "abandon",
-  delayMs: 3000,
-  paymentType: "cbcontact",
-  merchantContract: "424242",
-  terminalId: "012345678901",
-  inputTimeoutMs: 120_000,
-});
 
 /** What the terminal makes of a request. */
 export type Outcome =

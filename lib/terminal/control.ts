@@ -133,6 +133,8 @@ export interface ControlOptions {
   version?: string;
   /** What a reset goes back to. Default: the state when the control is made. */
   baseline?: Baseline;
+  /** The clock of `startedAt` and of the entries' `endedAt`. Default: the system's. */
+  now?: () => Date;
 }
 
 /**
@@ -167,7 +169,7 @@ export class TerminalControl extends Emitter<ControlEventMap> {
   readonly #reloadScenario?: () => Promise<ScenarioReadResult>;
   readonly #interactive: boolean;
   readonly #version: string;
-  readonly #startedAt = new Date().toISOString();
+  readonly #startedAt: string;
   #baseline: Baseline;
   #last?: number;
   #muted = 0;
@@ -187,6 +189,8 @@ export class TerminalControl extends Emitter<ControlEventMap> {
     this.#reloadScenario = options.reloadScenario;
     this.#interactive = options.interactive ?? false;
     this.#version = options.version ?? "";
+    const now = options.now ?? (() => new Date());
+    this.#startedAt = now().toISOString();
     this.#baseline = options.baseline ?? {
       settings: { ...this.simulator.settings },
       hold: this.#hold.active,
@@ -196,7 +200,7 @@ export class TerminalControl extends Emitter<ControlEventMap> {
     const entry = (t: Transaction) =>
       t.state === "pending"
         ? toJournalEntry(t, run)
-        : { ...toJournalEntry(t, run), endedAt: new Date().toISOString() };
+        : { ...toJournalEntry(t, run), endedAt: now().toISOString() };
     const simulator = this.simulator, hold = this.#hold;
     this.#detach.push(
       simulator.on("arrived", ({ detail }) => this.emit("arrived", detail)),

@@ -49,7 +49,8 @@ export type FaultKind =
  *   until the POS closes it (or the idle time-out);
  * - `close-before-answer`: the connection is closed as soon as the request is read (or
  *   after the outcome's own `delay`, when it gives one), without an answer;
- * - `reset`: the same, with an abortive close (see the README: Deno sends a FIN);
+ * - `reset`: the same, with an abortive close (Deno sends a FIN: see lib/terminal/FAULTS.md,
+ *   "Reset in Deno");
  * - `approve-then-drop`: the terminal approves (AE=10, with its authorisation number)
  *   and, after the delay, closes the connection without sending the answer;
  * - `split-answer`: the answer in `segments` pieces, `gapMs` apart;
@@ -142,7 +143,10 @@ export interface FaultDefinition extends FaultInfo {
   ) => void;
 }
 
-/** The answer AF of a busy terminal: 07, not completed (see the README for why). */
+/**
+ * The answer AF of a busy terminal: 07, not completed (lib/terminal/FAULTS.md, "Why busy
+ * is AF=07", says why).
+ */
 export const BUSY_COMPLEMENT = "07";
 
 /** Nothing sent, the connection ended `end`: the delivery of the faults that drop the answer. */
@@ -171,7 +175,8 @@ export const FAULTS: Readonly<Record<FaultKind, FaultDefinition>> = Object.freez
     deliver: nothing("close", "no answer: the connection is closed after the request"),
   },
   "reset": {
-    summary: "abort the connection as soon as the request is read (emulated: see the README)",
+    summary:
+      "abort the connection as soon as the request is read (emulated: see lib/terminal/FAULTS.md)",
     parameters: [],
     immediate: true,
     deliver: nothing("reset", "no answer: the connection is aborted after the request"),
@@ -565,7 +570,7 @@ function bytes(count: number): string {
  * How the connection ends after the pieces of a {@linkcode Delivery}:
  * - `normal`: as without a fault (closed after the answer, unless kept open);
  * - `close`: closed at once (a FIN), the POS reads the end of the stream;
- * - `reset`: aborted (see the README: Deno cannot send a TCP RST);
+ * - `reset`: aborted (see lib/terminal/FAULTS.md: Deno cannot send a TCP RST);
  * - `hold`: kept open and silent until the POS closes it, the idle time-out or a stop.
  */
 export type DeliveryEnd = "normal" | "close" | "reset" | "hold";

@@ -65,6 +65,11 @@ export interface HoldOptions {
   on?: boolean;
   /** Multiplies the input time-out. Default 1. */
   timeScale?: number;
+  /**
+   * The clock of `heldAt` and `deadline` (the wait itself is a timer). Default: the
+   * system's.
+   */
+  now?: () => Date;
 }
 
 /** The names of the decisions: the keys of interactive mode, by name. */
@@ -135,6 +140,8 @@ export class HoldDesk extends Emitter<HoldEventMap> {
   readonly #timeScale: number;
   readonly #waiting = new Map<number, Waiting>();
 
+  readonly #now: () => Date;
+
   /**
    * Makes a desk.
    *
@@ -144,6 +151,7 @@ export class HoldDesk extends Emitter<HoldEventMap> {
     super();
     this.#on = options.on ?? false;
     this.#timeScale = options.timeScale ?? 1;
+    this.#now = options.now ?? (() => new Date());
   }
 
   /** Whether hold mode is on: requests are held. */
@@ -204,7 +212,7 @@ export class HoldDesk extends Emitter<HoldEventMap> {
     const signal = pending.context.signal;
     if (signal.aborted) return Promise.reject(signal.reason);
     const timeoutMs = Math.max(0, Math.round(pending.settings.inputTimeoutMs * this.#timeScale));
-    const now = Date.now();
+    const now = this.#now().getTime();
     const held: HeldTransaction = {
       id: pending.context.transactionId,
       connectionId: pending.context.connectionId,

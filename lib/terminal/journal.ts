@@ -130,6 +130,8 @@ export interface JournalOptions {
   run?: string;
   /** The version written in the start record. Default `""`. */
   version?: string;
+  /** The clock of the records' `at` and `endedAt`. Default: the system's. */
+  now?: () => Date;
 }
 
 /** Default number of transactions a journal keeps in memory. */
@@ -226,6 +228,8 @@ export class Journal {
   #writes: Promise<void> = Promise.resolve();
   #failure?: Error;
 
+  readonly #now: () => Date;
+
   /**
    * Makes a journal; with a sink, writes the start record.
    *
@@ -239,10 +243,11 @@ export class Journal {
     this.#capacity = capacity;
     this.#sink = options.sink;
     this.run = options.run ?? crypto.randomUUID();
+    this.#now = options.now ?? (() => new Date());
     this.#write({
       type: "start",
       run: this.run,
-      at: new Date().toISOString(),
+      at: this.#now().toISOString(),
       version: options.version ?? "",
     }).catch(() => {});
   }
@@ -313,7 +318,7 @@ export class Journal {
    * ```
    */
   finish(transaction: Transaction): void {
-    const endedAt = new Date().toISOString();
+    const endedAt = this.#now().toISOString();
     const entry = this.#entries.get(transaction.id);
     if (entry) Object.assign(entry, { state: transaction.state, endedAt, ...ending(transaction) });
     else {

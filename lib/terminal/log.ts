@@ -8,7 +8,7 @@
  * @module
  */
 
-import { getLogger } from "../deps.ts";
+import { getLogger } from "../deps_logging.ts";
 import { formatHostPort } from "../net.ts";
 import { formatMs } from "../framing.ts";
 import { tagName, valueMeaning } from "../tags.ts";

@@ -22,13 +22,21 @@
  * @module
  */
 
-import { closestWord } from "../words.ts";
-import { YAML } from "../deps.ts";
+import { closestWord, quoteList } from "../words.ts";
+import { MAX_VALUE_LENGTH } from "../tlv.ts";
+import { YAML } from "../deps_yaml.ts";
 import { type Action, ACTION_CODES } from "../message.ts";
 import { findCurrency, MAX_MINOR_UNITS } from "../money.ts";
 import { checkFormat } from "../tags.ts";
 import { PAYMENT_TYPES, type PaymentType, type TerminalSettings } from "./behaviour.ts";
-import { checkFaultParameter, FAULT_KINDS, FAULTS, type FaultSpec, isFaultKind } from "./fault.ts";
+import {
+  checkFaultParameter,
+  FAULT_KINDS,
+  faultConflict,
+  FAULTS,
+  type FaultSpec,
+  isFaultKind,
+} from "./fault.ts";
 import {
   type ApprovedAmountSpec,
   type CardSpec,
@@ -793,20 +801,13 @@ function outcomeConflict(
       message: `"approved-amount" goes with the result approved, not with AF=${fields.complement}`,
     };
   }
-  if (fields.fault?.kind === "approve-then-drop" && fields.status !== "approved") {
-    return {
-      at: at.result ?? at.fault,
-      kind: "conflict",
-      message:
-        `"approve-then-drop" approves: it goes with the result approved, not with AF=${fields.complement}`,
-    };
-  }
-  if (fields.fault?.kind === "busy" && at.result !== undefined) {
-    return {
-      at: at.result,
-      kind: "conflict",
-      message: `"busy" answers AE=01 AF=07 by itself: give no result with it`,
-    };
+  const conflict = faultConflict(fields.fault, {
+    status: fields.status,
+    ...(fields.complement !== undefined ? { complement: fields.complement } : {}),
+    written: at.result !== undefined,
+  });
+  if (conflict !== undefined) {
+    return { at: at.result ?? at.fault, kind: "conflict", message: conflict };
   }
   const af = (fields.complement ?? "") + (fields.complementDetail ?? "");
   if (fields.status === "not-done" && af.length > 50) {
@@ -1026,11 +1027,13 @@ function readTags(reader: Reader, node: Node): Record<string, string | null> | u
     const text = reader.text(value);
     if (text === undefined) {
       reader.fail(value, "type", `Expected the value of ${tag} as text, or null to remove it`);
-    } else if (text.length < 1 || text.length > 999 || !/^[\x20-\x7e]*$/.test(text)) {
+    } else if (
+      text.length < 1 || text.length > MAX_VALUE_LENGTH || !/^[\x20-\x7e]*$/.test(text)
+    ) {
       reader.fail(
         value,
         "value",
-        `Invalid value of ${tag}: expected 1 to 999 printable ASCII characters`,
+        `Invalid value of ${tag}: expected 1 to ${MAX_VALUE_LENGTH} printable ASCII characters`,
       );
     } else tags[tag] = text;
   }
@@ -1052,10 +1055,6 @@ function show(node: Node): string {
   if (YAML.isMap(node)) return "a mapping";
   if (YAML.isSeq(node)) return "a list";
   return "nothing";
-}
-
-function quoteList(words: readonly string[]): string {
-  return words.map((w) => `"${w}"`).join(", ");
 }
 
 /** The word of `words` closest to `word` (at most 2 edits), for "did you mean". */

@@ -7,7 +7,7 @@
  */
 
 import { dirname, resolve } from "node:path";
-import { parseScenario, type Scenario } from "./scenario.ts";
+import type { Scenario } from "./scenario.ts";
 
 /**
  * Reads and checks a scenario file.
@@ -30,7 +30,9 @@ import { parseScenario, type Scenario } from "./scenario.ts";
  * ```
  */
 export async function loadScenarioFile(path: string): Promise<Scenario> {
-  return parseScenario(await Deno.readTextFile(path), path);
+  const text = await Deno.readTextFile(path);
+  const { parseScenario } = await import("./scenario.ts");
+  return parseScenario(text, path);
 }
 
 /** Options of {@linkcode watchScenarioFile}. */
@@ -135,6 +137,8 @@ export function watchScenarioFile(path: string, options: WatchOptions): Scenario
     }
     if (!force && next === text) return undefined;
     try {
+      // The YAML reader, loaded with the first edit when the text in force was given.
+      const { parseScenario } = await import("./scenario.ts");
       const scenario = parseScenario(next, path);
       text = next;
       options.onLoad(scenario);

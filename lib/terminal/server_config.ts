@@ -20,22 +20,22 @@ import {
   usageError,
   VERSION,
 } from "../cli.ts";
-import { Command, InvalidArgumentError, Option } from "../deps.ts";
+import { Command, InvalidArgumentError, Option } from "../deps_startup.ts";
 import { DEFAULT_MAX_BYTES, DEFAULT_QUIET_MS } from "../framing.ts";
 import type { CliLogLevel, LogFormat } from "../logging.ts";
 import { checkFormat } from "../tags.ts";
 import type { TerminalSettings } from "./behaviour.ts";
 import { FAULT_KINDS, FAULTS, parseFault } from "./fault.ts";
-import { checkToken, isLoopback, type ListenAddress, parseListenAddress } from "./http/auth.ts";
+import { checkToken, isLoopback, type ListenAddress, parseListenAddress } from "./http/address.ts";
 import { formatMagicAmounts } from "./magic.ts";
 import { legacyOptions, type SettingRow, SETTINGS, terminalSettings } from "./settings.ts";
 import {
-  type Concurrency,
   CONCURRENCY_MODES,
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_RECORD_TIMEOUT_MS,
-} from "./simulator.ts";
+} from "./defaults.ts";
+import type { Concurrency } from "./simulator.ts";
 import { stdinIsTerminal } from "./tty.ts";
 
 /** The server's name, in its messages. */
@@ -252,7 +252,7 @@ scenario, then the magic amounts, then the person (--interactive) or the dashboa
 the API in hold mode (whoever decides first), then the options above. A scenario's
 settings yield to the options given on the command line.
 
-The control API and the dashboard (--http): see the README, "Control API". The address
+The control API and the dashboard (--http): see lib/terminal/http/README.md. The address
 is printed on standard output ("Control API and dashboard on http://...").
 
 Faults (--fault, or a rule's outcome: { fault: ... }), durations in seconds:

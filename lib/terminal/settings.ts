@@ -17,14 +17,8 @@
  * @module
  */
 
-import {
-  DEFAULT_SETTINGS,
-  FAILURE_COMPLEMENTS,
-  type FailureType,
-  PAYMENT_TYPES,
-  type PaymentType,
-  type TerminalSettings,
-} from "./behaviour.ts";
+import type { FailureType, PaymentType, TerminalSettings } from "./behaviour.ts";
+import { DEFAULT_SETTINGS, FAILURE_COMPLEMENTS, PAYMENT_TYPES } from "./defaults.ts";
 import type { ControlSettings } from "./control.ts";
 import { FAULTS, type FaultSpec } from "./fault.ts";
 

@@ -40,6 +40,20 @@ import { deliver, endConnection } from "./delivery.ts";
 import { afterDecision, planDelivery } from "./fault.ts";
 import { Emitter, type ListenerError } from "../events.ts";
 import { formatHostPort } from "../net.ts";
+import {
+  CONCURRENCY_MODES,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_RECORD_TIMEOUT_MS,
+} from "./defaults.ts";
+
+// Constants that reading the command line needs too, in a module that loads nothing.
+export {
+  CONCURRENCY_MODES,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_RECORD_TIMEOUT_MS,
+};
 
 /** Options of a {@linkcode TerminalSimulator}. */
 export interface SimulatorOptions {
@@ -112,13 +126,6 @@ export interface SimulatorOptions {
  */
 export type Concurrency = "parallel" | "queue" | "busy";
 
-/** The values of {@linkcode Concurrency}. */
-export const CONCURRENCY_MODES: readonly Concurrency[] = Object.freeze([
-  "parallel",
-  "queue",
-  "busy",
-]);
-
 /** What a decision hook gets besides the request and the settings. */
 export interface DecisionHookContext extends DecisionContext {
   /** Number the transaction will have. */
@@ -147,13 +154,6 @@ export type DecisionHook = (
  * sent: the transaction ends `failed`.
  */
 export type BeforeAnswerHook = (transaction: Transaction) => void | Promise<void>;
-
-/** Default idle time-out of a connection: 60 s. */
-export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
-/** Default cap on simultaneous connections: 1000. */
-export const DEFAULT_MAX_CONNECTIONS = 1000;
-/** Default silence inside a record that makes a request cut short: 5 s. */
-export const DEFAULT_RECORD_TIMEOUT_MS = 5_000;
 
 /** Where a transaction stands. */
 export type TransactionState =
@@ -665,7 +665,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     } catch { /* the POS is gone already */ }
     const info = { connectionId: id, peer };
     this.emit("connection", info);
-    const reader = new MessageReader(conn);
+    const reader = new MessageReader(conn, { now: () => this.#now().getTime() });
     try {
       let open = true;
       do {
@@ -711,7 +711,12 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
       if (partial.length === 0) return undefined;
       const decoded = decodePartial(partial);
       return {
-        message: { ...decoded, text: partial, end: "closed", startedAt: Date.now() },
+        message: {
+          ...decoded,
+          text: partial,
+          end: "closed",
+          startedAt: this.#now().getTime(),
+        },
         end: error instanceof MessageSizeError ? "oversize" : "timeout",
       };
     }
@@ -788,7 +793,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     const transaction: Transaction = {
       id,
       ...info,
-      receivedAt: new Date(message.startedAt || Date.now()).toISOString(),
+      receivedAt: (message.startedAt ? new Date(message.startedAt) : this.#now()).toISOString(),
       requestText: message.text,
       end: received.end,
       request: message.fields,

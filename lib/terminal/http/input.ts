@@ -15,6 +15,7 @@ import { DECISION_NAMES, decisionOutcome } from "../hold.ts";
 import { describeOutcome, type OutcomeSpec } from "../outcome.ts";
 import { readOutcomeValue, readSettingsValue } from "../scenario.ts";
 import { findSetting, SETTING_KEYS_ALL } from "../settings.ts";
+import { quoteList } from "../../words.ts";
 import { ApiError } from "./responses.ts";
 
 /** Largest request body accepted: 64 KiB. */
@@ -420,8 +421,4 @@ function show(value: unknown): string {
   }
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
-
-function quoteList(words: readonly string[]): string {
-  return words.map((w) => `"${w}"`).join(", ");
 }

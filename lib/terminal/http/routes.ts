@@ -8,9 +8,9 @@
  * @module
  */
 
-import { DASHBOARD_ASSETS } from "../dashboard/assets.ts";
+import { DASHBOARD_FILES } from "../dashboard/files.ts";
 import type { TerminalControl } from "../control.ts";
-import { formatProblem, ScenarioError } from "../scenario.ts";
+import { scenarioProblems } from "../scenario.ts";
 import { type AccessPolicy, checkAccess } from "./auth.ts";
 import { EventHub, type EventHubOptions } from "./events.ts";
 import {
@@ -167,16 +167,23 @@ export async function route(routes: readonly Route[], request: Request): Promise
   }
   const path = new URL(request.url).pathname;
   throw path.startsWith("/api/")
-    ? new ApiError(404, `No endpoint "${path}": see GET /api/status and the README`)
+    ? new ApiError(
+      404,
+      `No endpoint "${path}": see GET /api/status and lib/terminal/http/README.md`,
+    )
     : new ApiError(404, `Nothing at "${path}": the dashboard is at /`);
 }
 
-/** The dashboard's files, each at its path. */
+/** The dashboard's files, each at its path, loaded on the first request for one. */
 function assetRoutes(): Route[] {
-  return Object.entries(DASHBOARD_ASSETS).map(([path, asset]) => ({
+  return DASHBOARD_FILES.map(({ path }) => ({
     method: "GET",
     pattern: new URLPattern({ pathname: path.replace(/[:*?+(){}\\]/g, "\\$&") }),
-    handler: () => text(asset.body, asset.type),
+    handler: async () => {
+      const { DASHBOARD_ASSETS } = await import("../dashboard/assets.ts");
+      const asset = DASHBOARD_ASSETS[path];
+      return text(asset.body, asset.type);
+    },
   }));
 }
 
@@ -302,9 +309,7 @@ async function reloadScenario(control: TerminalControl, request: Request): Promi
   }
   const { scenario, error } = await control.reloadScenario();
   if (error) {
-    const problems = error instanceof ScenarioError
-      ? error.problems.map((problem) => formatProblem(error.file, problem))
-      : [error.message];
+    const problems = scenarioProblems(error);
     throw new ApiError(
       422,
       `The scenario was not reloaded, the previous one stays: ${problems[0]}`,
