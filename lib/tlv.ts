@@ -359,7 +359,8 @@ function truncated(text: string, offset: number): FrameError {
  * ```ts
  * import assert from "node:assert/strict";
  * import { encode } from "./tlv.ts";
- * assert.equal(encode([{ tag: "CZ", value: "0300" }, { tag: "CA", value: "01" }]), "CZ0040300CA00201");
+ * const fields = [{ tag: "CZ", value: "0300" }, { tag: "CA", value: "01" }];
+ * assert.equal(encode(fields), "CZ0040300CA00201");
  * ```
  */
 export function encode(fields: readonly Field[]): string {
