@@ -304,8 +304,9 @@ export function checkRequest(fields: readonly Field[], frameError?: FrameError):
  * import assert from "node:assert/strict";
  * import { checkAnswer } from "./message.ts";
  * import { decode } from "./tlv.ts";
+ * const message = "AE=01 without AF: the reason is not given";
  * assert.deepEqual(checkAnswer(decode("CZ0040300AE00201")), [
- *   { level: "warning", tag: "AE", offset: 9, message: "AE=01 without AF: the reason is not given" },
+ *   { level: "warning", tag: "AE", offset: 9, message },
  * ]);
  * ```
  */
