@@ -36,10 +36,11 @@ export interface ListenAddress {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseListenAddress } from "./auth.ts";
- * parseListenAddress("8080"); // { hostname: "127.0.0.1", port: 8080 }
- * parseListenAddress("0.0.0.0:8080"); // { hostname: "0.0.0.0", port: 8080 }
- * parseListenAddress("[::1]:0"); // { hostname: "::1", port: 0 }
+ * assert.deepEqual(parseListenAddress("8080"), { hostname: "127.0.0.1", port: 8080 });
+ * assert.deepEqual(parseListenAddress("0.0.0.0:8080"), { hostname: "0.0.0.0", port: 8080 });
+ * assert.deepEqual(parseListenAddress("[::1]:0"), { hostname: "::1", port: 0 });
  * ```
  */
 export function parseListenAddress(text: string): ListenAddress {
@@ -61,10 +62,11 @@ export function parseListenAddress(text: string): ListenAddress {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isLoopback } from "./auth.ts";
- * isLoopback("127.0.0.1"); // true
- * isLoopback("[::1]"); // true
- * isLoopback("0.0.0.0"); // false
+ * assert.equal(isLoopback("127.0.0.1"), true);
+ * assert.equal(isLoopback("[::1]"), true);
+ * assert.equal(isLoopback("0.0.0.0"), false);
  * ```
  */
 export function isLoopback(hostname: string): boolean {
@@ -85,9 +87,10 @@ export const TOKEN_PATTERN: RegExp = /^[A-Za-z0-9._~-]{16,256}$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkToken } from "./auth.ts";
- * checkToken("secret"); // "The token must be 16 to 256 characters, not 6"
- * checkToken("4f1e9a7c2b8d6e3f0a5c"); // undefined
+ * assert.equal(checkToken("secret"), "The token must be 16 to 256 characters, not 6");
+ * assert.equal(checkToken("4f1e9a7c2b8d6e3f0a5c"), undefined);
  * ```
  */
 export function checkToken(token: string): string | undefined {
@@ -108,9 +111,10 @@ export function checkToken(token: string): string | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { constantTimeEqual } from "./auth.ts";
- * constantTimeEqual("4f1e9a7c2b8d6e3f", "4f1e9a7c2b8d6e3f"); // true
- * constantTimeEqual("4f1e9a7c2b8d6e3f", "4f1e9a7c2b8d6e3e"); // false
+ * assert.equal(constantTimeEqual("4f1e9a7c2b8d6e3f", "4f1e9a7c2b8d6e3f"), true);
+ * assert.equal(constantTimeEqual("4f1e9a7c2b8d6e3f", "4f1e9a7c2b8d6e3e"), false);
  * ```
  */
 export function constantTimeEqual(a: string, b: string): boolean {
@@ -138,8 +142,9 @@ export interface AccessPolicy {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { makeAccessPolicy } from "./auth.ts";
- * makeAccessPolicy(undefined, 8080).cookieName; // "caisse-ap-8080"
+ * assert.equal(makeAccessPolicy(undefined, 8080).cookieName, "caisse-ap-8080");
  * ```
  */
 export function makeAccessPolicy(token: string | undefined, port: number): AccessPolicy {
@@ -170,13 +175,15 @@ const UNSAFE_SITES = new Set(["cross-site", "same-site"]);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkAccess, makeAccessPolicy } from "./auth.ts";
  * const policy = makeAccessPolicy("4f1e9a7c2b8d6e3f0a5c", 8080);
- * checkAccess(new Request("http://10.0.0.5:8080/api/status"), policy).error?.status; // 401
+ * const anonymous = new Request("http://10.0.0.5:8080/api/status");
+ * assert.equal(checkAccess(anonymous, policy).error?.status, 401);
  * const authorized = new Request("http://10.0.0.5:8080/api/status", {
  *   headers: { authorization: "Bearer 4f1e9a7c2b8d6e3f0a5c" },
  * });
- * checkAccess(authorized, policy).allow; // true
+ * assert.equal(checkAccess(authorized, policy).allow, true);
  * ```
  */
 export function checkAccess(request: Request, policy: AccessPolicy): Access {
