@@ -84,11 +84,18 @@ const NOW = Object.freeze({ minMs: 0, maxMs: 0 });
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decisionOutcome } from "./hold.ts";
  * import { DEFAULT_SETTINGS } from "./behaviour.ts";
- * decisionOutcome("contactless", DEFAULT_SETTINGS);
- * // { status: "approved", paymentType: "cbcontactless" }
- * decisionOutcome("cancel", DEFAULT_SETTINGS); // { status: "not-done", complement: "11" }
+ * assert.deepEqual(decisionOutcome("contactless", DEFAULT_SETTINGS), {
+ *   status: "approved",
+ *   paymentType: "cbcontactless",
+ * });
+ * assert.deepEqual(decisionOutcome("cancel", DEFAULT_SETTINGS), {
+ *   status: "not-done",
+ *   complement: "11",
+ * });
+ * assert.equal(decisionOutcome("dance", DEFAULT_SETTINGS), undefined);
  * ```
  */
 export function decisionOutcome(
@@ -116,18 +123,24 @@ interface Waiting {
  *
  * @example Hold the next payment, then approve it
  * ```ts
+ * import assert from "node:assert/strict";
  * import { HoldDesk } from "./hold.ts";
  * import { RuleEngine } from "./engine.ts";
  * import { pay, TerminalSimulator } from "../../mod.ts";
  *
  * const hold = new HoldDesk({ on: true });
  * const engine = new RuleEngine({ ask: hold.ask });
- * await using terminal = new TerminalSimulator({ hostname: "127.0.0.1", port: 0, decide: engine.decide });
+ * await using terminal = new TerminalSimulator({
+ *   hostname: "127.0.0.1",
+ *   port: 0,
+ *   decide: engine.decide,
+ * });
  * const { port } = await terminal.start();
  * const payment = pay({ amount: 1250 }, { port });
  * const held = await hold.next();
+ * assert.equal(held.request.amount, 1250);
  * hold.decide(held.id, { status: "approved" }, "approved by the test");
- * console.log((await payment).answer.approved); // true
+ * assert.equal((await payment).answer.approved, true);
  * ```
  */
 export class HoldDesk extends Emitter<HoldEventMap> {
@@ -164,10 +177,11 @@ export class HoldDesk extends Emitter<HoldEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { HoldDesk } from "./hold.ts";
    * const hold = new HoldDesk();
    * hold.setOn(true);
-   * hold.active; // true
+   * assert.equal(hold.active, true);
    * ```
    */
   setOn(on: boolean): void {
@@ -194,8 +208,11 @@ export class HoldDesk extends Emitter<HoldEventMap> {
    * @returns The decision to come, or `undefined`.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * // No result: wires the desk into a rule engine (the class example holds a payment)
+   * import { HoldDesk } from "./hold.ts";
    * import { RuleEngine } from "./engine.ts";
+   * const hold = new HoldDesk();
    * const engine = new RuleEngine({ ask: hold.ask });
    * ```
    */
@@ -247,8 +264,9 @@ export class HoldDesk extends Emitter<HoldEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { HoldDesk } from "./hold.ts";
-   * new HoldDesk().list(); // []
+   * assert.deepEqual(new HoldDesk().list(), []);
    * ```
    */
   list(): HeldTransaction[] {
@@ -263,8 +281,9 @@ export class HoldDesk extends Emitter<HoldEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { HoldDesk } from "./hold.ts";
-   * new HoldDesk().get(1); // undefined
+   * assert.equal(new HoldDesk().get(1), undefined);
    * ```
    */
   get(id: number): HeldTransaction | undefined {
@@ -283,8 +302,9 @@ export class HoldDesk extends Emitter<HoldEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { HoldDesk } from "./hold.ts";
-   * new HoldDesk().decide(7, { status: "approved" }); // false: not held
+   * assert.equal(new HoldDesk().decide(7, { status: "approved" }), false); // not held
    * ```
    */
   decide(id: number, outcome: OutcomeSpec, note = "decided"): boolean {
@@ -306,8 +326,9 @@ export class HoldDesk extends Emitter<HoldEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { HoldDesk } from "./hold.ts";
-   * new HoldDesk().decideWith(7, "contactless"); // false: not held
+   * assert.equal(new HoldDesk().decideWith(7, "contactless"), false); // not held
    * ```
    */
   decideWith(id: number, name: string, note?: string): boolean {
@@ -332,9 +353,23 @@ export class HoldDesk extends Emitter<HoldEventMap> {
    * @returns The transaction.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { HoldDesk } from "./hold.ts";
+   * import { RuleEngine } from "./engine.ts";
+   * import { pay, TerminalSimulator } from "../../mod.ts";
+   * const hold = new HoldDesk({ on: true });
+   * const engine = new RuleEngine({ ask: hold.ask });
+   * await using terminal = new TerminalSimulator({
+   *   hostname: "127.0.0.1",
+   *   port: 0,
+   *   decide: engine.decide,
+   * });
+   * const { port } = await terminal.start();
+   * const payment = pay({ amount: 1250 }, { port });
    * const held = await hold.next(AbortSignal.timeout(10_000));
    * hold.decideWith(held.id, "refuse");
+   * assert.equal((await payment).answer.reason, "refused");
    * ```
    */
   next(signal?: AbortSignal): Promise<HeldTransaction> {
@@ -363,8 +398,24 @@ export class HoldDesk extends Emitter<HoldEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { HoldDesk } from "./hold.ts";
-   * new HoldDesk({ on: true }).releaseAll("the simulator is stopping");
+   * import { RuleEngine } from "./engine.ts";
+   * import { pay, TerminalSimulator } from "../../mod.ts";
+   * const hold = new HoldDesk({ on: true });
+   * const engine = new RuleEngine({ ask: hold.ask });
+   * await using terminal = new TerminalSimulator({
+   *   hostname: "127.0.0.1",
+   *   port: 0,
+   *   decide: engine.decide,
+   * });
+   * const { port } = await terminal.start();
+   * const payment = pay({ amount: 1250 }, { port });
+   * await hold.next();
+   * hold.releaseAll("the simulator is stopping");
+   * assert.equal((await payment).answer.complementCode, "08"); // input time-out
+   * assert.equal(hold.size, 0);
+   * assert.equal(hold.active, true); // hold mode stays as it is
    * ```
    */
   releaseAll(note: string): void {
@@ -383,8 +434,15 @@ export class HoldDesk extends Emitter<HoldEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { HoldDesk } from "./hold.ts";
-   * new HoldDesk().listen("held", (e) => console.log(`#${e.detail.id} is waiting`));
+   * const hold = new HoldDesk();
+   * const seen: boolean[] = [];
+   * const stop = hold.listen("hold", (e) => seen.push(e.detail));
+   * hold.setOn(true);
+   * stop();
+   * hold.setOn(false);
+   * assert.deepEqual(seen, [true]);
    * ```
    */
   listen<K extends keyof HoldEventMap & string>(
