@@ -173,7 +173,8 @@ Deno.test("documentation examples", async (t) => {
   });
 
   await t.step("a result left as a comment fails, an assertion passes", () => {
-    const example = (code: string[], flags: string[] = []) => checkExample({ line: 1, flags, code });
+    const example = (code: string[], flags: string[] = []) =>
+      checkExample({ line: 1, flags, code });
     assert.equal(example(['import { f } from "./f.ts";', "f(1); // 500"]).length, 2);
     assert.equal(example(["console.log(f(1)); // true"]).length, 2);
     assert.match(example(["const x = f(1);"])[0], /asserts its result/);
