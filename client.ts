@@ -25,9 +25,14 @@ type ClientRun = typeof import("./lib/client_run.ts");
  * protocol error.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { main } from "./client.ts";
- * const code = await main(["--amount", "12.50", "--port", "8888"]);
+ * import { startTerminal } from "./lib/testing.ts";
+ * await using terminal = await startTerminal();
+ * const code = await main(["--amount", "12.50", "--port", String(terminal.port)]);
+ * assert.equal(code, 0); // done: the answer is printed on standard output
+ * assert.equal(await main(["--amount", "12,50"]), 2); // usage error, on standard error
  * ```
  */
 export async function main(args: string[]): Promise<number> {

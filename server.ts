@@ -49,9 +49,12 @@ import type { Keyboard } from "./lib/terminal/tty.ts";
  * error or invalid scenario, 3 cannot listen or open the journal.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { main } from "./server.ts";
- * const code = await main(["--port", "0", "--duration", "1"]);
+ * assert.equal(await main(["--check-scenario", "lib/scenarios/ci_smoke.yaml"]), 0); // valid
+ * assert.equal(await main(["--duration", "-1"]), 2); // usage error, on standard error
+ * // main(["--port", "8888"], { signal }) serves until SIGINT, SIGTERM or the signal aborts.
  * ```
  */
 export async function main(
@@ -328,6 +331,7 @@ async function runUntilStopped(
     addSignal("SIGINT", onSigint);
     addSignal("SIGTERM", onSigterm);
     stops.signal?.addEventListener("abort", () => stop("Asked to stop"), { once: true });
+    if (stops.signal?.aborted) stop("Asked to stop");
     stops.interrupts.addEventListener("interrupt", onSigint);
     simulator.on("close", () => {
       removeSignal("SIGINT", onSigint);

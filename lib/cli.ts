@@ -35,9 +35,12 @@ export const EXIT = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { expandLegacyOptions } from "./cli.ts";
- * expandLegacyOptions(["-ft", "refused"], { "-ft": "--failure-type" });
- * // ["--failure-type", "refused"]
+ * assert.deepEqual(
+ *   expandLegacyOptions(["-ft", "refused"], { "-ft": "--failure-type" }),
+ *   ["--failure-type", "refused"],
+ * );
  * ```
  */
 export function expandLegacyOptions(
@@ -69,8 +72,10 @@ export function expandLegacyOptions(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { integer } from "./cli.ts";
- * integer("port", 0, 65535)("8888"); // 8888
+ * assert.equal(integer("port", 0, 65535)("8888"), 8888);
+ * assert.throws(() => integer("port", 0, 65535)("70000"), /from 0 to 65535 \(port\)/);
  * ```
  */
 export function integer(what: string, min: number, max: number): (value: string) => number {
@@ -92,8 +97,9 @@ export function integer(what: string, min: number, max: number): (value: string)
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { seconds } from "./cli.ts";
- * seconds(3600)("1.5"); // 1500
+ * assert.equal(seconds(3600)("1.5"), 1500);
  * ```
  */
 export function seconds(
@@ -125,8 +131,9 @@ export function seconds(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decimal } from "./cli.ts";
- * decimal("factor", 0, 1000)("0.01"); // 0.01
+ * assert.equal(decimal("factor", 0, 1000)("0.01"), 0.01);
  * ```
  */
 export function decimal(what: string, min: number, max: number): (value: string) => number {
@@ -146,8 +153,9 @@ export function decimal(what: string, min: number, max: number): (value: string)
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { logLevel } from "./cli.ts";
- * logLevel("WARNING"); // "warn"
+ * assert.equal(logLevel("WARNING"), "warn");
  * ```
  */
 export function logLevel(value: string): CliLogLevel {
@@ -166,8 +174,10 @@ export function logLevel(value: string): CliLogLevel {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { oneOf } from "./cli.ts";
- * oneOf(["a", "b"])("b"); // "b"
+ * assert.equal(oneOf(["a", "b"])("b"), "b");
+ * assert.throws(() => oneOf(["a", "b"])("c"), /expected one of a, b/);
  * ```
  */
 export function oneOf<T extends string>(words: readonly T[]): (value: string) => T {
@@ -188,9 +198,12 @@ export function oneOf<T extends string>(words: readonly T[]): (value: string) =>
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { prepareCommand } from "./cli.ts";
  * import { Command } from "./deps.ts";
- * prepareCommand(new Command("demo"));
+ * const program = prepareCommand(new Command("demo"));
+ * // A usage error is thrown to the caller instead of ending the process.
+ * assert.throws(() => program.parse(["--nope"], { from: "user" }), /unknown option '--nope'/);
  * ```
  */
 export function prepareCommand(program: Command): Command {
@@ -215,10 +228,12 @@ export function prepareCommand(program: Command): Command {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCommandLine, prepareCommand } from "./cli.ts";
  * import { Command } from "./deps.ts";
  * const program = prepareCommand(new Command("demo").option("--x"));
- * parseCommandLine(program, ["--x"]); // undefined
+ * assert.equal(parseCommandLine(program, ["--x"]), undefined); // go on
+ * assert.equal(program.opts().x, true);
  * ```
  */
 export function parseCommandLine(program: Command, args: readonly string[]): number | undefined {
@@ -247,9 +262,11 @@ export function parseCommandLine(program: Command, args: readonly string[]): num
  * @returns Exit code 2.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { usageError } from "./cli.ts";
- * return usageError("caisse-ap-client", "Invalid amount \"abc\"");
+ * // Prints: caisse-ap-client: Invalid amount "abc". See 'caisse-ap-client --help'.
+ * assert.equal(usageError("caisse-ap-client", "Invalid amount \"abc\""), 2);
  * ```
  */
 export function usageError(name: string, message: string): number {
@@ -265,6 +282,7 @@ export function usageError(name: string, message: string): number {
  *
  * @example
  * ```ts
+ * // No result: the text goes to standard output
  * import { writeStdout } from "./cli.ts";
  * writeStdout("done\n");
  * ```
@@ -280,6 +298,7 @@ export function writeStdout(text: string): void {
  *
  * @example
  * ```ts
+ * // No result: the text goes to standard error
  * import { writeStderr } from "./cli.ts";
  * writeStderr("warning\n");
  * ```
@@ -296,8 +315,11 @@ export function writeStderr(text: string): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { logLevelOption } from "./cli.ts";
- * logLevelOption("info").long; // "--log-level"
+ * const option = logLevelOption("info");
+ * assert.equal(option.long, "--log-level");
+ * assert.equal(option.defaultValue, "info");
  * ```
  */
 export function logLevelOption(defaultLevel: CliLogLevel): Option {
@@ -313,8 +335,10 @@ export function logLevelOption(defaultLevel: CliLogLevel): Option {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { logFormatOption } from "./cli.ts";
- * logFormatOption().long; // "--log-format"
+ * assert.equal(logFormatOption().long, "--log-format");
+ * assert.equal(logFormatOption().defaultValue, "text");
  * ```
  */
 export function logFormatOption(): Option {

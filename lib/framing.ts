@@ -88,9 +88,11 @@ export interface Message extends PartialDecode {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MessageTimeoutError } from "./framing.ts";
  * const error = new MessageTimeoutError(180_000, "CZ004");
- * error.name; // "TimeoutError"
+ * assert.equal(error.name, "TimeoutError");
+ * assert.equal(error.message, "No whole message within 180 s: 5 bytes received");
  * ```
  */
 export class MessageTimeoutError extends Error {
@@ -122,8 +124,9 @@ export class MessageTimeoutError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MessageSizeError } from "./framing.ts";
- * new MessageSizeError(65536, "CZ004").message; // "Message larger than 65536 bytes"
+ * assert.equal(new MessageSizeError(65536, "CZ004").message, "Message larger than 65536 bytes");
  * ```
  */
 export class MessageSizeError extends RangeError {
@@ -162,9 +165,10 @@ export const QUIET_PAUSE_FACTOR = 2;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { holdsStatus } from "./framing.ts";
- * holdsStatus([{ tag: "CZ", value: "0300" }]); // false
- * holdsStatus([{ tag: "CZ", value: "0300" }, { tag: "AE", value: "10" }]); // true
+ * assert.equal(holdsStatus([{ tag: "CZ", value: "0300" }]), false);
+ * assert.equal(holdsStatus([{ tag: "CZ", value: "0300" }, { tag: "AE", value: "10" }]), true);
  * ```
  */
 export function holdsStatus(fields: readonly Field[]): boolean {
@@ -180,12 +184,22 @@ const CHUNK_SIZE = 2 * 1024;
  * Bytes that arrive after a message (while the answer is being prepared) are kept for
  * the next one. Not for concurrent use: one `read` at a time.
  *
- * @example Read a request from a connection
- * ```ts ignore
+ * @example Read a request from a stream (here in memory; a TCP connection in practice)
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { MessageReader } from "./framing.ts";
- * const conn = await Deno.connect({ port: 8888 });
- * const message = await new MessageReader(conn).read({ timeoutMs: 180_000 });
- * console.log(message?.fields);
+ * const bytes = new TextEncoder().encode("CZ0040300CB0041250");
+ * let sent = false;
+ * const source = {
+ *   read: (buffer: Uint8Array) => {
+ *     if (sent) return Promise.resolve(null); // the peer closed the connection
+ *     sent = true;
+ *     buffer.set(bytes);
+ *     return Promise.resolve(bytes.length);
+ *   },
+ * };
+ * const message = await new MessageReader(source).read({ timeoutMs: 180_000 });
+ * assert.deepEqual(message?.fields, [{ tag: "CZ", value: "0300" }, { tag: "CB", value: "1250" }]);
  * ```
  */
 export class MessageReader {
@@ -382,8 +396,11 @@ function isConnectionEnd(error: unknown): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatMs } from "./framing.ts";
- * formatMs(180_000); // "180 s"
+ * assert.equal(formatMs(180_000), "180 s");
+ * assert.equal(formatMs(1500), "1.5 s");
+ * assert.equal(formatMs(300), "300 ms");
  * ```
  */
 export function formatMs(ms: number): string {
@@ -398,10 +415,18 @@ export function formatMs(ms: number): string {
  * @param bytes What to write.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { writeAll } from "./framing.ts";
- * const conn = await Deno.connect({ port: 8888 });
+ * const chunks: string[] = [];
+ * const conn = { // takes at most 4 bytes a call, as a busy socket may
+ *   write: (p: Uint8Array) => {
+ *     chunks.push(new TextDecoder().decode(p.subarray(0, 4)));
+ *     return Promise.resolve(Math.min(p.length, 4));
+ *   },
+ * };
  * await writeAll(conn, new TextEncoder().encode("CZ0040300"));
+ * assert.deepEqual(chunks, ["CZ00", "4030", "0"]);
  * ```
  */
 export async function writeAll(

@@ -94,10 +94,13 @@ export interface RequestOptions {
  *
  * @example A debit of 112.45 EUR
  * ```ts
+ * import assert from "node:assert/strict";
  * import { buildRequest } from "./message.ts";
  * import { encode } from "./tlv.ts";
- * encode(buildRequest({ amount: 11245 }));
- * // "CZ0040300CJ012012345678901CA00201CE003978BA0010CD0010CB00511245"
+ * assert.equal(
+ *   encode(buildRequest({ amount: 11245 })),
+ *   "CZ0040300CJ012012345678901CA00201CE003978BA0010CD0010CB00511245",
+ * );
  * ```
  */
 export function buildRequest(options: RequestOptions): Field[] {
@@ -198,11 +201,14 @@ const ACTION_BY_CODE: Readonly<Record<string, Action>> = Object.fromEntries(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseRequest } from "./message.ts";
  * import { decode } from "./tlv.ts";
- * const request = parseRequest(decode("CZ0040300CJ012012345678901CA00201CE003978BA0010CD0010CB00511245"));
- * request.amount; // 11245
- * request.currency?.code; // "EUR"
+ * const request = parseRequest(
+ *   decode("CZ0040300CJ012012345678901CA00201CE003978BA0010CD0010CB00511245"),
+ * );
+ * assert.equal(request.amount, 11245);
+ * assert.equal(request.currency?.code, "EUR");
  * ```
  */
 export function parseRequest(fields: Field[]): Request {
@@ -253,10 +259,12 @@ export interface Finding {
  *
  * @example The classic client bug: the length of CJ sent as its value
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkRequest } from "./message.ts";
  * import { decode } from "./tlv.ts";
- * checkRequest(decode("CZ0040300CJ003012CA00201CE003978CD0010CB0041250"));
- * // [{ level: "warning", tag: "CJ", offset: 9, message: "CJ must be 12 digits" }]
+ * assert.deepEqual(checkRequest(decode("CZ0040300CJ003012CA00201CE003978CD0010CB0041250")), [
+ *   { level: "warning", tag: "CJ", offset: 9, message: "CJ must be 12 digits" },
+ * ]);
  * ```
  */
 export function checkRequest(fields: readonly Field[], frameError?: FrameError): Finding[] {
@@ -293,10 +301,13 @@ export function checkRequest(fields: readonly Field[], frameError?: FrameError):
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkAnswer } from "./message.ts";
  * import { decode } from "./tlv.ts";
- * checkAnswer(decode("CZ0040300AE00201"));
- * // [{ level: "warning", tag: "AE", offset: 9, message: "AE=01 without AF: the reason is not given" }]
+ * const message = "AE=01 without AF: the reason is not given";
+ * assert.deepEqual(checkAnswer(decode("CZ0040300AE00201")), [
+ *   { level: "warning", tag: "AE", offset: 9, message },
+ * ]);
  * ```
  */
 export function checkAnswer(fields: readonly Field[], frameError?: FrameError): Finding[] {
@@ -462,11 +473,12 @@ export interface Answer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseAnswer } from "./message.ts";
  * import { decode } from "./tlv.ts";
  * const answer = parseAnswer(decode("CZ0040300CA00201CD0010CB0041250CE003978AE00201AF00204"));
- * answer.approved; // false
- * answer.reason; // "refused"
+ * assert.equal(answer.approved, false);
+ * assert.equal(answer.reason, "refused");
  * ```
  */
 export function parseAnswer(fields: Field[]): Answer {
@@ -523,10 +535,11 @@ export function parseAnswer(fields: Field[]): Answer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { buildRequest, compareAnswer, parseAnswer, parseRequest } from "./message.ts";
  * const request = parseRequest(buildRequest({ amount: 1250 }));
  * const answer = parseAnswer([...request.fields, { tag: "AE", value: "10" }]);
- * compareAnswer(request, answer); // []
+ * assert.deepEqual(compareAnswer(request, answer), []);
  * ```
  */
 export function compareAnswer(request: Request, answer: Answer): string[] {
@@ -570,10 +583,11 @@ export function compareAnswer(request: Request, answer: Answer): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { explainAnswer, parseAnswer } from "./message.ts";
  * import { decode } from "./tlv.ts";
- * explainAnswer(parseAnswer(decode("CZ0040300AE00201AF00204")))[0];
- * // "Not done (AE=01): AF=04 refused"
+ * const lines = explainAnswer(parseAnswer(decode("CZ0040300AE00201AF00204")));
+ * assert.equal(lines[0], "Not done (AE=01): AF=04 refused");
  * ```
  */
 export function explainAnswer(answer: Answer): string[] {

@@ -32,9 +32,11 @@ const cache = new Map<string, Currency | null>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { findCurrency } from "./money.ts";
- * findCurrency("jpy")?.digits; // 0
- * findCurrency("978")?.code; // "EUR"
+ * assert.equal(findCurrency("jpy")?.digits, 0);
+ * assert.equal(findCurrency("978")?.code, "EUR");
+ * assert.equal(findCurrency("XYZ"), undefined);
  * ```
  */
 export function findCurrency(code: string): Currency | undefined {
@@ -68,8 +70,10 @@ export function findCurrency(code: string): Currency | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getCurrency } from "./money.ts";
- * getCurrency("EUR").number; // "978"
+ * assert.equal(getCurrency("EUR").number, "978");
+ * assert.throws(() => getCurrency("XYZ"), RangeError);
  * ```
  */
 export function getCurrency(code: string): Currency {
@@ -102,9 +106,11 @@ export interface ParsedAmount {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getCurrency, parseAmount } from "./money.ts";
- * parseAmount("112.45", getCurrency("EUR")); // { minor: 11245, negative: false }
- * parseAmount("1000", getCurrency("JPY")); // { minor: 1000, negative: false }
+ * assert.deepEqual(parseAmount("112.45", getCurrency("EUR")), { minor: 11245, negative: false });
+ * assert.deepEqual(parseAmount("1000", getCurrency("JPY")), { minor: 1000, negative: false });
+ * assert.throws(() => parseAmount("1.5", getCurrency("JPY")), RangeError);
  * ```
  */
 export function parseAmount(text: string, currency: Currency): ParsedAmount {
@@ -143,9 +149,10 @@ export function parseAmount(text: string, currency: Currency): ParsedAmount {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatAmount, getCurrency } from "./money.ts";
- * formatAmount(5, getCurrency("EUR")); // "0.05"
- * formatAmount(1500, getCurrency("BHD")); // "1.500"
+ * assert.equal(formatAmount(5, getCurrency("EUR")), "0.05");
+ * assert.equal(formatAmount(1500, getCurrency("BHD")), "1.500");
  * ```
  */
 export function formatAmount(minor: number, currency: Currency): string {
@@ -165,8 +172,10 @@ export function formatAmount(minor: number, currency: Currency): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { toAmountField } from "./money.ts";
- * toAmountField(5); // "05"
+ * assert.equal(toAmountField(5), "05");
+ * assert.throws(() => toAmountField(-1), RangeError);
  * ```
  */
 export function toAmountField(minor: number): string {
@@ -186,8 +195,10 @@ export function toAmountField(minor: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fromAmountField } from "./money.ts";
- * fromAmountField("000000001250"); // 1250
+ * assert.equal(fromAmountField("000000001250"), 1250);
+ * assert.equal(fromAmountField("12.50"), undefined);
  * ```
  */
 export function fromAmountField(value: string | undefined): number | undefined {

@@ -80,12 +80,19 @@ export type PosErrorKind = "connect" | "timeout" | "closed" | "reset" | "protoco
  * A failed exchange with the terminal. Its message says what happened and what to do.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { pay, PosError } from "./pos.ts";
+ * import { startTerminal } from "./fixture.ts";
+ * // The cardholder takes a minute; the POS waits a tenth of a second.
+ * await using terminal = await startTerminal({ settings: { delayMs: 60_000 } });
  * try {
- *   await pay({ amount: 1250 }, { port: 8888 });
+ *   await pay({ amount: 1250 }, { ...terminal.endpoint, timeoutMs: 100 });
+ *   assert.fail("the terminal did not answer in time");
  * } catch (error) {
- *   if (error instanceof PosError && error.paymentMayBeTaken) console.log("check the terminal");
+ *   assert.ok(error instanceof PosError);
+ *   assert.equal(error.kind, "timeout");
+ *   assert.equal(error.paymentMayBeTaken, true); // ask the cashier to check the terminal
  * }
  * ```
  */
@@ -144,10 +151,13 @@ export interface ExchangeResult {
  * @throws {PosError} No connection, no answer, or a malformed answer.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { exchange } from "./pos.ts";
- * const result = await exchange("CZ0040300CJ012012345678901CA00201CD001I", { port: 8888 });
- * console.log(result.answer.status);
+ * import { startTerminal } from "./fixture.ts";
+ * await using terminal = await startTerminal();
+ * const result = await exchange("CZ0040300CJ012012345678901CA00201CD001I", terminal.endpoint);
+ * assert.equal(result.answer.status, "10");
  * ```
  */
 export async function exchange(
@@ -310,10 +320,14 @@ async function connect(
  * @throws {RangeError} A request that cannot be built (amount, currency).
  *
  * @example A 12.50 EUR debit
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { pay } from "./pos.ts";
- * const result = await pay({ amount: 1250, currency: "EUR" }, { port: 8888 });
- * if (result.answer.approved) console.log("paid, authorisation", result.answer.authorisation);
+ * import { startTerminal } from "./fixture.ts";
+ * await using terminal = await startTerminal();
+ * const result = await pay({ amount: 1250, currency: "EUR" }, terminal.endpoint);
+ * assert.equal(result.answer.approved, true);
+ * assert.match(result.answer.authorisation ?? "", /^[0-9]{6}$/);
  * ```
  */
 export async function pay(
@@ -335,10 +349,14 @@ export async function pay(
  * @throws {RangeError} A request that cannot be built (amount, currency).
  *
  * @example Refund 3.00 EUR
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { refund } from "./pos.ts";
- * const result = await refund({ amount: 300, privateData: "ORDER-42" }, { port: 8888 });
- * console.log(result.answer.approved);
+ * import { startTerminal } from "./fixture.ts";
+ * await using terminal = await startTerminal();
+ * const result = await refund({ amount: 300, privateData: "ORDER-42" }, terminal.endpoint);
+ * assert.equal(result.answer.approved, true);
+ * assert.equal(result.answer.privateData, "ORDER-42");
  * ```
  */
 export function refund(
@@ -360,10 +378,13 @@ export function refund(
  * @throws {RangeError} A request that cannot be built (amount, currency).
  *
  * @example A cheque of 25.00 EUR
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { cheque } from "./pos.ts";
- * const result = await cheque({ amount: 2500 }, { port: 8888 });
- * console.log(result.answer.approved);
+ * import { startTerminal } from "./fixture.ts";
+ * await using terminal = await startTerminal();
+ * const result = await cheque({ amount: 2500 }, terminal.endpoint);
+ * assert.equal(result.answer.approved, true);
  * ```
  */
 export function cheque(
@@ -390,10 +411,13 @@ export type IdentificationOptions = Pick<
  * @throws {TypeError} A register, identifier or version of the wrong shape.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { identify } from "./pos.ts";
- * const result = await identify({}, { host: "192.168.1.20", port: 8888 });
- * console.log(result.answer.posId); // the terminal's CJ
+ * import { startTerminal } from "./fixture.ts";
+ * await using terminal = await startTerminal(); // in a shop: { host: "192.168.1.20", port: 8888 }
+ * const result = await identify({}, terminal.endpoint);
+ * assert.equal(result.answer.posId, "012345678901"); // the terminal's CJ
  * ```
  */
 export function identify(

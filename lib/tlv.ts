@@ -42,11 +42,15 @@ export type FrameErrorKind =
  *
  * @example Catch a decoding error
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decode, FrameError } from "./tlv.ts";
  * try {
  *   decode("CZ0040300CB0051124");
+ *   assert.fail("the message is truncated");
  * } catch (error) {
- *   if (error instanceof FrameError) console.log(error.kind, error.offset); // truncated 9
+ *   assert.ok(error instanceof FrameError);
+ *   assert.equal(error.kind, "truncated");
+ *   assert.equal(error.offset, 9);
  * }
  * ```
  */
@@ -97,8 +101,9 @@ export const INCOMPLETE = -1;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { recordEnd } from "./tlv.ts";
- * recordEnd("CZ0040300CA00201", 9); // 16
+ * assert.equal(recordEnd("CZ0040300CA00201", 9), 16);
  * ```
  */
 export function recordEnd(text: string, offset: number): number {
@@ -182,9 +187,12 @@ export interface PartialDecode {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decode } from "./tlv.ts";
- * decode("CZ0040300CB00511245");
- * // [{ tag: "CZ", value: "0300" }, { tag: "CB", value: "11245" }]
+ * assert.deepEqual(decode("CZ0040300CB00511245"), [
+ *   { tag: "CZ", value: "0300" },
+ *   { tag: "CB", value: "11245" },
+ * ]);
  * ```
  */
 export function decode(input: string | Uint8Array, options?: DecodeOptions): Field[] {
@@ -204,9 +212,11 @@ export function decode(input: string | Uint8Array, options?: DecodeOptions): Fie
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodePartial } from "./tlv.ts";
  * const { fields, error } = decodePartial("CZ0040300CA00201CB0");
- * // fields: CZ and CA; error.kind: "truncated"
+ * assert.deepEqual(fields.map((field) => field.tag), ["CZ", "CA"]);
+ * assert.equal(error?.kind, "truncated");
  * ```
  */
 export function decodePartial(input: string | Uint8Array, options?: DecodeOptions): PartialDecode {
@@ -224,11 +234,12 @@ export function decodePartial(input: string | Uint8Array, options?: DecodeOption
  *
  * @example Feed a message in two parts
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RecordScanner } from "./tlv.ts";
  * const scanner = new RecordScanner();
- * scanner.scan("CZ0040300CB0"); // false: not on a record boundary
- * scanner.scan("CZ0040300CB00511245"); // true
- * scanner.fields.length; // 2
+ * assert.equal(scanner.scan("CZ0040300CB0"), false); // not on a record boundary
+ * assert.equal(scanner.scan("CZ0040300CB00511245"), true);
+ * assert.equal(scanner.fields.length, 2);
  * ```
  */
 export class RecordScanner {
@@ -346,8 +357,10 @@ function truncated(text: string, offset: number): FrameError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encode } from "./tlv.ts";
- * encode([{ tag: "CZ", value: "0300" }, { tag: "CA", value: "01" }]); // "CZ0040300CA00201"
+ * const fields = [{ tag: "CZ", value: "0300" }, { tag: "CA", value: "01" }];
+ * assert.equal(encode(fields), "CZ0040300CA00201");
  * ```
  */
 export function encode(fields: readonly Field[]): string {
@@ -368,8 +381,9 @@ export function encode(fields: readonly Field[]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeBytes } from "./tlv.ts";
- * encodeBytes([{ tag: "CZ", value: "0300" }]).length; // 9
+ * assert.equal(encodeBytes([{ tag: "CZ", value: "0300" }]).length, 9);
  * ```
  */
 export function encodeBytes(fields: readonly Field[]): Uint8Array {
@@ -418,8 +432,9 @@ function isUpper(c: number): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { toText } from "./tlv.ts";
- * toText(new Uint8Array([0x43, 0x5a])); // "CZ"
+ * assert.equal(toText(new Uint8Array([0x43, 0x5a])), "CZ");
  * ```
  */
 export function toText(input: string | Uint8Array): string {
@@ -450,8 +465,9 @@ const CHUNK = 8192;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { asciiBytes } from "./tlv.ts";
- * asciiBytes("CZ"); // Uint8Array [67, 90]
+ * assert.deepEqual(asciiBytes("CZ"), new Uint8Array([67, 90]));
  * ```
  */
 export function asciiBytes(text: string): Uint8Array {
@@ -475,8 +491,10 @@ const utf8 = new TextEncoder();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getField } from "./tlv.ts";
- * getField([{ tag: "CB", value: "1250" }], "CB"); // "1250"
+ * assert.equal(getField([{ tag: "CB", value: "1250" }], "CB"), "1250");
+ * assert.equal(getField([{ tag: "CB", value: "1250" }], "AE"), undefined);
  * ```
  */
 export function getField(fields: readonly Field[], tag: string): string | undefined {
@@ -494,8 +512,12 @@ export function getField(fields: readonly Field[], tag: string): string | undefi
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { setField } from "./tlv.ts";
- * setField([{ tag: "CZ", value: "0300" }], "AE", "10"); // CZ then AE
+ * assert.deepEqual(setField([{ tag: "CZ", value: "0300" }], "AE", "10"), [
+ *   { tag: "CZ", value: "0300" },
+ *   { tag: "AE", value: "10" },
+ * ]);
  * ```
  */
 export function setField(fields: Field[], tag: string, value: string): Field[] {
@@ -518,8 +540,9 @@ export function setField(fields: Field[], tag: string, value: string): Field[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { escapeText } from "./tlv.ts";
- * escapeText("CF004caf\u00e9"); // "CF004caf\\xe9"
+ * assert.equal(escapeText("CF004caf\u00e9"), "CF004caf\\xe9");
  * ```
  */
 export function escapeText(text: string): string {

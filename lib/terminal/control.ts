@@ -142,21 +142,22 @@ export interface ControlOptions {
  *
  * @example Queue a refusal for register 02, hold the other payments, read the journal
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pay, startTerminal } from "../../mod.ts";
  *
  * await using terminal = await startTerminal();
  * const control = terminal.control;
  * control.enqueue([{ status: "not-done", complement: "04" }], "02");
  * const refused = await pay({ amount: 1250, register: "02" }, terminal.endpoint);
- * console.log(refused.answer.reason); // "refused"
+ * assert.equal(refused.answer.reason, "refused");
  *
  * control.update({ hold: true });
  * const payment = pay({ amount: 990 }, terminal.endpoint);
  * const held = await control.nextHeld();
  * control.decideHeldWith(held.id, "contactless");
- * console.log((await payment).answer.approved); // true
- * console.log(control.journal.list().map((entry) => entry.decision.decidedBy?.source));
- * // ["queue", "operator"]
+ * assert.equal((await payment).answer.approved, true);
+ * const sources = control.journal.list().map((entry) => entry.decision.decidedBy?.source);
+ * assert.deepEqual(sources, ["queue", "operator"]);
  * ```
  */
 export class TerminalControl extends Emitter<ControlEventMap> {
@@ -230,10 +231,27 @@ export class TerminalControl extends Emitter<ControlEventMap> {
    * @returns The engine's plan.
    *
    * @example
-   * ```ts ignore
-   * let control: TerminalControl;
-   * const simulator = new TerminalSimulator({ decide: (r, s, c) => control.decide(r, s, c) });
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { TerminalControl } from "./control.ts";
+   * import { RuleEngine } from "./engine.ts";
+   * import { HoldDesk } from "./hold.ts";
+   * import { Journal } from "./journal.ts";
+   * import { TerminalSimulator } from "./simulator.ts";
+   * import { pay } from "../pos.ts";
+   * const engine = new RuleEngine(), hold = new HoldDesk(), journal = new Journal();
+   * let control: TerminalControl | undefined;
+   * await using simulator = new TerminalSimulator({
+   *   hostname: "127.0.0.1",
+   *   port: 0,
+   *   settings: { delayMs: 0 },
+   *   decide: (r, s, c) => control!.decide(r, s, c),
+   * });
    * control = new TerminalControl({ simulator, engine, hold, journal });
+   * control.enqueue([{ status: "not-done", complement: "04" }]);
+   * const { port } = await simulator.start();
+   * assert.equal((await pay({ amount: 1250 }, { port })).answer.reason, "refused");
+   * control.close();
    * ```
    */
   decide(
@@ -262,9 +280,13 @@ export class TerminalControl extends Emitter<ControlEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { startTerminal } from "../../mod.ts";
    * await using terminal = await startTerminal();
-   * terminal.control.update({ failure: true, failureType: "refused", hold: false }).failure; // true
+   * const control = terminal.control;
+   * const settings = control.update({ failure: true, failureType: "refused", hold: false });
+   * assert.equal(settings.failure, true);
+   * assert.equal(terminal.settings.failureType, "refused"); // in force at once
    * ```
    */
   update(change: SettingsChange): ControlSettings {
@@ -296,9 +318,10 @@ export class TerminalControl extends Emitter<ControlEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { startTerminal } from "../../mod.ts";
    * await using terminal = await startTerminal();
-   * terminal.control.enqueue([{ status: "approved" }]).global.length; // 1
+   * assert.equal(terminal.control.enqueue([{ status: "approved" }]).global.length, 1);
    * ```
    */
   enqueue(outcomes: readonly OutcomeSpec[], register?: string): QueueSnapshot {
@@ -317,9 +340,12 @@ export class TerminalControl extends Emitter<ControlEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { startTerminal } from "../../mod.ts";
    * await using terminal = await startTerminal();
-   * terminal.control.clearQueue(); // 0
+   * terminal.control.enqueue([{ status: "approved" }, { status: "approved" }], "02");
+   * assert.equal(terminal.control.clearQueue(), 2);
+   * assert.equal(terminal.control.clearQueue(), 0);
    * ```
    */
   clearQueue(register?: string): number {
@@ -343,9 +369,10 @@ export class TerminalControl extends Emitter<ControlEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { startTerminal } from "../../mod.ts";
    * await using terminal = await startTerminal();
-   * terminal.control.decideHeld(1, { status: "approved" }); // false: nothing is held
+   * assert.equal(terminal.control.decideHeld(1, { status: "approved" }), false); // nothing held
    * ```
    */
   decideHeld(id: number, outcome: OutcomeSpec, note?: string): boolean {
@@ -364,9 +391,10 @@ export class TerminalControl extends Emitter<ControlEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { startTerminal } from "../../mod.ts";
    * await using terminal = await startTerminal();
-   * terminal.control.decideHeldWith(1, "refuse"); // false: nothing is held
+   * assert.equal(terminal.control.decideHeldWith(1, "refuse"), false); // nothing is held
    * ```
    */
   decideHeldWith(id: number, name: string, note?: string): boolean {
@@ -380,8 +408,15 @@ export class TerminalControl extends Emitter<ControlEventMap> {
    * @returns The transaction.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { pay, startTerminal } from "../../mod.ts";
+   * await using terminal = await startTerminal({ hold: true });
+   * const payment = pay({ amount: 1250 }, terminal.endpoint);
    * const held = await terminal.control.nextHeld(AbortSignal.timeout(10_000));
+   * assert.equal(held.request.amount, 1250);
+   * terminal.control.decideHeldWith(held.id, "refuse");
+   * assert.equal((await payment).answer.reason, "refused");
    * ```
    */
   nextHeld(signal?: AbortSignal): Promise<HeldTransaction> {
@@ -396,9 +431,12 @@ export class TerminalControl extends Emitter<ControlEventMap> {
    *
    * @example
    * ```ts
-   * import { startTerminal } from "../../mod.ts";
+   * import assert from "node:assert/strict";
+   * import { pay, startTerminal } from "../../mod.ts";
    * await using terminal = await startTerminal();
-   * terminal.control.clearJournal(); // 0
+   * await pay({ amount: 1250 }, terminal.endpoint);
+   * assert.equal(terminal.control.clearJournal(), 1);
+   * assert.equal(terminal.control.clearJournal(), 0);
    * ```
    */
   clearJournal(): number {
@@ -420,10 +458,11 @@ export class TerminalControl extends Emitter<ControlEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { startTerminal } from "../../mod.ts";
    * await using terminal = await startTerminal();
    * terminal.control.update({ failure: true });
-   * terminal.control.reset().settings.failure; // false
+   * assert.equal(terminal.control.reset().settings.failure, false);
    * ```
    */
   reset(): ControlStatus {
@@ -452,10 +491,12 @@ export class TerminalControl extends Emitter<ControlEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { parseScenario, startTerminal } from "../../mod.ts";
    * await using terminal = await startTerminal();
-   * terminal.control.applyScenario(parseScenario("rules: [{ outcome: refused }]"), terminal.settings);
-   * terminal.control.status().scenario?.rules; // 1
+   * const scenario = parseScenario("rules: [{ outcome: refused }]");
+   * terminal.control.applyScenario(scenario, terminal.settings);
+   * assert.equal(terminal.control.status().scenario?.rules, 1);
    * ```
    */
   applyScenario(scenario: Scenario | undefined, settings: TerminalSettings): void {
@@ -474,8 +515,13 @@ export class TerminalControl extends Emitter<ControlEventMap> {
    * @throws {TypeError} When there is no scenario file to reload.
    *
    * @example
-   * ```ts ignore
-   * const { scenario, error } = await control.reloadScenario();
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { startTerminal } from "../../mod.ts";
+   * await using terminal = await startTerminal(); // started without a scenario file
+   * await assert.rejects(terminal.control.reloadScenario(), TypeError);
+   * // Started with a scenario file (server.ts --scenario FILE), it reads the file again and
+   * // resolves to { scenario }, or to { error } when the file is wrong (the previous stays).
    * ```
    */
   async reloadScenario(): Promise<ScenarioReadResult> {
@@ -492,9 +538,12 @@ export class TerminalControl extends Emitter<ControlEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { startTerminal } from "../../mod.ts";
    * await using terminal = await startTerminal();
-   * terminal.control.status().held; // 0
+   * const status = terminal.control.status();
+   * assert.equal(status.held, 0);
+   * assert.equal(status.terminal?.port, terminal.port);
    * ```
    */
   status(): ControlStatus {
@@ -531,9 +580,13 @@ export class TerminalControl extends Emitter<ControlEventMap> {
    *
    * @example
    * ```ts
-   * import { startTerminal } from "../../mod.ts";
-   * await using terminal = await startTerminal();
+   * import assert from "node:assert/strict";
+   * import { pay, startTerminal } from "../../mod.ts";
+   * await using terminal = await startTerminal({ hold: true });
+   * const payment = pay({ amount: 1250 }, terminal.endpoint);
+   * await terminal.control.nextHeld();
    * terminal.control.close();
+   * assert.equal((await payment).answer.complementCode, "08"); // input time-out
    * ```
    */
   close(): void {

@@ -93,17 +93,20 @@ export interface EngineOptions {
  *
  * @example Refuse the next payment, whatever it is
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RuleEngine } from "./engine.ts";
  * import { DEFAULT_SETTINGS } from "./behaviour.ts";
  * import { seededRandom } from "../random.ts";
  * import { decode, getField } from "../tlv.ts";
  * const engine = new RuleEngine({ magicAmounts: true });
  * engine.enqueue({ status: "not-done", complement: "04" });
- * const request = { fields: decode("CZ0040300CJ012012345678901CA00201CE003978BA0010CD0010CB0041250") };
+ * const request = {
+ *   fields: decode("CZ0040300CJ012012345678901CA00201CE003978BA0010CD0010CB0041250"),
+ * };
  * const context = { now: new Date(), random: seededRandom(1) };
  * const plan = await engine.decide(request, DEFAULT_SETTINGS, context);
- * getField(plan.answer, "AF"); // "04"
- * plan.decidedBy?.source; // "queue"
+ * assert.equal(getField(plan.answer, "AF"), "04");
+ * assert.equal(plan.decidedBy?.source, "queue");
  * ```
  */
 export class RuleEngine {
@@ -134,11 +137,12 @@ export class RuleEngine {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { RuleEngine } from "./engine.ts";
    * import { parseScenario } from "./scenario.ts";
    * const engine = new RuleEngine();
    * engine.load(parseScenario("rules: [{ outcome: refused }]"));
-   * engine.rules.length; // 1
+   * assert.equal(engine.rules.length, 1);
    * ```
    */
   load(scenario: Scenario | undefined): void {
@@ -154,10 +158,11 @@ export class RuleEngine {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { RuleEngine } from "./engine.ts";
    * const engine = new RuleEngine();
    * engine.setMagicAmounts(true);
-   * engine.magicAmounts; // true
+   * assert.equal(engine.magicAmounts, true);
    * ```
    */
   setMagicAmounts(on: boolean | undefined): void {
@@ -204,9 +209,10 @@ export class RuleEngine {
    *
    * @example The next payment times out, the one after is refused
    * ```ts
+   * import assert from "node:assert/strict";
    * import { RuleEngine } from "./engine.ts";
    * import { notDone } from "./outcome.ts";
-   * new RuleEngine().enqueue(notDone("timeout"), notDone("refused")); // 2
+   * assert.equal(new RuleEngine().enqueue(notDone("timeout"), notDone("refused")), 2);
    * ```
    */
   enqueue(...outcomes: OutcomeSpec[]): number {
@@ -225,11 +231,15 @@ export class RuleEngine {
    *
    * @example Register 02's next payment is refused; the others' are not concerned
    * ```ts
+   * import assert from "node:assert/strict";
    * import { RuleEngine } from "./engine.ts";
    * import { notDone } from "./outcome.ts";
    * const engine = new RuleEngine();
-   * engine.enqueueFor("02", notDone("refused")); // 1
-   * engine.queues.registers; // { "02": [{ status: "not-done", complement: "04" }] }
+   * assert.equal(engine.enqueueFor("02", notDone("refused")), 1);
+   * assert.deepEqual(engine.queues.registers, {
+   *   "02": [{ status: "not-done", complement: "04" }],
+   * });
+   * assert.deepEqual(engine.queues.global, []);
    * ```
    */
   enqueueFor(register: string, ...outcomes: OutcomeSpec[]): number {
@@ -264,10 +274,11 @@ export class RuleEngine {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { RuleEngine } from "./engine.ts";
    * const engine = new RuleEngine();
    * engine.enqueue({ status: "approved" });
-   * engine.clearQueue(); // [{ status: "approved" }]
+   * assert.deepEqual(engine.clearQueue(), [{ status: "approved" }]);
    * ```
    */
   clearQueue(register?: string): OutcomeSpec[] {
@@ -292,11 +303,21 @@ export class RuleEngine {
    * @returns The plan, with what decided it and why earlier rules did not match.
    *
    * @example As the simulator's decision hook
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { RuleEngine } from "./engine.ts";
    * import { TerminalSimulator } from "./simulator.ts";
+   * import { pay } from "../pos.ts";
    * const engine = new RuleEngine({ magicAmounts: true });
-   * const terminal = new TerminalSimulator({ port: 0, decide: engine.decide });
+   * await using terminal = new TerminalSimulator({
+   *   hostname: "127.0.0.1",
+   *   port: 0,
+   *   decide: engine.decide,
+   *   settings: { delayMs: 0 },
+   * });
+   * const { port } = await terminal.start();
+   * const result = await pay({ amount: 1204 }, { port }); // 12.04 EUR: refused (AF=04)
+   * assert.equal(result.answer.complementCode, "04");
    * ```
    */
   decide = (

@@ -355,9 +355,10 @@ export const FAULT_KINDS: readonly FaultKind[] = Object.freeze(Object.keys(FAULT
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isFaultKind } from "./fault.ts";
- * isFaultKind("reset"); // true
- * isFaultKind("explode"); // false
+ * assert.equal(isFaultKind("reset"), true);
+ * assert.equal(isFaultKind("explode"), false);
  * ```
  */
 export function isFaultKind(name: string): name is FaultKind {
@@ -374,10 +375,14 @@ export function isFaultKind(name: string): name is FaultKind {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkFaultParameter, FAULTS } from "./fault.ts";
  * const gap = FAULTS["split-answer"].parameters[1];
- * checkFaultParameter(gap, 0.25); // { value: 250 }
- * checkFaultParameter(gap, 90).problem; // "expected a number of seconds from 0 to 60, not 90"
+ * assert.deepEqual(checkFaultParameter(gap, 0.25), { value: 250 });
+ * assert.equal(
+ *   checkFaultParameter(gap, 90).problem,
+ *   "expected a number of seconds from 0 to 60, not 90",
+ * );
  * ```
  */
 export function checkFaultParameter(
@@ -408,9 +413,15 @@ export function checkFaultParameter(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseFault } from "./fault.ts";
- * parseFault("split-answer:segments=3,gap=0.2"); // { kind: "split-answer", segments: 3, gapMs: 200 }
- * parseFault("reset"); // { kind: "reset" }
+ * assert.deepEqual(parseFault("split-answer:segments=3,gap=0.2"), {
+ *   kind: "split-answer",
+ *   segments: 3,
+ *   gapMs: 200,
+ * });
+ * assert.deepEqual(parseFault("reset"), { kind: "reset" });
+ * assert.throws(() => parseFault("explode"), SyntaxError);
  * ```
  */
 export function parseFault(text: string): FaultSpec {
@@ -467,10 +478,13 @@ export function parseFault(text: string): FaultSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkFault } from "./fault.ts";
- * checkFault({ kind: "split-answer", segments: 1 });
- * // "Invalid segments of the fault \"split-answer\": expected a whole number from 2 to 100, not 1"
- * checkFault({ kind: "no-answer" }); // undefined
+ * assert.equal(
+ *   checkFault({ kind: "split-answer", segments: 1 }),
+ *   'Invalid segments of the fault "split-answer": expected a whole number from 2 to 100, not 1',
+ * );
+ * assert.equal(checkFault({ kind: "no-answer" }), undefined);
  * ```
  */
 export function checkFault(fault: FaultSpec): string | undefined {
@@ -504,9 +518,10 @@ export function checkFault(fault: FaultSpec): string | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatFault } from "./fault.ts";
- * formatFault({ kind: "split-answer" }); // "split-answer:segments=2,gap=0.5"
- * formatFault({ kind: "reset" }); // "reset"
+ * assert.equal(formatFault({ kind: "split-answer" }), "split-answer:segments=2,gap=0.5");
+ * assert.equal(formatFault({ kind: "reset" }), "reset");
  * ```
  */
 export function formatFault(fault: FaultSpec): string {
@@ -525,8 +540,9 @@ export function formatFault(fault: FaultSpec): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeFault } from "./fault.ts";
- * describeFault({ kind: "slow-answer" }); // "slow-answer (4 bytes every 0.1 s)"
+ * assert.equal(describeFault({ kind: "slow-answer" }), "slow-answer (4 bytes every 0.1 s)");
  * ```
  */
 export function describeFault(fault: FaultSpec): string {
@@ -545,7 +561,10 @@ export function describeFault(fault: FaultSpec): string {
  * ```ts
  * import assert from "node:assert/strict";
  * import { faultValues } from "./fault.ts";
- * assert.deepEqual(faultValues({ kind: "split-answer", segments: 3 }), { segments: 3, gapMs: 500 });
+ * assert.deepEqual(faultValues({ kind: "split-answer", segments: 3 }), {
+ *   segments: 3,
+ *   gapMs: 500,
+ * });
  * ```
  */
 export function faultValues(fault: FaultSpec): FaultValues {
@@ -609,11 +628,13 @@ export interface Delivery {
  *
  * @example An answer in three pieces
  * ```ts
+ * import assert from "node:assert/strict";
  * import { planDelivery } from "./fault.ts";
  * import { seededRandom } from "../random.ts";
- * const plan = planDelivery({ kind: "split-answer", segments: 3, gapMs: 200 }, "CZ0040300AE00210", seededRandom(1));
- * plan.segments.map((s) => s.text); // ["CZ004", "0300A", "E00210"]
- * plan.segments.map((s) => s.pauseMs); // [0, 200, 200]
+ * const fault = { kind: "split-answer", segments: 3, gapMs: 200 } as const;
+ * const plan = planDelivery(fault, "CZ0040300AE00210", seededRandom(1));
+ * assert.deepEqual(plan.segments.map((s) => s.text), ["CZ004", "0300A", "E00210"]);
+ * assert.deepEqual(plan.segments.map((s) => s.pauseMs), [0, 200, 200]);
  * ```
  */
 export function planDelivery(
@@ -747,7 +768,8 @@ export function faultConflict(
  * import assert from "node:assert/strict";
  * import { afterDecision } from "./fault.ts";
  * const periods: number[] = [];
- * afterDecision({ kind: "refuse-connections" }, { refuseConnections: (ms) => periods.push(ms) }, 1);
+ * const terminal = { refuseConnections: (ms: number) => periods.push(ms) };
+ * afterDecision({ kind: "refuse-connections" }, terminal, 1);
  * assert.deepEqual(periods, [5000]);
  * ```
  */

@@ -89,11 +89,18 @@ const NOW = Object.freeze({ minMs: 0, maxMs: 0 });
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decisionOutcome } from "./hold.ts";
  * import { DEFAULT_SETTINGS } from "./behaviour.ts";
- * decisionOutcome("contactless", DEFAULT_SETTINGS);
- * // { status: "approved", paymentType: "cbcontactless" }
- * decisionOutcome("cancel", DEFAULT_SETTINGS); // { status: "not-done", complement: "11" }
+ * assert.deepEqual(decisionOutcome("contactless", DEFAULT_SETTINGS), {
+ *   status: "approved",
+ *   paymentType: "cbcontactless",
+ * });
+ * assert.deepEqual(decisionOutcome("cancel", DEFAULT_SETTINGS), {
+ *   status: "not-done",
+ *   complement: "11",
+ * });
+ * assert.equal(decisionOutcome("dance", DEFAULT_SETTINGS), undefined);
  * ```
  */
 export function decisionOutcome(
@@ -121,18 +128,24 @@ interface Waiting {
  *
  * @example Hold the next payment, then approve it
  * ```ts
+ * import assert from "node:assert/strict";
  * import { HoldDesk } from "./hold.ts";
  * import { RuleEngine } from "./engine.ts";
  * import { pay, TerminalSimulator } from "../../mod.ts";
  *
  * const hold = new HoldDesk({ on: true });
  * const engine = new RuleEngine({ ask: hold.ask });
- * await using terminal = new TerminalSimulator({ hostname: "127.0.0.1", port: 0, decide: engine.decide });
+ * await using terminal = new TerminalSimulator({
+ *   hostname: "127.0.0.1",
+ *   port: 0,
+ *   decide: engine.decide,
+ * });
  * const { port } = await terminal.start();
  * const payment = pay({ amount: 1250 }, { port });
  * const held = await hold.next();
+ * assert.equal(held.request.amount, 1250);
  * hold.decide(held.id, { status: "approved" }, "approved by the test");
- * console.log((await payment).answer.approved); // true
+ * assert.equal((await payment).answer.approved, true);
  * ```
  */
 export class HoldDesk extends Emitter<HoldEventMap> {
@@ -172,10 +185,11 @@ export class HoldDesk extends Emitter<HoldEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { HoldDesk } from "./hold.ts";
    * const hold = new HoldDesk();
    * hold.setOn(true);
-   * hold.active; // true
+   * assert.equal(hold.active, true);
    * ```
    */
   setOn(on: boolean): void {
@@ -202,8 +216,11 @@ export class HoldDesk extends Emitter<HoldEventMap> {
    * @returns The decision to come, or `undefined`.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * // No result: wires the desk into a rule engine (the class example holds a payment)
+   * import { HoldDesk } from "./hold.ts";
    * import { RuleEngine } from "./engine.ts";
+   * const hold = new HoldDesk();
    * const engine = new RuleEngine({ ask: hold.ask });
    * ```
    */
@@ -255,8 +272,9 @@ export class HoldDesk extends Emitter<HoldEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { HoldDesk } from "./hold.ts";
-   * new HoldDesk().list(); // []
+   * assert.deepEqual(new HoldDesk().list(), []);
    * ```
    */
   list(): HeldTransaction[] {
@@ -271,8 +289,9 @@ export class HoldDesk extends Emitter<HoldEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { HoldDesk } from "./hold.ts";
-   * new HoldDesk().get(1); // undefined
+   * assert.equal(new HoldDesk().get(1), undefined);
    * ```
    */
   get(id: number): HeldTransaction | undefined {
@@ -291,8 +310,9 @@ export class HoldDesk extends Emitter<HoldEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { HoldDesk } from "./hold.ts";
-   * new HoldDesk().decide(7, { status: "approved" }); // false: not held
+   * assert.equal(new HoldDesk().decide(7, { status: "approved" }), false); // not held
    * ```
    */
   decide(id: number, outcome: OutcomeSpec, note = "decided"): boolean {
@@ -314,8 +334,9 @@ export class HoldDesk extends Emitter<HoldEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { HoldDesk } from "./hold.ts";
-   * new HoldDesk().decideWith(7, "contactless"); // false: not held
+   * assert.equal(new HoldDesk().decideWith(7, "contactless"), false); // not held
    * ```
    */
   decideWith(id: number, name: string, note?: string): boolean {
@@ -340,9 +361,23 @@ export class HoldDesk extends Emitter<HoldEventMap> {
    * @returns The transaction.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { HoldDesk } from "./hold.ts";
+   * import { RuleEngine } from "./engine.ts";
+   * import { pay, TerminalSimulator } from "../../mod.ts";
+   * const hold = new HoldDesk({ on: true });
+   * const engine = new RuleEngine({ ask: hold.ask });
+   * await using terminal = new TerminalSimulator({
+   *   hostname: "127.0.0.1",
+   *   port: 0,
+   *   decide: engine.decide,
+   * });
+   * const { port } = await terminal.start();
+   * const payment = pay({ amount: 1250 }, { port });
    * const held = await hold.next(AbortSignal.timeout(10_000));
    * hold.decideWith(held.id, "refuse");
+   * assert.equal((await payment).answer.reason, "refused");
    * ```
    */
   next(signal?: AbortSignal): Promise<HeldTransaction> {
@@ -371,8 +406,24 @@ export class HoldDesk extends Emitter<HoldEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { HoldDesk } from "./hold.ts";
-   * new HoldDesk({ on: true }).releaseAll("the simulator is stopping");
+   * import { RuleEngine } from "./engine.ts";
+   * import { pay, TerminalSimulator } from "../../mod.ts";
+   * const hold = new HoldDesk({ on: true });
+   * const engine = new RuleEngine({ ask: hold.ask });
+   * await using terminal = new TerminalSimulator({
+   *   hostname: "127.0.0.1",
+   *   port: 0,
+   *   decide: engine.decide,
+   * });
+   * const { port } = await terminal.start();
+   * const payment = pay({ amount: 1250 }, { port });
+   * await hold.next();
+   * hold.releaseAll("the simulator is stopping");
+   * assert.equal((await payment).answer.complementCode, "08"); // input time-out
+   * assert.equal(hold.size, 0);
+   * assert.equal(hold.active, true); // hold mode stays as it is
    * ```
    */
   releaseAll(note: string): void {
@@ -391,8 +442,15 @@ export class HoldDesk extends Emitter<HoldEventMap> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { HoldDesk } from "./hold.ts";
-   * new HoldDesk().listen("held", (e) => console.log(`#${e.detail.id} is waiting`));
+   * const hold = new HoldDesk();
+   * const seen: boolean[] = [];
+   * const stop = hold.listen("hold", (e) => seen.push(e.detail));
+   * hold.setOn(true);
+   * stop();
+   * hold.setOn(false);
+   * assert.deepEqual(seen, [true]);
    * ```
    */
   listen<K extends keyof HoldEventMap & string>(

@@ -98,8 +98,10 @@ const TIMEOUT: OutcomeSpec = Object.freeze({ status: "not-done", complement: "08
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { withReadMode } from "./interactive.ts";
- * withReadMode("amexcontact", "contactless"); // "amexcontactless"
+ * assert.equal(withReadMode("amexcontact", "contactless"), "amexcontactless");
+ * assert.equal(withReadMode("cbcontactless", "contact"), "cbcontact");
  * ```
  */
 export function withReadMode(type: PaymentType, mode: "contact" | "contactless"): PaymentType {
@@ -114,10 +116,27 @@ export function withReadMode(type: PaymentType, mode: "contact" | "contactless")
  * @returns The lines, without line ends.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { renderPrompt } from "./interactive.ts";
- * renderPrompt(pending);
- * // ["#3 debit of 12.50 EUR from register 01 at 127.0.0.1:50312", "   [c] approve..."]
+ * import { DEFAULT_SETTINGS } from "./behaviour.ts";
+ * import { buildRequest, parseRequest } from "../message.ts";
+ * import { seededRandom } from "../random.ts";
+ * const lines = renderPrompt({
+ *   request: parseRequest(buildRequest({ amount: 1250 })),
+ *   findings: [],
+ *   settings: DEFAULT_SETTINGS,
+ *   context: {
+ *     now: new Date(),
+ *     random: seededRandom(1),
+ *     transactionId: 3,
+ *     connectionId: 3,
+ *     peer: "127.0.0.1:50312",
+ *     signal: new AbortController().signal,
+ *   },
+ * });
+ * assert.equal(lines[0], "#3 debit of 12.50 EUR from register 01 at 127.0.0.1:50312");
+ * assert.match(lines[1], /^ {3}\[c\] approve, card inserted \(contact\)/);
  * ```
  */
 export function renderPrompt(pending: PendingDecision): string[] {
@@ -151,8 +170,9 @@ export function renderPrompt(pending: PendingDecision): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderCountdown } from "./interactive.ts";
- * renderCountdown(3, 118_400); // "#3 time-out (AF=08) in 119 s, press a key"
+ * assert.equal(renderCountdown(3, 118_400), "#3 time-out (AF=08) in 119 s, press a key");
  * ```
  */
 export function renderCountdown(id: number, remainingMs: number): string {
@@ -189,12 +209,33 @@ interface Waiting {
  * engine's `ask`.
  *
  * @example Keys from a stream, output to a string
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { Operator } from "./interactive.ts";
- * import { RuleEngine } from "./engine.ts";
+ * import { DEFAULT_SETTINGS } from "./behaviour.ts";
+ * import { buildRequest, parseRequest } from "../message.ts";
+ * import { seededRandom } from "../random.ts";
+ * const keyboard = new TransformStream<string, string>();
+ * const typist = keyboard.writable.getWriter();
  * let screen = "";
- * const operator = new Operator({ keys: someKeyStream, write: (t) => screen += t });
- * const engine = new RuleEngine({ ask: operator.ask });
+ * const operator = new Operator({ keys: keyboard.readable, write: (text) => screen += text });
+ * const answered = operator.ask({
+ *   request: parseRequest(buildRequest({ amount: 1250 })),
+ *   findings: [],
+ *   settings: DEFAULT_SETTINGS,
+ *   context: {
+ *     now: new Date(),
+ *     random: seededRandom(1),
+ *     transactionId: 3,
+ *     connectionId: 3,
+ *     peer: "127.0.0.1:50312",
+ *     signal: new AbortController().signal,
+ *   },
+ * });
+ * assert.match(screen, /#3 debit of 12\.50 EUR/);
+ * await typist.write("r"); // the person refuses
+ * assert.equal((await answered).outcome.complement, "04");
+ * await operator.close();
  * ```
  */
 export class Operator {
@@ -234,9 +275,13 @@ export class Operator {
    * @returns The outcome chosen, with a note saying how.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * // No result: a person at the keyboard decides what no queued outcome or rule decides
+   * import { Operator } from "./interactive.ts";
    * import { RuleEngine } from "./engine.ts";
+   * const operator = new Operator({ keys: new ReadableStream(), write: () => {} });
    * const engine = new RuleEngine({ ask: operator.ask });
+   * await operator.close();
    * ```
    */
   ask = (pending: PendingDecision): Promise<Answered> => {
@@ -270,9 +315,11 @@ export class Operator {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Operator } from "./interactive.ts";
    * const operator = new Operator({ keys: new ReadableStream(), write: () => {} });
    * await operator.close();
+   * assert.equal(operator.waiting, 0);
    * ```
    */
   async close(): Promise<void> {

@@ -145,9 +145,18 @@ export const DEFAULT_JOURNAL_CAPACITY = 1000;
  * @returns The entry.
  *
  * @example
- * ```ts ignore
- * import { toJournalEntry } from "./journal.ts";
- * terminal.on("request", (e) => console.log(toJournalEntry(e.detail, "run-1")));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type JournalEntry, toJournalEntry } from "./journal.ts";
+ * import { startTerminal } from "../fixture.ts";
+ * import { pay } from "../pos.ts";
+ * await using terminal = await startTerminal();
+ * const entries: JournalEntry[] = [];
+ * terminal.on("request", (e) => entries.push(toJournalEntry(e.detail, "run-1")));
+ * await pay({ amount: 1250 }, terminal.endpoint);
+ * assert.equal(entries[0].run, "run-1");
+ * assert.equal(entries[0].request.fields.CB, "1250");
+ * assert.equal(entries[0].state, "pending"); // decided, the answer not yet sent
  * ```
  */
 export function toJournalEntry(transaction: Transaction, run: string): JournalEntry {
@@ -206,17 +215,25 @@ function fieldMap(fields: readonly Field[]): FieldMap {
  * given one, as a control API would.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { Journal } from "./journal.ts";
  * import { TerminalSimulator } from "./simulator.ts";
- * const terminal = new TerminalSimulator({ hostname: "127.0.0.1", port: 0 });
+ * import { pay } from "../pos.ts";
+ * const terminal = new TerminalSimulator({
+ *   hostname: "127.0.0.1",
+ *   port: 0,
+ *   settings: { delayMs: 0 },
+ * });
  * const journal = new Journal({ capacity: 100 });
  * journal.attach(terminal);
- * await terminal.start();
- * // ... payments ...
- * for (const entry of journal.since(0)) console.log(entry.id, entry.decision.reason, entry.state);
+ * const { port } = await terminal.start();
+ * await pay({ amount: 1250 }, { port });
+ * const [entry] = journal.since(0);
+ * assert.equal(entry.id, 1);
+ * assert.equal(entry.decision.reason, "cbcontact card");
  * await terminal.close();
- * await journal.close();
+ * await journal.flush();
  * ```
  */
 export class Journal {
@@ -261,9 +278,11 @@ export class Journal {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Journal } from "./journal.ts";
    * import { TerminalSimulator } from "./simulator.ts";
    * const detach = new Journal().attach(new TerminalSimulator({ port: 0 }));
+   * assert.equal(typeof detach, "function");
    * detach();
    * ```
    */
@@ -289,10 +308,16 @@ export class Journal {
    * @throws {Error} When the sink cannot write it.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { Journal } from "./journal.ts";
+   * import { startTerminal } from "../fixture.ts";
+   * import { pay } from "../pos.ts";
+   * await using terminal = await startTerminal();
    * const journal = new Journal();
    * terminal.beforeAnswer((t) => journal.record(t)); // what attach() does
+   * await pay({ amount: 1250 }, terminal.endpoint);
+   * assert.equal(journal.get(1)?.request.fields.CB, "1250");
    * ```
    */
   async record(transaction: Transaction): Promise<void> {
@@ -311,10 +336,22 @@ export class Journal {
    * @param transaction The transaction, in its final state.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { Journal } from "./journal.ts";
+   * import { startTerminal } from "../fixture.ts";
+   * import { pay } from "../pos.ts";
+   * await using terminal = await startTerminal();
    * const journal = new Journal();
-   * terminal.on("answer", (e) => journal.finish(e.detail)); // what attach() does
+   * terminal.beforeAnswer((t) => journal.record(t));
+   * const { promise: ended, resolve } = Promise.withResolvers<void>();
+   * terminal.on("answer", (e) => {
+   *   journal.finish(e.detail); // what attach() does
+   *   resolve();
+   * });
+   * await pay({ amount: 1250 }, terminal.endpoint);
+   * await ended;
+   * assert.equal(journal.get(1)?.state, "answered");
    * ```
    */
   finish(transaction: Transaction): void {
@@ -345,8 +382,9 @@ export class Journal {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Journal } from "./journal.ts";
-   * new Journal().list(); // []
+   * assert.deepEqual(new Journal().list(), []);
    * ```
    */
   list(): JournalEntry[] {
@@ -360,10 +398,19 @@ export class Journal {
    * @returns Copies of the entries with a greater number.
    *
    * @example Poll for new transactions
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { Journal } from "./journal.ts";
+   * import { startTerminal } from "../fixture.ts";
+   * import { pay } from "../pos.ts";
+   * await using terminal = await startTerminal();
+   * const journal = new Journal();
+   * journal.attach(terminal);
    * let last = 0;
+   * await pay({ amount: 1250 }, terminal.endpoint);
    * for (const entry of journal.since(last)) last = entry.id;
+   * await pay({ amount: 990 }, terminal.endpoint);
+   * assert.deepEqual(journal.since(last).map((entry) => entry.id), [2]);
    * ```
    */
   since(id: number): JournalEntry[] {
@@ -378,8 +425,9 @@ export class Journal {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Journal } from "./journal.ts";
-   * new Journal().get(1); // undefined
+   * assert.equal(new Journal().get(1), undefined);
    * ```
    */
   get(id: number): JournalEntry | undefined {
@@ -396,10 +444,11 @@ export class Journal {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Journal } from "./journal.ts";
    * const journal = new Journal();
-   * journal.clear(); // 0
-   * journal.size; // 0
+   * assert.equal(journal.clear(), 0);
+   * assert.equal(journal.size, 0);
    * ```
    */
   clear(): number {
@@ -429,8 +478,12 @@ export class Journal {
    *
    * @example
    * ```ts
-   * import { Journal } from "./journal.ts";
-   * await new Journal().flush();
+   * import assert from "node:assert/strict";
+   * import { Journal, type JournalRecord } from "./journal.ts";
+   * const written: JournalRecord[] = [];
+   * const sink = { append: async (record: JournalRecord) => void written.push(record) };
+   * await new Journal({ sink, run: "run-1" }).flush();
+   * assert.deepEqual(written.map((record) => record.type), ["start"]);
    * ```
    */
   async flush(): Promise<void> {

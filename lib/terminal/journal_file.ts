@@ -33,14 +33,19 @@ interface Waiting {
  * Appends journal records to a file, one JSON object per line.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { Journal } from "./journal.ts";
  * import { JournalFile } from "./journal_file.ts";
- * const file = await JournalFile.open("transactions.jsonl");
- * const journal = new Journal({ sink: file });
+ * const folder = await Deno.makeTempDir();
+ * const file = await JournalFile.open(`${folder}/transactions.jsonl`);
+ * const journal = new Journal({ sink: file, run: "run-1" });
  * // journal.attach(terminal) ...
  * await journal.flush();
- * file.close();
+ * await file.close();
+ * const text = await Deno.readTextFile(`${folder}/transactions.jsonl`);
+ * assert.equal(JSON.parse(text).run, "run-1"); // the start record
+ * await Deno.remove(folder, { recursive: true });
  * ```
  */
 export class JournalFile implements JournalSink {
@@ -78,9 +83,15 @@ export class JournalFile implements JournalSink {
    * @throws {Deno.errors.NotFound} When its folder does not exist; other I/O errors.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { JournalFile } from "./journal_file.ts";
-   * const file = await JournalFile.open("transactions.jsonl", { sync: false });
+   * const folder = await Deno.makeTempDir();
+   * const file = await JournalFile.open(`${folder}/transactions.jsonl`, { sync: false });
+   * assert.equal(file.path, `${folder}/transactions.jsonl`);
+   * await file.close();
+   * await assert.rejects(JournalFile.open(`${folder}/no/such/folder.jsonl`), Deno.errors.NotFound);
+   * await Deno.remove(folder, { recursive: true });
    * ```
    */
   static async open(path: string, options: JournalFileOptions = {}): Promise<JournalFile> {
@@ -100,11 +111,19 @@ export class JournalFile implements JournalSink {
    * @returns When the line is written (and flushed to the disk, unless `sync` is off).
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { JournalFile } from "./journal_file.ts";
-   * const file = await JournalFile.open("transactions.jsonl");
-   * await file.append({ type: "start", run: "manual", at: new Date().toISOString(), version: "" });
+   * const folder = await Deno.makeTempDir();
+   * const file = await JournalFile.open(`${folder}/transactions.jsonl`);
+   * const at = "2026-01-05T09:00:00.000Z";
+   * await file.append({ type: "start", run: "manual", at, version: "" });
    * await file.close();
+   * assert.equal(
+   *   await Deno.readTextFile(`${folder}/transactions.jsonl`),
+   *   '{"type":"start","run":"manual","at":"2026-01-05T09:00:00.000Z","version":""}\n',
+   * );
+   * await Deno.remove(folder, { recursive: true });
    * ```
    */
   append(record: JournalRecord): Promise<void> {
@@ -126,10 +145,15 @@ export class JournalFile implements JournalSink {
    * @returns When the file is closed.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { JournalFile } from "./journal_file.ts";
-   * const file = await JournalFile.open("transactions.jsonl");
+   * const folder = await Deno.makeTempDir();
+   * const file = await JournalFile.open(`${folder}/transactions.jsonl`);
    * await file.close();
+   * const record = { type: "start", run: "manual", at: "", version: "" } as const;
+   * await assert.rejects(file.append(record), /is closed/);
+   * await Deno.remove(folder, { recursive: true });
    * ```
    */
   async close(): Promise<void> {
@@ -237,10 +261,15 @@ export function parseJournal(text: string): JournalContents {
  * @throws {Deno.errors.NotFound} When the file does not exist; other I/O errors.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { readJournalFile } from "./journal_file.ts";
- * const { records, skipped } = await readJournalFile("transactions.jsonl");
- * if (skipped > 0) console.warn(`${skipped} torn line(s) skipped`);
+ * const path = await Deno.makeTempFile({ suffix: ".jsonl" });
+ * await Deno.writeTextFile(path, '{"type":"start","run":"a","at":"","version":""}\n{"type":"tr');
+ * const { records, skipped } = await readJournalFile(path); // a crash tore the last line
+ * assert.equal(records.length, 1);
+ * assert.equal(skipped, 1);
+ * await Deno.remove(path);
  * ```
  */
 export async function readJournalFile(path: string): Promise<JournalContents> {

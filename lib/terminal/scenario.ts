@@ -102,12 +102,15 @@ export interface ScenarioProblem {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseScenario, ScenarioError } from "./scenario.ts";
- * try {
- *   parseScenario("rules:\n  - outcome: refusd\n", "s.yaml");
- * } catch (error) {
- *   if (error instanceof ScenarioError) console.log(error.line, error.column); // 2 14
- * }
+ * assert.throws(() => parseScenario("rules:\n  - outcome: refusd\n", "s.yaml"), (error) => {
+ *   assert.ok(error instanceof ScenarioError);
+ *   assert.equal(error.line, 2);
+ *   assert.equal(error.column, 14);
+ *   assert.match(error.message, /^s\.yaml:2:14: Unknown result "refusd": did you mean/);
+ *   return true;
+ * });
  * ```
  */
 export class ScenarioError extends SyntaxError {
@@ -147,9 +150,12 @@ export class ScenarioError extends SyntaxError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatProblem } from "./scenario.ts";
- * formatProblem("s.yaml", { kind: "value", line: 3, column: 7, message: "Unknown result" });
- * // "s.yaml:3:7: Unknown result"
+ * assert.equal(
+ *   formatProblem("s.yaml", { kind: "value", line: 3, column: 7, message: "Unknown result" }),
+ *   "s.yaml:3:7: Unknown result",
+ * );
  * ```
  */
 export function formatProblem(file: string, problem: ScenarioProblem): string {
@@ -336,6 +342,7 @@ class Reader {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseScenario } from "./scenario.ts";
  * const scenario = parseScenario(`
  * settings:
@@ -345,8 +352,14 @@ class Reader {
  *     when: { action: refund }
  *     outcome: refused
  * `, "refunds.yaml");
- * scenario.settings.delayMs; // 500
- * scenario.rules[0].ref; // { position: 1, origin: "scenario", name: "refunds are refused", file: "refunds.yaml", line: 5 }
+ * assert.equal(scenario.settings.delayMs, 500);
+ * assert.deepEqual(scenario.rules[0].ref, {
+ *   position: 1,
+ *   origin: "scenario",
+ *   name: "refunds are refused",
+ *   file: "refunds.yaml",
+ *   line: 5,
+ * });
  * ```
  */
 export function parseScenario(text: string, file = "scenario"): Scenario {
@@ -419,10 +432,17 @@ export type ValueCheck<T> =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readOutcomeValue } from "./scenario.ts";
- * readOutcomeValue({ result: "refused", delay: 0.5 }).value;
- * // { status: "not-done", complement: "04", delay: { minMs: 500, maxMs: 500 } }
- * readOutcomeValue("refusd").problems?.[0]; // 'Unknown result "refusd": did you mean "refused"? ...'
+ * assert.deepEqual(readOutcomeValue({ result: "refused", delay: 0.5 }).value, {
+ *   status: "not-done",
+ *   complement: "04",
+ *   delay: { minMs: 500, maxMs: 500 },
+ * });
+ * assert.match(
+ *   readOutcomeValue("refusd").problems?.[0] ?? "",
+ *   /^Unknown result "refusd": did you mean "refused"\?/,
+ * );
  * ```
  */
 export function readOutcomeValue(value: unknown): ValueCheck<OutcomeSpec> {
@@ -453,9 +473,12 @@ export interface SettingsRead {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readSettingsValue } from "./scenario.ts";
- * readSettingsValue({ failure: true, "failure-type": "refused", duration: 0.5 }).value;
- * // { settings: { failure: true, failureType: "refused", delayMs: 500 } }
+ * assert.deepEqual(
+ *   readSettingsValue({ failure: true, "failure-type": "refused", duration: 0.5 }).value,
+ *   { settings: { failure: true, failureType: "refused", delayMs: 500 } },
+ * );
  * ```
  */
 export function readSettingsValue(
@@ -1069,11 +1092,15 @@ function show(node: Node): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseScenario, scenarioProblems } from "./scenario.ts";
  * try {
  *   parseScenario("rules: 3", "s.yaml");
+ *   assert.fail("the rules are not a list");
  * } catch (error) {
- *   console.log(scenarioProblems(error)); // ["s.yaml:1:8: Expected the rules as a list, each item starting with -"]
+ *   assert.deepEqual(scenarioProblems(error), [
+ *     "s.yaml:1:8: Expected the rules as a list, each item starting with -",
+ *   ]);
  * }
  * ```
  */
@@ -1092,9 +1119,10 @@ export function scenarioProblems(error: unknown): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeScenario, parseScenario } from "./scenario.ts";
- * describeScenario(parseScenario("settings: { duration: 1 }\nrules: [{ outcome: refused }]"));
- * // "1 rule, 1 setting"
+ * const scenario = parseScenario("settings: { duration: 1 }\nrules: [{ outcome: refused }]");
+ * assert.equal(describeScenario(scenario), "1 rule, 1 setting");
  * ```
  */
 export function describeScenario(scenario: Scenario): string {

@@ -9,9 +9,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { findSetting, SETTINGS } from "./settings.ts";
- * SETTINGS.map((row) => row.key).includes("failure-type"); // true
- * findSetting("duration")?.field; // "delayMs"
+ * assert.ok(SETTINGS.map((row) => row.key).includes("failure-type"));
+ * assert.equal(findSetting("duration")?.field, "delayMs");
  * ```
  *
  * @module
@@ -94,8 +95,11 @@ const MAX_SECONDS = 3600;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SETTINGS } from "./settings.ts";
- * SETTINGS.filter((row) => row.scenario).length; // 11
+ * const row = (key: string) => SETTINGS.find((setting) => setting.key === key);
+ * assert.equal(row("duration")?.scenario, true); // a scenario may set it
+ * assert.equal(row("hold")?.scenario, false); // the control API and the command line only
  * ```
  */
 export const SETTINGS: readonly SettingRow[] = Object.freeze(
@@ -251,8 +255,10 @@ export const SETTING_KEYS_ALL: readonly string[] = Object.freeze(SETTINGS.map((r
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { findSetting } from "./settings.ts";
- * findSetting("seller-contract")?.field; // "merchantContract"
+ * assert.equal(findSetting("seller-contract")?.field, "merchantContract");
+ * assert.equal(findSetting("colour"), undefined);
  * ```
  */
 export function findSetting(key: string): SettingRow | undefined {
@@ -266,8 +272,9 @@ export function findSetting(key: string): SettingRow | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { legacyOptions } from "./settings.ts";
- * legacyOptions()["-sc"]; // "--seller-contract"
+ * assert.equal(legacyOptions()["-sc"], "--seller-contract");
  * ```
  */
 export function legacyOptions(): Record<string, string> {
@@ -286,9 +293,13 @@ export function legacyOptions(): Record<string, string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { findSetting, viewSetting } from "./settings.ts";
- * viewSetting(findSetting("duration")!, 1500); // 1.5
- * viewSetting(findSetting("fault")!, { kind: "split-answer", gapMs: 200 }); // { kind: "split-answer", gap: 0.2 }
+ * assert.equal(viewSetting(findSetting("duration")!, 1500), 1.5);
+ * assert.deepEqual(viewSetting(findSetting("fault")!, { kind: "split-answer", gapMs: 200 }), {
+ *   kind: "split-answer",
+ *   gap: 0.2,
+ * });
  * ```
  */
 export function viewSetting(row: SettingRow, value: unknown): unknown {
@@ -324,9 +335,13 @@ function faultView(fault: FaultSpec): Record<string, unknown> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { viewSettings } from "./settings.ts";
  * import { DEFAULT_SETTINGS } from "./behaviour.ts";
- * viewSettings({ ...DEFAULT_SETTINGS, magicAmounts: false, hold: true })["duration"]; // 3
+ * const view = viewSettings({ ...DEFAULT_SETTINGS, magicAmounts: false, hold: true });
+ * assert.equal(view["duration"], 3);
+ * assert.equal(view["hold"], true);
+ * assert.equal(view["fault"], null);
  * ```
  */
 export function viewSettings(settings: Readonly<ControlSettings>): Record<string, unknown> {
@@ -344,8 +359,11 @@ export function viewSettings(settings: Readonly<ControlSettings>): Record<string
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { terminalSettings } from "./settings.ts";
- * terminalSettings({ delayMs: 500, strict: undefined }).delayMs; // 500
+ * const settings = terminalSettings({ delayMs: 500, strict: undefined });
+ * assert.equal(settings.delayMs, 500);
+ * assert.equal("strict" in settings, false);
  * ```
  */
 export function terminalSettings(values: Partial<Record<string, unknown>>): TerminalSettings {
@@ -369,6 +387,7 @@ export function terminalSettings(values: Partial<Record<string, unknown>>): Term
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { overlaySettings } from "./settings.ts";
  * import { DEFAULT_SETTINGS } from "./behaviour.ts";
  * const settings = overlaySettings(
@@ -376,7 +395,7 @@ export function terminalSettings(values: Partial<Record<string, unknown>>): Term
  *   { delayMs: 2000, failure: true },
  *   new Set(["duration"]),
  * );
- * [settings.delayMs, settings.failure]; // [100, true]
+ * assert.deepEqual([settings.delayMs, settings.failure], [100, true]);
  * ```
  */
 export function overlaySettings(
@@ -403,8 +422,11 @@ export function overlaySettings(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { overriddenSettings } from "./settings.ts";
- * overriddenSettings({ delayMs: 2000 }, new Set(["duration", "failure"])); // ["duration"]
+ * assert.deepEqual(overriddenSettings({ delayMs: 2000 }, new Set(["duration", "failure"])), [
+ *   "duration",
+ * ]);
  * ```
  */
 export function overriddenSettings(

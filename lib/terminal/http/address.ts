@@ -23,10 +23,11 @@ export interface ListenAddress {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseListenAddress } from "./address.ts";
- * parseListenAddress("8080"); // { hostname: "127.0.0.1", port: 8080 }
- * parseListenAddress("0.0.0.0:8080"); // { hostname: "0.0.0.0", port: 8080 }
- * parseListenAddress("[::1]:0"); // { hostname: "::1", port: 0 }
+ * assert.deepEqual(parseListenAddress("8080"), { hostname: "127.0.0.1", port: 8080 });
+ * assert.deepEqual(parseListenAddress("0.0.0.0:8080"), { hostname: "0.0.0.0", port: 8080 });
+ * assert.deepEqual(parseListenAddress("[::1]:0"), { hostname: "::1", port: 0 });
  * ```
  */
 export function parseListenAddress(text: string): ListenAddress {
@@ -48,10 +49,11 @@ export function parseListenAddress(text: string): ListenAddress {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isLoopback } from "./address.ts";
- * isLoopback("127.0.0.1"); // true
- * isLoopback("[::1]"); // true
- * isLoopback("0.0.0.0"); // false
+ * assert.equal(isLoopback("127.0.0.1"), true);
+ * assert.equal(isLoopback("[::1]"), true);
+ * assert.equal(isLoopback("0.0.0.0"), false);
  * ```
  */
 export function isLoopback(hostname: string): boolean {
@@ -72,9 +74,10 @@ export const TOKEN_PATTERN: RegExp = /^[A-Za-z0-9._~-]{16,256}$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkToken } from "./address.ts";
- * checkToken("secret"); // "The token must be 16 to 256 characters, not 6"
- * checkToken("4f1e9a7c2b8d6e3f0a5c"); // undefined
+ * assert.equal(checkToken("secret"), "The token must be 16 to 256 characters, not 6");
+ * assert.equal(checkToken("4f1e9a7c2b8d6e3f0a5c"), undefined);
  * ```
  */
 export function checkToken(token: string): string | undefined {

@@ -40,9 +40,10 @@ import { isLoopback } from "./address.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { constantTimeEqual } from "./auth.ts";
- * constantTimeEqual("4f1e9a7c2b8d6e3f", "4f1e9a7c2b8d6e3f"); // true
- * constantTimeEqual("4f1e9a7c2b8d6e3f", "4f1e9a7c2b8d6e3e"); // false
+ * assert.equal(constantTimeEqual("4f1e9a7c2b8d6e3f", "4f1e9a7c2b8d6e3f"), true);
+ * assert.equal(constantTimeEqual("4f1e9a7c2b8d6e3f", "4f1e9a7c2b8d6e3e"), false);
  * ```
  */
 export function constantTimeEqual(a: string, b: string): boolean {
@@ -70,8 +71,9 @@ export interface AccessPolicy {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { makeAccessPolicy } from "./auth.ts";
- * makeAccessPolicy(undefined, 8080).cookieName; // "caisse-ap-8080"
+ * assert.equal(makeAccessPolicy(undefined, 8080).cookieName, "caisse-ap-8080");
  * ```
  */
 export function makeAccessPolicy(token: string | undefined, port: number): AccessPolicy {
@@ -102,13 +104,15 @@ const UNSAFE_SITES = new Set(["cross-site", "same-site"]);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkAccess, makeAccessPolicy } from "./auth.ts";
  * const policy = makeAccessPolicy("4f1e9a7c2b8d6e3f0a5c", 8080);
- * checkAccess(new Request("http://10.0.0.5:8080/api/status"), policy).error?.status; // 401
+ * const anonymous = new Request("http://10.0.0.5:8080/api/status");
+ * assert.equal(checkAccess(anonymous, policy).error?.status, 401);
  * const authorized = new Request("http://10.0.0.5:8080/api/status", {
  *   headers: { authorization: "Bearer 4f1e9a7c2b8d6e3f0a5c" },
  * });
- * checkAccess(authorized, policy).allow; // true
+ * assert.equal(checkAccess(authorized, policy).allow, true);
  * ```
  */
 export function checkAccess(request: Request, policy: AccessPolicy): Access {

@@ -37,13 +37,14 @@ export const MAX_OUTCOMES = 100;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readJson } from "./input.ts";
  * const request = new Request("http://127.0.0.1/api/settings", {
  *   method: "PATCH",
  *   headers: { "content-type": "application/json" },
  *   body: '{"failure": true}',
  * });
- * await readJson(request); // { failure: true }
+ * assert.deepEqual(await readJson(request), { failure: true });
  * ```
  */
 export async function readJson(
@@ -132,8 +133,13 @@ function depth(value: unknown): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkQuery } from "./input.ts";
- * checkQuery(new URL("http://127.0.0.1/api/journal?since=3"), ["since"]);
+ * checkQuery(new URL("http://127.0.0.1/api/journal?since=3"), ["since"]); // accepted
+ * assert.throws(
+ *   () => checkQuery(new URL("http://127.0.0.1/api/journal?sinc=3"), ["since"]),
+ *   { status: 400, message: 'Unknown query parameter "sinc": expected "since"' },
+ * );
  * ```
  */
 export function checkQuery(url: URL, known: readonly string[]): void {
@@ -163,9 +169,11 @@ export function checkQuery(url: URL, known: readonly string[]): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseId } from "./input.ts";
- * parseId("42"); // 42
- * parseId("0", 0, "since"); // 0
+ * assert.equal(parseId("42"), 42);
+ * assert.equal(parseId("0", 0, "since"), 0);
+ * assert.throws(() => parseId("x"), { status: 400 });
  * ```
  */
 export function parseId(text: string, min = 1, what = "transaction number"): number {
@@ -185,8 +193,10 @@ export function parseId(text: string, min = 1, what = "transaction number"): num
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseRegister } from "./input.ts";
- * parseRegister("02"); // "02"
+ * assert.equal(parseRegister("02"), "02");
+ * assert.throws(() => parseRegister("2"), /expected 2 digits as a string, such as "01"/);
  * ```
  */
 export function parseRegister(value: unknown): string {
@@ -212,9 +222,13 @@ export function parseRegister(value: unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSettingsChange } from "./input.ts";
- * parseSettingsChange({ failure: true, "failure-type": "refused", hold: true });
- * // { failure: true, failureType: "refused", hold: true }
+ * assert.deepEqual(parseSettingsChange({ failure: true, "failure-type": "refused", hold: true }), {
+ *   failure: true,
+ *   failureType: "refused",
+ *   hold: true,
+ * });
  * ```
  */
 export function parseSettingsChange(body: unknown): SettingsChange {
@@ -254,10 +268,14 @@ export function parseSettingsChange(body: unknown): SettingsChange {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseQueueRequest } from "./input.ts";
  * import { DEFAULT_SETTINGS } from "../behaviour.ts";
- * parseQueueRequest({ outcomes: ["refused", "approved"], register: "02" }, DEFAULT_SETTINGS);
- * // { outcomes: [{ status: "not-done", complement: "04" }, { status: "approved" }], register: "02" }
+ * const body = { outcomes: ["refused", "approved"], register: "02" };
+ * assert.deepEqual(parseQueueRequest(body, DEFAULT_SETTINGS), {
+ *   outcomes: [{ status: "not-done", complement: "04" }, { status: "approved" }],
+ *   register: "02",
+ * });
  * ```
  */
 export function parseQueueRequest(
@@ -290,10 +308,13 @@ export function parseQueueRequest(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseDecision } from "./input.ts";
  * import { DEFAULT_SETTINGS } from "../behaviour.ts";
- * parseDecision({ decision: "refuse", note: "dashboard" }, DEFAULT_SETTINGS);
- * // { outcome: { status: "not-done", complement: "04" }, note: 'decision "refuse" (dashboard)' }
+ * assert.deepEqual(parseDecision({ decision: "refuse", note: "dashboard" }, DEFAULT_SETTINGS), {
+ *   outcome: { status: "not-done", complement: "04" },
+ *   note: 'decision "refuse" (dashboard)',
+ * });
  * ```
  */
 export function parseDecision(
@@ -324,9 +345,11 @@ export function parseDecision(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { expectNothing } from "./input.ts";
  * expectNothing(undefined);
  * expectNothing({});
+ * assert.throws(() => expectNothing({ a: 1 }), { status: 400 });
  * ```
  */
 export function expectNothing(body: unknown): void {

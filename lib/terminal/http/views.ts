@@ -55,9 +55,11 @@ export interface SettingsView {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { settingsView } from "./views.ts";
  * import { DEFAULT_SETTINGS } from "../behaviour.ts";
- * settingsView({ ...DEFAULT_SETTINGS, magicAmounts: false, hold: true }).duration; // 3
+ * const view = settingsView({ ...DEFAULT_SETTINGS, magicAmounts: false, hold: true });
+ * assert.equal(view.duration, 3); // seconds, as the command line and scenarios write it
  * ```
  */
 export function settingsView(settings: ControlSettings): SettingsView {
@@ -77,9 +79,12 @@ export interface StatusView extends Omit<ControlStatus, "settings"> {
  * @returns The same, with the settings under the options' names.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { statusView } from "./views.ts";
- * statusView(control.status()).settings.duration; // 3
+ * import { startTerminal } from "../../fixture.ts";
+ * await using terminal = await startTerminal({ settings: { delayMs: 3000 } });
+ * assert.equal(statusView(terminal.control.status()).settings.duration, 3);
  * ```
  */
 export function statusView(status: ControlStatus): StatusView {
@@ -106,8 +111,11 @@ export interface RecordView {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { recordViews } from "./views.ts";
- * recordViews({ AF: "04" }); // [{ tag: "AF", name: "status complement", value: "04", meaning: "refused" }]
+ * assert.deepEqual(recordViews({ AF: "04" }), [
+ *   { tag: "AF", name: "status complement", value: "04", meaning: "refused" },
+ * ]);
  * ```
  */
 export function recordViews(fields: readonly Field[] | FieldMap): RecordView[] {
@@ -148,9 +156,17 @@ export interface RequestSummary {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { summarizeRequest } from "./views.ts";
- * summarizeRequest({ CD: "0", CB: "1250", CE: "978", CA: "01" });
- * // { action: "debit", actionCode: "0", amount: "12.50", minor: 1250, currency: "EUR", register: "01", cheque: false }
+ * assert.deepEqual(summarizeRequest({ CD: "0", CB: "1250", CE: "978", CA: "01" }), {
+ *   action: "debit",
+ *   actionCode: "0",
+ *   amount: "12.50",
+ *   minor: 1250,
+ *   currency: "EUR",
+ *   register: "01",
+ *   cheque: false,
+ * });
  * ```
  */
 export function summarizeRequest(fields: FieldMap): RequestSummary {
@@ -192,9 +208,16 @@ export interface TransactionView extends JournalEntry {
  * @returns The entry, with a summary and its records decoded.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { transactionView } from "./views.ts";
- * transactionView(journal.get(1)!).summary.result; // "refused (AF=04)"
+ * import { startTerminal } from "../../fixture.ts";
+ * import { pay } from "../../pos.ts";
+ * const settings = { failure: true, failureType: "refused" } as const;
+ * await using terminal = await startTerminal({ settings });
+ * await pay({ amount: 1250 }, terminal.endpoint);
+ * const view = transactionView(terminal.control.journal.get(1)!);
+ * assert.equal(view.summary.result, "refused (AF=04)");
  * ```
  */
 export function transactionView(entry: JournalEntry): TransactionView {
@@ -219,8 +242,9 @@ export function transactionView(entry: JournalEntry): TransactionView {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeAnswer } from "./views.ts";
- * describeAnswer({ AE: "01", AF: "08" }); // "input time-out (AF=08)"
+ * assert.equal(describeAnswer({ AE: "01", AF: "08" }), "input time-out (AF=08)");
  * ```
  */
 export function describeAnswer(answer: FieldMap): string {
@@ -240,8 +264,12 @@ export function describeAnswer(answer: FieldMap): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeDecidedBy } from "./views.ts";
- * describeDecidedBy({ source: "operator", note: 'decision "refuse"' }); // 'operator (decision "refuse")'
+ * assert.equal(
+ *   describeDecidedBy({ source: "operator", note: 'decision "refuse"' }),
+ *   'operator (decision "refuse")',
+ * );
  * ```
  */
 export function describeDecidedBy(by: DecidedBy | undefined): string {
@@ -285,11 +313,17 @@ export interface ArrivalView {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { arrivalView } from "./views.ts";
- * arrivalView({
- *   id: 1, connectionId: 1, peer: "127.0.0.1:50000", at: "2026-11-27T12:00:00.000Z",
+ * const view = arrivalView({
+ *   id: 1,
+ *   connectionId: 1,
+ *   peer: "127.0.0.1:50000",
+ *   at: "2026-11-27T12:00:00.000Z",
  *   fields: [{ tag: "CD", value: "0" }, { tag: "CB", value: "1250" }, { tag: "CE", value: "978" }],
- * }).summary.amount; // "12.50"
+ * });
+ * assert.equal(view.summary.amount, "12.50");
+ * assert.equal(view.raw, "CD0010CB0041250CE003978");
  * ```
  */
 export function arrivalView(arrival: Arrival): ArrivalView {
@@ -339,9 +373,18 @@ export interface HeldView {
  * @returns The view.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { heldView } from "./views.ts";
- * heldView(control.held[0]).remainingMs; // 119800
+ * import { startTerminal } from "../../fixture.ts";
+ * import { pay } from "../../pos.ts";
+ * await using terminal = await startTerminal({ hold: true });
+ * const payment = pay({ amount: 1250 }, terminal.endpoint);
+ * const held = await terminal.control.nextHeld();
+ * const now = Date.parse(held.heldAt) + 200; // 0.2 s later
+ * assert.equal(heldView(held, now).remainingMs, 119_800); // of the 120 s input time-out
+ * terminal.control.decideHeldWith(held.id, "contact");
+ * await payment;
  * ```
  */
 export function heldView(held: HeldTransaction, now: number = Date.now()): HeldView {
@@ -375,9 +418,11 @@ export interface ReleaseView extends Release {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { releaseView } from "./views.ts";
- * releaseView({ id: 3, outcome: { status: "not-done", complement: "04" }, note: "test" }).description;
- * // "refused, AF=04"
+ * const outcome = { status: "not-done", complement: "04" } as const;
+ * const release = { id: 3, outcome, note: "test" };
+ * assert.equal(releaseView(release).description, "refused, AF=04");
  * ```
  */
 export function releaseView(release: Release): ReleaseView {
@@ -410,8 +455,12 @@ export interface QueueView {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { queueView } from "./views.ts";
- * queueView({ global: [{ status: "approved" }], registers: {} }).global[0].description; // "approved"
+ * assert.deepEqual(queueView({ global: [{ status: "approved" }], registers: {} }), {
+ *   global: [{ outcome: { status: "approved" }, description: "approved" }],
+ *   registers: {},
+ * });
  * ```
  */
 export function queueView(queues: QueueSnapshot): QueueView {
