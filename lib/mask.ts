@@ -13,7 +13,9 @@
  *   is searched for every 13- to 19-digit stretch that passes the check.
  *
  * What it guarantees: no stretch of 13 to 19 digits that passes the Luhn check is left
- * in the result. It may mask a number that is not a card's (one in ten long numbers
+ * in a frame, apart from the length of a record's header: digits across it are not
+ * looked at together (the length `012` before a POS number `012345678901` is not a card
+ * number). It may mask a number that is not a card's (one in ten long numbers
  * passes the check): that is the price of never writing a card number down.
  *
  * @example
@@ -149,15 +151,29 @@ function isDigit(code: number): boolean {
  * ```
  */
 export function maskFrame(text: string): string {
-  // Then across records too: a record's length before digits never hides a card number.
-  return maskDigits(maskRecords(text, 0, false) ?? text);
+  const headers: number[] = [];
+  const masked = maskRecords(text, 0, false, headers) ?? maskDigits(text);
+  // Then across records, the lengths in the headers left out: a frame cut in the middle
+  // of a card number, or a record's length that is wrong, does not hide one.
+  const view = [...masked];
+  for (const at of headers) view[at + 2] = view[at + 3] = view[at + 4] = "-";
+  const across = maskDigits(view.join(""));
+  if (across === view.join("")) return masked;
+  const out = [...masked];
+  for (let i = 0; i < out.length; i++) if (across[i] !== view[i]) out[i] = MASK_CHARACTER;
+  return out.join("");
 }
 
 /**
  * Masks records within `text`; with `whole`, `undefined` unless all of it is records.
  * Otherwise what follows the last whole record is masked as plain text.
  */
-function maskRecords(text: string, depth: number, whole: boolean): string | undefined {
+function maskRecords(
+  text: string,
+  depth: number,
+  whole: boolean,
+  headers?: number[],
+): string | undefined {
   let offset = 0;
   let out = "";
   while (offset < text.length) {
@@ -169,6 +185,7 @@ function maskRecords(text: string, depth: number, whole: boolean): string | unde
     }
     if (end === INCOMPLETE) break;
     const value = text.slice(offset + RECORD_HEADER_LENGTH, end);
+    headers?.push(offset);
     out += text.slice(offset, offset + RECORD_HEADER_LENGTH) + maskValue(value, depth + 1);
     offset = end;
   }
@@ -194,8 +211,7 @@ function maskRecords(text: string, depth: number, whole: boolean): string | unde
 export function maskValue(value: string, depth = 0): string {
   if (depth < MAX_DEPTH && value.length > RECORD_HEADER_LENGTH) {
     const nested = maskRecords(value, depth, true);
-    // A value made of records is masked inside; the digits across headers are checked too.
-    if (nested !== undefined) return maskDigits(nested);
+    if (nested !== undefined) return nested;
   }
   return maskDigits(value);
 }

@@ -74,6 +74,13 @@ export interface JournalEntry {
   sent?: string;
   /** With a fault: what reached the POS, in words. */
   note?: string;
+  /**
+   * `"forward"` when a real terminal answered (forward mode: the tap journals what went
+   * by); absent when the simulator did.
+   */
+  source?: "forward";
+  /** In forward mode: the real terminal's address, `host:port`. */
+  upstream?: string;
 }
 
 /** How a transaction ended: the second record of a transaction in a journal file. */
@@ -148,7 +155,10 @@ export const DEFAULT_JOURNAL_CAPACITY = 1000;
  * terminal.on("request", (e) => console.log(toJournalEntry(e.detail, "run-1")));
  * ```
  */
-export function toJournalEntry(transaction: Transaction, run: string): JournalEntry {
+export function toJournalEntry(
+  transaction: Transaction & { source?: "forward"; upstream?: string },
+  run: string,
+): JournalEntry {
   const t = transaction;
   const plan = t.plan;
   return {
@@ -180,6 +190,7 @@ export function toJournalEntry(transaction: Transaction, run: string): JournalEn
     delay: { plannedMs: plan.delayMs, waitedMs: t.delayMs },
     state: t.state,
     ...ending(t),
+    ...(t.source === "forward" ? { source: t.source, upstream: t.upstream } : {}),
   };
 }
 
