@@ -21,6 +21,7 @@
 import { EXIT, usageError, VERSION, writeStderr, writeStdout } from "./lib/cli.ts";
 import { getLogger } from "./lib/deps.ts";
 import { setupLogging } from "./lib/logging.ts";
+import { formatHostPort } from "./lib/net.ts";
 import { cryptoRandom, seededRandom } from "./lib/random.ts";
 import { assembleTerminal, type Terminal } from "./lib/terminal/assemble.ts";
 import { type ControlServer, startControlServer } from "./lib/terminal/http/serve.ts";
@@ -163,6 +164,16 @@ function terminalConfig(
       ? { journal: { ...(journalFile ? { sink: journalFile } : {}), version: VERSION } }
       : {}),
     ...(config.http ? { control: { version: VERSION, interactive: config.interactive } } : {}),
+    ...(config.forward
+      ? {
+        forward: {
+          upstream: config.forward.upstream,
+          mask: config.forward.mask,
+          faultsUpstream: config.forward.allowFaults,
+          fallback: config.forward.fallback === "simulate",
+        },
+      }
+      : {}),
   };
 }
 
@@ -195,6 +206,17 @@ function startFacts(
       ? { journal: { file: config.journal, run: terminal.journal.run } }
       : {}),
     concurrency: config.concurrency,
+    ...(config.forward
+      ? {
+        forward: {
+          upstream: formatHostPort(config.forward.upstream),
+          mask: config.forward.mask,
+          fallback: config.forward.fallback === "simulate",
+          faultsUpstream: config.forward.allowFaults,
+          ...(config.forward.record !== undefined ? { record: config.forward.record } : {}),
+        },
+      }
+      : {}),
   };
 }
 

@@ -136,6 +136,17 @@ export class ForwardTap extends TerminalSimulator {
     this.#random = options.random ?? cryptoRandom();
   }
 
+  /**
+   * Changes some settings (the fallback simulator's too).
+   *
+   * @param changes The settings to change.
+   * @returns The settings now in force.
+   */
+  override update(changes: Partial<TerminalSettings>): Readonly<TerminalSettings> {
+    this.#fallback?.simulator.update(changes);
+    return super.update(changes);
+  }
+
   /** Whether card numbers are masked. */
   get masking(): boolean {
     return this.#options.mask ?? true;
