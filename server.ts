@@ -27,6 +27,9 @@ import { assembleTerminal, type Terminal } from "./lib/terminal/assemble.ts";
 import { type ControlServer, startControlServer } from "./lib/terminal/http/serve.ts";
 import { Operator } from "./lib/terminal/interactive.ts";
 import { JournalFile } from "./lib/terminal/journal_file.ts";
+import type { ForwardTransaction } from "./lib/terminal/forward_exchange.ts";
+import { ScenarioRecorder } from "./lib/terminal/record.ts";
+import type { Transaction } from "./lib/terminal/simulator.ts";
 import { logControl, logSimulator, type SimulatorLogger } from "./lib/terminal/log.ts";
 import {
   describeScenario,
@@ -80,8 +83,16 @@ export async function main(
   const operator = keyboard
     ? new Operator({ keys: keyboard.keys, write: writeStderr }, { timeScale: config.timeScale })
     : undefined;
+  const recorder = config.forward?.record === undefined
+    ? undefined
+    : await openRecorder(config.forward.record, formatHostPort(config.forward.upstream));
+  if (typeof recorder === "number") {
+    await journalFile?.close();
+    return recorder;
+  }
   const terminal = assembleTerminal(terminalConfig(config, loaded, journalFile, operator, logger));
   logSimulator(terminal.simulator, logger);
+  if (recorder) recordTap(terminal.simulator, recorder);
   if (terminal.control) logControl(terminal.control, logger);
   const release = async (http?: ControlServer) => {
     await http?.close();
@@ -89,6 +100,7 @@ export async function main(
     await operator?.close();
     await keyboard?.close();
     await journalFile?.close();
+    await recorder?.flush();
   };
   const started = await listen(config, terminal, logger);
   if (typeof started === "number") {
@@ -103,8 +115,32 @@ export async function main(
       error: terminal.journal.failure.message,
     });
   }
+  if (recorder?.failure) {
+    logger.error("The recording could not be written: {error}", {
+      error: recorder.failure.message,
+    });
+  }
   logger.info("Stopped", {});
   return EXIT.ok;
+}
+
+/** Opens the recording of `--record`; on failure, reports it and gives exit code 3. */
+async function openRecorder(path: string, upstream: string): Promise<ScenarioRecorder | number> {
+  try {
+    return await ScenarioRecorder.open(path, { upstream });
+  } catch (error) {
+    writeStderr(`${NAME}: cannot write the recording "${path}": ${(error as Error).message}\n`);
+    return EXIT.io;
+  }
+}
+
+/** Records what the real terminal answered (not the fallback simulator's answers). */
+function recordTap(simulator: Terminal["simulator"], recorder: ScenarioRecorder): void {
+  const add = ({ detail }: CustomEvent<Transaction>) => {
+    if ((detail as Partial<ForwardTransaction>).source === "forward") recorder.add(detail);
+  };
+  simulator.on("answer", add);
+  simulator.on("abandon", add);
 }
 
 /** What to assemble, from the command line and what was read for it. */

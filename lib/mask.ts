@@ -4,6 +4,10 @@
  * the way receipts print them. Pure: strings in, strings out, the same length (so a
  * masked frame keeps its record lengths, and so its shape).
  *
+ * A card number never starts with 0 (ISO/IEC 7812): stretches that do are left alone,
+ * which keeps application identifiers (AI: `A0000000421010`) and a record's length
+ * before digits (`CJ012` + `012345678901`) as they are.
+ *
  * Where it looks:
  * - in a frame ({@linkcode maskFrame}), in the value of each record, known tag or not;
  *   a value that is itself made of records (ZT) is masked record by record; what is left
@@ -12,10 +16,9 @@
  *   digits (a record's length written before a card number, two numbers side by side)
  *   is searched for every 13- to 19-digit stretch that passes the check.
  *
- * What it guarantees: no stretch of 13 to 19 digits that passes the Luhn check is left
- * in a frame, apart from the length of a record's header: digits across it are not
- * looked at together (the length `012` before a POS number `012345678901` is not a card
- * number). It may mask a number that is not a card's (one in ten long numbers
+ * What it guarantees: no stretch of 13 to 19 digits that starts with 1 to 9 and passes
+ * the Luhn check is left in a frame (the lengths in the records' headers left out of
+ * the stretches). It may mask a number that is not a card's (one in ten long numbers
  * passes the check): that is the price of never writing a card number down.
  *
  * @example
@@ -125,6 +128,9 @@ export function maskDigits(text: string): string {
 
 /** The length of the longest stretch from `start` (at most to `end`) passing the check; 0: none. */
 function longestValid(text: string, start: number, end: number): number {
+  // No card number starts with 0 (ISO/IEC 7812: MII 0 is not issued to cards); an AID
+  // (A0000000421010) or a record's length before digits (012 + 012345678901) does.
+  if (text.charCodeAt(start) === 48) return 0;
   for (let length = Math.min(MAX_PAN_DIGITS, end - start); length >= MIN_PAN_DIGITS; length--) {
     if (luhnValid(text.slice(start, start + length))) return length;
   }
