@@ -703,6 +703,10 @@ class Link {
           ? "the tap was stopped before the terminal answered"
           : "the terminal ended the connection without an answer",
       });
+    } else if (this.#aborted === "pos-reset") {
+      tap.record(transaction, "client-gone", {
+        note: "the POS went away while the answer was coming: it may not have read it whole",
+      });
     } else {
       tap.record(transaction, "answered", { answeredAt: new Date(answer.lastAt).toISOString() });
     }
