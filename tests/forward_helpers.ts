@@ -109,11 +109,18 @@ export async function withTap(
   }
 }
 
-/** Waits until `check` holds, polling (bounded). */
-export async function until(check: () => boolean, what: string, limitMs = 5000): Promise<void> {
+/** Waits until `check` holds, polling (bounded); `poll` runs before each check. */
+export async function until(
+  check: () => boolean,
+  what: string,
+  limitMs = 5000,
+  poll?: () => Promise<void>,
+): Promise<void> {
   const start = Date.now();
-  while (!check()) {
+  for (;;) {
+    await poll?.();
+    if (check()) return;
     if (Date.now() - start > limitMs) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(5);
+    await sleep(poll ? 50 : 5);
   }
 }
