@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { buildRequest } from "../lib/message.ts";
 import { encode } from "../lib/tlv.ts";
 import { forwardTransaction, outcomeOf, WireCopy } from "../lib/terminal/forward_exchange.ts";
-import { posExchange, until, withTap } from "./forward_helpers.ts";
+import { diagnose, type DiagnosisInput } from "../lib/diagnosis/mod.ts";
+import { Journal } from "../lib/terminal/journal.ts";
+import { posExchange, sleep, until, withTap } from "./forward_helpers.ts";
 
 const REQUEST = encode(buildRequest({ amount: 1250 }));
 const text = (s: string) => new TextEncoder().encode(s);
@@ -30,8 +32,11 @@ Deno.test("forwardTransaction (pure)", async (t) => {
     assert.ok(tx.plan.answer.every((f) => !f.value.includes("4970101234567893")));
     // No AE: a finding about the answer; the frame is also malformed (QQ length).
     assert.ok(
-      tx.plan.findings.some((f) => f.message === "Answer: Mandatory AE (action status) is missing"),
+      tx.answerFindings.some((f) =>
+        f.message === "Answer: Mandatory AE (action status) is missing"
+      ),
     );
+    assert.deepEqual(tx.plan.findings, [], "the request's findings only");
     assert.equal(tx.plan.outcome, "declined");
   });
   await t.step("without masking, the values are as received", () => {
@@ -50,6 +55,7 @@ Deno.test("forwardTransaction (pure)", async (t) => {
     assert.ok(tx.answerText.endsWith("4970101234567893"));
     assert.equal(tx.plan.outcome, "approved");
     assert.deepEqual(tx.plan.findings, []);
+    assert.deepEqual(tx.answerFindings, []);
   });
   await t.step("outcomes from AE", () => {
     assert.equal(outcomeOf([{ tag: "AE", value: "11" }]), "acknowledged");
@@ -84,4 +90,36 @@ Deno.test("forward tap: same bytes as direct, journaled as forward", async (t) =
       assert.equal(entry.state, "answered");
     });
   });
+});
+
+Deno.test("forward tap: the POS diagnosis applies to real traffic", async () => {
+  const records: DiagnosisInput[] = [];
+  await withTap(async ({ tap, tapObject }) => {
+    const journal = new Journal({ sink: { append: (r) => Promise.resolve(void records.push(r)) } });
+    journal.attach(tapObject);
+    tapObject.onConnectionEvent((event) => records.push(event));
+    // The classic bug: CJ's length sent as its value.
+    const bad = "CZ0040300CJ003012CA00201CE003978CD0010CB0041250";
+    const seen = await posExchange(tap, bad);
+    assert.match(seen.bytes, /AE00210/, "the terminal approves it all the same");
+    // A POS that gives up 50 ms into a 0.6 s payment.
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: tap });
+    await conn.write(new TextEncoder().encode(encode(buildRequest({ amount: 2000 }))));
+    await sleep(50);
+    conn.close();
+    await until(
+      () => records.filter((r) => r.type === "disconnect").length === 2 && journal.size === 2,
+      "both connections",
+    );
+    await until(() => journal.list().every((e) => e.state !== "pending"), "both ends");
+    await journal.flush();
+  }, { simulator: { settings: { delayMs: 600 } } });
+  const closed = records.filter((r) => r.type === "disconnect");
+  assert.deepEqual(closed.map((r) => r.type === "disconnect" && [r.by, r.phase]), [
+    ["terminal", "answering"],
+    ["pos", "waiting"],
+  ]);
+  const codes = diagnose(records).map((f) => f.code);
+  assert.ok(codes.includes("request-nonconformant"), codes.join());
+  assert.ok(codes.includes("gives-up-early"), codes.join());
 });

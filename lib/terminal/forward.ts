@@ -379,6 +379,19 @@ export class ForwardTap extends TerminalSimulator {
   ): void {
     this.#track((async () => {
       this.emit("request", transaction);
+      // The answer's findings, one line each: the POS's findings stay the plan's.
+      for (const finding of transaction.answerFindings) {
+        this.emit("problem", {
+          connectionId: transaction.connectionId,
+          peer: transaction.peer,
+          error: new Error(
+            `#${transaction.id} the terminal's answer does not conform: ${
+              finding.message.replace(/^Answer: /, "")
+            }`,
+          ),
+          received: "",
+        });
+      }
       for (const hook of [...this.#hooks]) {
         try {
           await hook(transaction);

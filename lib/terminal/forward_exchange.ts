@@ -23,6 +23,12 @@ export interface ForwardedFrom {
   source: "forward";
   /** The real terminal's address, `host:port`. */
   upstream: string;
+  /**
+   * What the terminal's answer does differently from the protocol (`checkAnswer`), each
+   * message starting with `Answer:`. The plan's `findings` are the request's only, as
+   * the simulator's (the POS's diagnosis reads them).
+   */
+  answerFindings: Finding[];
 }
 
 /** A transaction of forward mode: the simulator's shape, and where it came from. */
@@ -139,8 +145,8 @@ export interface ForwardExchange {
 
 /**
  * Turns one exchange seen by the tap into a transaction, as the simulator reports its
- * own: the request and the answer decoded, conformance findings for both (the answer's
- * start with `Answer:`), the outcome read from AE, the terminal's real delay (from the
+ * own: the request and the answer decoded, conformance findings for both (the request's
+ * in the plan, the answer's in `answerFindings`, starting with `Answer:`), the outcome read from AE, the terminal's real delay (from the
  * request's last byte to the answer's first). Card numbers are masked in every text,
  * record and message unless `mask` is `false`. Pure.
  *
@@ -164,13 +170,11 @@ export function forwardTransaction(exchange: ForwardExchange): ForwardTransactio
   const records = mask ? maskFields : (f: readonly Field[]) => [...f];
   const asked = request.finish();
   const answered = answer.empty ? { fields: [] as Field[] } : answer.finish();
-  const findings: Finding[] = [
-    ...(request.empty ? [] : checkRequest(asked.fields, asked.error)),
-    ...(answer.empty ? [] : checkAnswer(answered.fields, answered.error).map((finding) => ({
-      ...finding,
-      message: `Answer: ${finding.message}`,
-    }))),
-  ].map((finding) => mask ? { ...finding, message: maskDigits(finding.message) } : finding);
+  const masked = (finding: Finding) =>
+    mask ? { ...finding, message: maskDigits(finding.message) } : finding;
+  const findings = (request.empty ? [] : checkRequest(asked.fields, asked.error)).map(masked);
+  const answerFindings = (answer.empty ? [] : checkAnswer(answered.fields, answered.error))
+    .map((finding) => masked({ ...finding, message: `Answer: ${finding.message}` }));
   const decidedMs = answer.empty ? exchange.now ?? Date.now() : answer.firstAt;
   const startedMs = request.empty ? decidedMs : request.firstAt;
   const delayMs = answer.empty || request.empty ? 0 : Math.max(0, answer.firstAt - request.lastAt);
@@ -197,6 +201,7 @@ export function forwardTransaction(exchange: ForwardExchange): ForwardTransactio
     state: "pending",
     source: "forward",
     upstream: exchange.upstream,
+    answerFindings,
   };
 }
 

@@ -81,6 +81,8 @@ export interface JournalEntry {
   source?: "forward";
   /** In forward mode: the real terminal's address, `host:port`. */
   upstream?: string;
+  /** In forward mode: what the terminal's answer does differently from the protocol. */
+  answerFindings?: Finding[];
 }
 
 /** How a transaction ended: the second record of a transaction in a journal file. */
@@ -156,7 +158,11 @@ export const DEFAULT_JOURNAL_CAPACITY = 1000;
  * ```
  */
 export function toJournalEntry(
-  transaction: Transaction & { source?: "forward"; upstream?: string },
+  transaction: Transaction & {
+    source?: "forward";
+    upstream?: string;
+    answerFindings?: Finding[];
+  },
   run: string,
 ): JournalEntry {
   const t = transaction;
@@ -190,7 +196,13 @@ export function toJournalEntry(
     delay: { plannedMs: plan.delayMs, waitedMs: t.delayMs },
     state: t.state,
     ...ending(t),
-    ...(t.source === "forward" ? { source: t.source, upstream: t.upstream } : {}),
+    ...(t.source === "forward"
+      ? {
+        source: t.source,
+        upstream: t.upstream,
+        ...(t.answerFindings?.length ? { answerFindings: t.answerFindings } : {}),
+      }
+      : {}),
   };
 }
 

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { parseRequest } from "../message.ts";
+import { type Finding, parseRequest } from "../message.ts";
 import { getField } from "../tlv.ts";
 import type { Transaction } from "./simulator.ts";
 
@@ -87,7 +87,7 @@ export function recordedRule(transaction: Transaction): RecordedRule | string {
   const t = transaction;
   const request = parseRequest([...t.request]);
   const action = request.actionCode === undefined ? undefined : ACTION_WORDS[request.actionCode];
-  if (action === undefined || t.plan.findings.some((f) => f.level === "error" && !isAnswer(f))) {
+  if (action === undefined || t.plan.findings.some((f) => f.level === "error")) {
     return `#${t.id}: the request is malformed or its action unknown; the simulator answers it AF=09 or AF=12 by itself`;
   }
   const when: Record<string, string | number> = { action };
@@ -102,7 +102,8 @@ export function recordedRule(transaction: Transaction): RecordedRule | string {
   if (answered && t.state !== "answered") {
     return `#${t.id}: the answer did not reach the POS whole (${t.note ?? t.state})`;
   }
-  if (answered && t.plan.findings.some((f) => f.level === "error" && isAnswer(f))) {
+  const answerFindings = (t as { answerFindings?: Finding[] }).answerFindings ?? [];
+  if (answered && answerFindings.some((f) => f.level === "error")) {
     return `#${t.id}: the terminal's answer is malformed; a scenario cannot answer it as it was`;
   }
   const status = getField(t.plan.answer, "AE");
@@ -121,10 +122,6 @@ export function recordedRule(transaction: Transaction): RecordedRule | string {
     ...(answered ? {} : { noAnswer: true }),
     key,
   };
-}
-
-function isAnswer(finding: { message: string }): boolean {
-  return finding.message.startsWith("Answer: ");
 }
 
 function describeRequest(action: string, amount?: number, currency?: string): string {
