@@ -161,10 +161,15 @@ export function maskFrame(text: string): string {
   const masked = maskRecords(text, 0, false, headers) ?? maskDigits(text);
   // Then across records, the lengths in the headers left out: a frame cut in the middle
   // of a card number, or a record's length that is wrong, does not hide one.
-  const view = [...masked];
-  for (const at of headers) view[at + 2] = view[at + 3] = view[at + 4] = "-";
-  const across = maskDigits(view.join(""));
-  if (across === view.join("")) return masked;
+  let view = "";
+  let from = 0;
+  for (const at of headers) {
+    view += masked.slice(from, at + 2) + "---";
+    from = at + RECORD_HEADER_LENGTH;
+  }
+  view += masked.slice(from);
+  const across = maskDigits(view);
+  if (across === view) return masked;
   const out = [...masked];
   for (let i = 0; i < out.length; i++) if (across[i] !== view[i]) out[i] = MASK_CHARACTER;
   return out.join("");
@@ -183,6 +188,8 @@ function maskRecords(
   let offset = 0;
   let out = "";
   while (offset < text.length) {
+    // Looked at first: a value that is no record is the common case, and an error costs.
+    if (!looksLikeHeader(text, offset)) break;
     let end: number;
     try {
       end = recordEnd(text, offset);
@@ -198,6 +205,16 @@ function maskRecords(
   if (offset === text.length) return offset === 0 && whole ? undefined : out;
   if (whole) return undefined;
   return out + maskDigits(text.slice(offset));
+}
+
+/** Whether a record's header (2 capital letters, 3 digits) starts at `offset`. */
+function looksLikeHeader(text: string, offset: number): boolean {
+  if (offset + RECORD_HEADER_LENGTH > text.length) return false;
+  for (let i = 0; i < RECORD_HEADER_LENGTH; i++) {
+    const code = text.charCodeAt(offset + i);
+    if (i < 2 ? code < 65 || code > 90 : !isDigit(code)) return false;
+  }
+  return true;
 }
 
 /**

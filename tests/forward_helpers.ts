@@ -40,8 +40,11 @@ export async function posExchange(
   try {
     for (;;) {
       let timer: ReturnType<typeof setTimeout> | undefined;
+      const reading = conn.read(buffer);
+      // Left pending by a time-out, it ends with the close below: nothing to report.
+      reading.catch(() => {});
       const n = await Promise.race([
-        conn.read(buffer),
+        reading,
         new Promise<"timeout">((resolve) =>
           timer = setTimeout(() => resolve("timeout"), timeoutMs)
         ),
