@@ -188,3 +188,32 @@ Deno.test("forward tap without --allow-faults-upstream: a fault in the settings 
     await upstream.close({ force: true });
   }
 });
+
+Deno.test("forward tap with --allow-faults-upstream no-answer: the POS's connection stays open and silent", async () => {
+  const upstream = terminal();
+  const { port: upstreamPort } = await upstream.start();
+  const tap = new ForwardTap({
+    hostname: "127.0.0.1",
+    port: 0,
+    upstream: { hostname: "127.0.0.1", port: upstreamPort },
+    settings: { fault: parseFault("no-answer") },
+    faultsUpstream: true,
+    quietMs: 50,
+  });
+  const journal = new Journal();
+  journal.attach(tap);
+  const { port } = await tap.start();
+  try {
+    const seen = await posExchange(port, REQUEST, { timeoutMs: 600 });
+    assert.equal(seen.bytes, "");
+    assert.equal(seen.end, "timeout", "open until the POS gave up");
+    await until(() => journal.list().some((e) => e.state !== "pending"), "the journal");
+    const [entry] = journal.list();
+    assert.equal(entry.state, "dropped");
+    assert.equal(entry.sent, "");
+    assert.match(entry.answer.raw, /AE00210/, "what the terminal answered");
+  } finally {
+    await tap.close({ force: true });
+    await upstream.close({ force: true });
+  }
+});

@@ -116,7 +116,7 @@ Deno.test("forward tap: the POS diagnosis applies to real traffic", async () => 
   }, { simulator: { settings: { delayMs: 600 } } });
   const closed = records.filter((r) => r.type === "disconnect");
   assert.deepEqual(closed.map((r) => r.type === "disconnect" && [r.by, r.phase]), [
-    ["terminal", "answering"],
+    ["terminal", "answered"],
     ["pos", "waiting"],
   ]);
   const codes = diagnose(records).map((f) => f.code);

@@ -599,12 +599,13 @@ class Link {
         return;
       }
       if (n === null) {
-        this.#end("terminal");
         if (this.#faulty) {
           this.#deliverFault();
           await this.#faultDone;
-        }
-        await this.#closePosWrite();
+        } else if (this.#answer.wholeAnswer) this.#finishExchange();
+        this.#end("terminal");
+        // no-answer upstream: the POS's connection stays open and silent until it gives up.
+        if (!this.#holding) await this.#closePosWrite();
         this.#finishExchange();
         return;
       }
@@ -743,7 +744,7 @@ class Link {
       const id = this.#transactionId;
       const faultNote = { fault: spec, description: delivery.description };
       if (delivery.end === "hold") {
-        this.#phase = "held";
+        this.#holding = true;
       } else {
         const result = await deliver(this.#pos, delivery, tap.stopSignal);
         if (delivery.end !== "normal") {
@@ -762,6 +763,7 @@ class Link {
   }
 
   #faultSent?: string;
+  #holding = false;
   #faultNote?: { fault: unknown; description: string };
 
   /** Records the exchange whose answer a fault changed. */
@@ -789,7 +791,7 @@ class Link {
       ...(asUsual ? { answeredAt: new Date().toISOString() } : { sent: masked }),
       note: `fault upstream: ${this.#faultNote?.description ?? ""}`,
     });
-    this.#phase = "answered";
+    this.#phase = this.#holding ? "held" : "answered";
   }
 
   /** Closes both connections at once. */
