@@ -171,7 +171,11 @@ Deno.test("forward tap: limits still protect it (connections, silence)", async (
 });
 
 Deno.test("forward tap with a fallback: the simulator answers when the terminal is down", async () => {
-  const fallback = new TerminalSimulator({ settings: { delayMs: 0 } });
+  const fallback = new TerminalSimulator({
+    hostname: "127.0.0.1",
+    port: 0,
+    settings: { delayMs: 0 },
+  });
   const upstream = { hostname: "127.0.0.1", port: closedPort() };
   const journal = new Journal();
   await withTapOnly({ upstream, fallback }, async (port, log, tap) => {
@@ -186,4 +190,17 @@ Deno.test("forward tap with a fallback: the simulator answers when the terminal 
     assert.notEqual(entry.peer, `127.0.0.1:${fallback.address.port}`);
     assert.ok(log.some((l) => l.includes("the simulator answers instead")));
   });
+});
+
+Deno.test("forward tap: a port in use is reported, the fallback stopped again", async () => {
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const fallback = new TerminalSimulator({ hostname: "127.0.0.1", port: 0 });
+  const tap = new ForwardTap({
+    hostname: "127.0.0.1",
+    port: taken.addr.port,
+    upstream: { hostname: "127.0.0.1", port: closedPort() },
+    fallback,
+  });
+  await assert.rejects(() => tap.start(), Deno.errors.AddrInUse);
+  taken.close();
 });

@@ -71,9 +71,9 @@ export interface ForwardOptions extends Omit<SimulatorOptions, "decide"> {
    */
   faultsUpstream?: boolean;
   /**
-   * Answers in the terminal's place when it cannot be reached: a simulator (not
-   * started), started on 127.0.0.1 with the tap. Default: none, the POS connection is
-   * closed.
+   * Answers in the terminal's place when it cannot be reached: a simulator, not
+   * started, made to listen on 127.0.0.1 port 0 (the tap starts and stops it, and
+   * connects to it instead of the terminal). Default: none, the POS connection is closed.
    */
   fallback?: TerminalSimulator;
   /** Connects to the terminal. Default: `Deno.connect` (tests replace it). */
@@ -185,11 +185,17 @@ export class ForwardTap extends TerminalSimulator {
   override async start(): Promise<Deno.NetAddr> {
     if (this.#address) throw new Error("The tap is already started");
     if (this.#options.fallback) await this.#startFallback(this.#options.fallback);
-    const listener = Deno.listen({
-      hostname: this.#options.hostname ?? "0.0.0.0",
-      port: this.#options.port ?? 8888,
-      transport: "tcp",
-    });
+    let listener: Deno.Listener<Deno.TcpConn, Deno.NetAddr>;
+    try {
+      listener = Deno.listen({
+        hostname: this.#options.hostname ?? "0.0.0.0",
+        port: this.#options.port ?? 8888,
+        transport: "tcp",
+      });
+    } catch (error) {
+      await this.#fallback?.simulator.close({ force: true });
+      throw error;
+    }
     this.#listener = listener;
     this.#address = listener.addr;
     this.#accepting = this.#acceptLoop(listener);
