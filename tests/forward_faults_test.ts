@@ -11,7 +11,11 @@ import { ForwardTap } from "../lib/terminal/forward.ts";
 import { Journal } from "../lib/terminal/journal.ts";
 import { TerminalSimulator } from "../lib/terminal/simulator.ts";
 import { encode } from "../lib/tlv.ts";
+import { fileURLToPath } from "node:url";
 import { posExchange, type Seen, until } from "./forward_helpers.ts";
+import { startServer } from "./processes.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 const REQUEST = encode(buildRequest({ amount: 1250, privateData: "REF-1" }));
 /** Gaps may differ by this much: two event loops and a shared 2-core machine in between. */
@@ -215,5 +219,47 @@ Deno.test("forward tap with --allow-faults-upstream no-answer: the POS's connect
   } finally {
     await tap.close({ force: true });
     await upstream.close({ force: true });
+  }
+});
+
+Deno.test("forward tap in front of a simulator process: same bytes, same pieces as directly", async () => {
+  const args = [
+    "run",
+    "-A",
+    `${ROOT}server.ts`,
+    "--host",
+    "127.0.0.1",
+    "-p",
+    "0",
+    "-d",
+    "0",
+    "--seed",
+    "11",
+    "--fault",
+    "split-answer:segments=3,gap=0.15",
+    "--log-level",
+    "error",
+  ];
+  const direct = await startServer(Deno.execPath(), args);
+  const behind = await startServer(Deno.execPath(), args);
+  const tap = new ForwardTap({
+    hostname: "127.0.0.1",
+    port: 0,
+    upstream: { hostname: "127.0.0.1", port: behind.port },
+  });
+  const { port } = await tap.start();
+  try {
+    const a = await posExchange(direct.port, REQUEST);
+    const b = await posExchange(port, REQUEST);
+    assert.equal(b.bytes, a.bytes);
+    assert.equal(b.end, a.end);
+    assert.equal(b.segments.length, 3);
+    assert.equal(a.segments.length, 3);
+    const [ga, gb] = [gaps(a), gaps(b)];
+    for (let i = 0; i < ga.length; i++) assert.ok(Math.abs(ga[i] - gb[i]) <= GAP_TOLERANCE_MS);
+  } finally {
+    await tap.close({ force: true });
+    await direct.stop();
+    await behind.stop();
   }
 });

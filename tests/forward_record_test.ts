@@ -70,6 +70,12 @@ Deno.test("recordedRule and renderRecording (pure)", async (t) => {
     });
     assert.equal(typeof rule, "string");
   });
+  await t.step("no answer: closed by the terminal is replayed, the POS gone is not", () => {
+    const closed = recordedRule({ ...base, answerText: "", state: "dropped" });
+    assert.ok(typeof closed !== "string" && closed.noAnswer);
+    const gone = recordedRule({ ...base, answerText: "", state: "client-gone" });
+    assert.match(String(gone), /the POS went away before the terminal answered/);
+  });
   await t.step("identical requests: the later first, with nth", () => {
     const rule = recordedRule(base);
     assert.ok(typeof rule !== "string");

@@ -99,6 +99,9 @@ export function recordedRule(transaction: Transaction): RecordedRule | string {
   if (request.immediate) when["answer-mode"] = "immediate";
   const key = JSON.stringify(when);
   const answered = t.answerText.length > 0;
+  if (!answered && t.state === "client-gone") {
+    return `#${t.id}: the POS went away before the terminal answered`;
+  }
   if (answered && t.state !== "answered") {
     return `#${t.id}: the answer did not reach the POS whole (${t.note ?? t.state})`;
   }
