@@ -31,6 +31,9 @@ import type { Operator } from "./lib/terminal/interactive.ts";
 import type { JournalFile } from "./lib/terminal/journal_file.ts";
 import type { SimulatorLogger } from "./lib/terminal/log.ts";
 import type { Scenario } from "./lib/terminal/scenario.ts";
+import type { ForwardTransaction } from "./lib/terminal/forward_exchange.ts";
+import type { ScenarioRecorder } from "./lib/terminal/record.ts";
+import type { Transaction } from "./lib/terminal/simulator.ts";
 import {
   parseServerArgs,
   SERVER_NAME as NAME,
@@ -83,10 +86,18 @@ export async function main(
   const { keyboard, operator } = config.interactive
     ? await openOperator(config, () => interrupts.dispatchEvent(new Event("interrupt")))
     : {};
+  const recorder = config.forward?.record === undefined
+    ? undefined
+    : await openRecorder(config.forward.record, formatHostPort(config.forward.upstream));
+  if (typeof recorder === "number") {
+    await journalFile?.close();
+    return recorder;
+  }
   const terminal = assembleTerminal(
     await terminalConfig(config, loaded, journalFile, operator, logger),
   );
   logSimulator(terminal.simulator, logger);
+  if (recorder) recordTap(terminal.simulator, recorder);
   if (terminal.control) logControl(terminal.control, logger);
   const release = async (http?: ControlServer) => {
     await http?.close();
@@ -94,6 +105,7 @@ export async function main(
     await operator?.close();
     await keyboard?.close();
     await journalFile?.close();
+    await recorder?.flush();
   };
   const started = await listen(config, terminal, logger);
   if (typeof started === "number") {
@@ -107,6 +119,11 @@ export async function main(
   if (terminal.journal?.failure) {
     logger.error("The journal could not be written: {error}", {
       error: terminal.journal.failure.message,
+    });
+  }
+  if (recorder?.failure) {
+    logger.error("The recording could not be written: {error}", {
+      error: recorder.failure.message,
     });
   }
   logger.info("Stopped", {});
@@ -127,6 +144,26 @@ async function openOperator(
     timeScale: config.timeScale,
   });
   return { keyboard, operator };
+}
+
+/** Opens the recording of `--record`; on failure, reports it and gives exit code 3. */
+async function openRecorder(path: string, upstream: string): Promise<ScenarioRecorder | number> {
+  try {
+    const { ScenarioRecorder } = await import("./lib/terminal/record.ts");
+    return await ScenarioRecorder.open(path, { upstream });
+  } catch (error) {
+    writeStderr(`${NAME}: cannot write the recording "${path}": ${(error as Error).message}\n`);
+    return EXIT.io;
+  }
+}
+
+/** Records what the real terminal answered (not the fallback simulator's answers). */
+function recordTap(simulator: Terminal["simulator"], recorder: ScenarioRecorder): void {
+  const add = ({ detail }: CustomEvent<Transaction>) => {
+    if ((detail as Partial<ForwardTransaction>).source === "forward") recorder.add(detail);
+  };
+  simulator.on("answer", add);
+  simulator.on("abandon", add);
 }
 
 /** What to assemble, from the command line and what was read for it. */
@@ -190,6 +227,16 @@ async function terminalConfig(
       ? { journal: { ...(journalFile ? { sink: journalFile } : {}), version: VERSION } }
       : {}),
     ...(config.http ? { control: { version: VERSION, interactive: config.interactive } } : {}),
+    ...(config.forward
+      ? {
+        forward: {
+          upstream: config.forward.upstream,
+          mask: config.forward.mask,
+          faultsUpstream: config.forward.allowFaults,
+          fallback: config.forward.fallback === "simulate",
+        },
+      }
+      : {}),
   };
 }
 
@@ -222,6 +269,17 @@ function startFacts(
       ? { journal: { file: config.journal, run: terminal.journal.run } }
       : {}),
     concurrency: config.concurrency,
+    ...(config.forward
+      ? {
+        forward: {
+          upstream: formatHostPort(config.forward.upstream),
+          mask: config.forward.mask,
+          fallback: config.forward.fallback === "simulate",
+          faultsUpstream: config.forward.allowFaults,
+          ...(config.forward.record !== undefined ? { record: config.forward.record } : {}),
+        },
+      }
+      : {}),
   };
 }
 

@@ -35,6 +35,12 @@ Deno.test("the benchmark tools run and report", async (t) => {
       /^2 connections: [\d.]+ % of the bare server's throughput \(median of 2 rounds; [\d.]+ to [\d.]+ %\), 0 errors$/m,
     );
     assert.match(out, /^4 connections: [\d.]+ % .*, 0 errors$/m);
+    // Forward mode: the tap in front of the simulator.
+    assert.match(out, /^tap\+sim +4 +80 /m);
+    assert.match(
+      out,
+      /^2 connections, forward mode \(tap in front of the simulator\): [\d.]+ % of the simulator alone's throughput \([\d.]+ to [\d.]+ %\), 0 errors$/m,
+    );
   });
   await t.step("many cardholders", async () => {
     const out = await tool("cardholders.ts", ["--pos", "5", "--delay", "0.1"]);

@@ -39,6 +39,7 @@ import type { Scenario } from "./scenario.ts";
 import { type ScenarioWatcher, watchScenarioFile } from "./scenario_file.ts";
 import { overlaySettings } from "./settings.ts";
 import { type DecisionHook, type SimulatorOptions, TerminalSimulator } from "./simulator.ts";
+import { ForwardTap, type Upstream } from "./forward.ts";
 
 /** What a terminal is assembled from. */
 export interface TerminalConfig {
@@ -77,6 +78,12 @@ export interface TerminalConfig {
    * amounts and hold mode then do nothing). Default: the engine's `decide`.
    */
   decide?: DecisionHook;
+  /**
+   * Forward mode: the answer source is the real terminal behind a tap
+   * ({@linkcode ForwardTap}), not the decision (which then answers only as the fallback).
+   * Default: off.
+   */
+  forward?: ForwardSource;
   /** Keep a journal (in memory, and in `sink` too). Default: none. */
   journal?: JournalOptions;
   /** Drive the terminal with a control layer (needs `journal`). Default: none. */
@@ -86,6 +93,20 @@ export interface TerminalConfig {
     /** The version shown in the status. */
     version?: string;
   };
+}
+
+/** Forward mode's answer source: the real terminal, and what to do around it. */
+export interface ForwardSource {
+  /** The real terminal. */
+  upstream: Upstream;
+  /** Mask card numbers in what the tap reports. Default: yes. */
+  mask?: boolean;
+  /** The settings' fault applies to the terminal's answers. Default: no. */
+  faultsUpstream?: boolean;
+  /** When the terminal cannot be reached, the simulator (the decision) answers. Default: no. */
+  fallback?: boolean;
+  /** Time the terminal has to accept a connection, in milliseconds. Default 5 s. */
+  connectTimeoutMs?: number;
 }
 
 /** What decides, made before the simulator: see {@linkcode assembleDecision}. */
@@ -254,10 +275,37 @@ export function completeTerminal<S extends TerminalSimulator>(
  */
 export function assembleTerminal(config: TerminalConfig): Terminal {
   const decision = assembleDecision(config);
+  if (config.forward) return completeTerminal(assembleTap(config, decision), decision, config);
   const simulator = new TerminalSimulator({
     ...config.simulator,
     settings: decision.settingsFor(config.scenario),
     decide: decision.decide,
   });
   return completeTerminal(simulator, decision, config);
+}
+
+/** Forward mode: the tap, and the simulator that answers when the terminal cannot. */
+function assembleTap(config: TerminalConfig, decision: Decision): ForwardTap {
+  const forward = config.forward!;
+  const settings = decision.settingsFor(config.scenario);
+  const fallback = forward.fallback
+    ? new TerminalSimulator({
+      ...config.simulator,
+      hostname: "127.0.0.1",
+      port: 0,
+      settings,
+      decide: decision.decide,
+    })
+    : undefined;
+  return new ForwardTap({
+    ...config.simulator,
+    settings,
+    upstream: forward.upstream,
+    ...(forward.mask !== undefined ? { mask: forward.mask } : {}),
+    ...(forward.faultsUpstream ? { faultsUpstream: true } : {}),
+    ...(forward.connectTimeoutMs !== undefined
+      ? { connectTimeoutMs: forward.connectTimeoutMs }
+      : {}),
+    ...(fallback ? { fallback } : {}),
+  });
 }

@@ -449,6 +449,7 @@ function apply(
   // What the outcome says explicitly is answered whatever the status.
   if (!cardAnswered) answerExplicit(answer, outcome, settings);
   applyTags(answer, outcome, reasons);
+  if (outcome.answer) exactAnswer(answer, outcome.answer, request, reasons);
   // The settings' words ("failure mode, timeout") unless a fault changed the answer.
   const reason = meta.reason === undefined || outcome !== asked ? reasons.join(", ") : meta.reason;
   return {
@@ -582,6 +583,22 @@ function applyTags(answer: Field[], outcome: OutcomeSpec, reasons: string[]): vo
   if (outcome.tags && Object.keys(outcome.tags).length > 0) {
     reasons.push(`records set: ${Object.keys(outcome.tags).join(", ")}`);
   }
+}
+
+/** The answer's records exactly (a recording), the `null` ones echoed from the request. */
+function exactAnswer(
+  answer: Field[],
+  records: NonNullable<OutcomeSpec["answer"]>,
+  request: Request,
+  reasons: string[],
+): void {
+  const exact: Field[] = [];
+  for (const { tag, value } of records) {
+    const echoed = value ?? request.fields.find((f) => f.tag === tag)?.value;
+    if (echoed !== undefined) exact.push({ tag, value: echoed });
+  }
+  answer.splice(0, answer.length, ...exact);
+  reasons.push("recorded answer");
 }
 
 /** Draws a delay between its bounds, in whole milliseconds. */

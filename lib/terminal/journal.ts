@@ -74,6 +74,15 @@ export interface JournalEntry {
   sent?: string;
   /** With a fault: what reached the POS, in words. */
   note?: string;
+  /**
+   * `"forward"` when a real terminal answered (forward mode: the tap journals what went
+   * by); absent when the simulator did.
+   */
+  source?: "forward";
+  /** In forward mode: the real terminal's address, `host:port`. */
+  upstream?: string;
+  /** In forward mode: what the terminal's answer does differently from the protocol. */
+  answerFindings?: Finding[];
 }
 
 /** How a transaction ended: the second record of a transaction in a journal file. */
@@ -159,7 +168,14 @@ export const DEFAULT_JOURNAL_CAPACITY = 1000;
  * assert.equal(entries[0].state, "pending"); // decided, the answer not yet sent
  * ```
  */
-export function toJournalEntry(transaction: Transaction, run: string): JournalEntry {
+export function toJournalEntry(
+  transaction: Transaction & {
+    source?: "forward";
+    upstream?: string;
+    answerFindings?: Finding[];
+  },
+  run: string,
+): JournalEntry {
   const t = transaction;
   const plan = t.plan;
   return {
@@ -191,6 +207,13 @@ export function toJournalEntry(transaction: Transaction, run: string): JournalEn
     delay: { plannedMs: plan.delayMs, waitedMs: t.delayMs },
     state: t.state,
     ...ending(t),
+    ...(t.source === "forward"
+      ? {
+        source: t.source,
+        upstream: t.upstream,
+        ...(t.answerFindings?.length ? { answerFindings: t.answerFindings } : {}),
+      }
+      : {}),
   };
 }
 

@@ -8,8 +8,9 @@
  * {@linkcode HoldDesk}, the control layer ({@linkcode TerminalControl}), the
  * {@linkcode Journal} and its file, interactive mode ({@linkcode Operator}), the log
  * ({@linkcode logSimulator}) and the HTTP control API with its dashboard
- * ({@linkcode startControlServer}, {@linkcode createControlHandler}); with the random
- * sources ({@linkcode seededRandom}). The program `server.ts` assembles them.
+ * ({@linkcode startControlServer}, {@linkcode createControlHandler}); forward mode, a tap
+ * in front of a real terminal ({@linkcode ForwardTap}, {@linkcode ScenarioRecorder},
+ * {@linkcode maskFrame}); with the random sources ({@linkcode seededRandom}). The program `server.ts` assembles them.
  *
  * @example A terminal whose next payment is refused, decided by a rule engine
  * ```ts
@@ -62,6 +63,7 @@ export {
   type TerminalSettings,
 } from "./behaviour.ts";
 export {
+  type AnswerRecord,
   type ApprovedAmountSpec,
   type CardSpec,
   COMPLEMENT_NAMES,
@@ -246,6 +248,50 @@ export {
   assembleTerminal,
   completeTerminal,
   type Decision,
+  type ForwardSource,
   type Terminal,
   type TerminalConfig,
 } from "./assemble.ts";
+export type {
+  ConnectionClosed,
+  ConnectionEvent,
+  ConnectionOpened,
+  ConnectionPhase,
+  ExtraBytes,
+  StillOpen,
+} from "../diagnosis/input.ts";
+export {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  type ForwardOptions,
+  ForwardTap,
+  type Upstream,
+  UpstreamError,
+} from "./forward.ts";
+export {
+  type ForwardedFrom,
+  type ForwardExchange,
+  type ForwardTransaction,
+  forwardTransaction,
+  outcomeOf,
+  WireCopy,
+} from "./forward_exchange.ts";
+export {
+  addToRecording,
+  type RecordedRule,
+  recordedRule,
+  type RecorderOptions,
+  type Recording,
+  renderRecording,
+  ScenarioRecorder,
+} from "./record.ts";
+export {
+  holdsCardNumber,
+  luhnValid,
+  MASK_CHARACTER,
+  maskDigits,
+  maskFields,
+  maskFrame,
+  maskValue,
+  MAX_PAN_DIGITS,
+  MIN_PAN_DIGITS,
+} from "../mask.ts";

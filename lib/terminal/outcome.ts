@@ -85,6 +85,20 @@ export interface OutcomeSpec {
    * server's `--fault`), if any; `{ kind: "none" }` overrides it.
    */
   readonly fault?: FaultSpec;
+  /**
+   * The answer's records exactly, in order, instead of the answer built from the rest
+   * (a recording of a real terminal: see lib/terminal/FORWARD.md). A `null` value is
+   * the request's record of that tag, echoed (left out when the request has none).
+   */
+  readonly answer?: readonly AnswerRecord[];
+}
+
+/** A record of an exact answer ({@linkcode OutcomeSpec.answer}). */
+export interface AnswerRecord {
+  /** The tag. */
+  readonly tag: string;
+  /** The value, or `null`: the request's value of that tag. */
+  readonly value: string | null;
 }
 
 /**

@@ -38,6 +38,7 @@ import {
   isFaultKind,
 } from "./fault.ts";
 import {
+  type AnswerRecord,
   type ApprovedAmountSpec,
   type CardSpec,
   COMPLEMENT_NAMES,
@@ -784,6 +785,7 @@ const OUTCOME_READERS: Readonly<
   "approved-amount": (reader, value) => ({ approvedAmount: readApprovedAmount(reader, value) }),
   "tags": (reader, value) => ({ tags: readTags(reader, value) }),
   "fault": (reader, value) => ({ fault: readFault(reader, value) }),
+  "answer": (reader, value) => ({ answer: readAnswer(reader, value) }),
 };
 
 const OUTCOME_KEYS = Object.keys(OUTCOME_READERS);
@@ -1061,6 +1063,25 @@ function readTags(reader: Reader, node: Node): Record<string, string | null> | u
     } else tags[tag] = text;
   }
   return tags;
+}
+
+/** An exact answer (`answer:`): records in order; `null` echoes the request's. */
+function readAnswer(reader: Reader, node: Node): AnswerRecord[] | undefined {
+  node = reader.resolve(node);
+  if (!YAML.isMap(node)) {
+    return reader.fail(
+      node,
+      "type",
+      'Expected the answer as a mapping of records in order, such as { CZ: "0300", AE: "10" }',
+    );
+  }
+  const tags = readTags(reader, node);
+  if (tags === undefined) return undefined;
+  const records = Object.entries(tags).map(([tag, value]) => ({ tag, value }));
+  if (records[0]?.tag !== "CZ") {
+    return reader.fail(node, "value", "Expected the answer's records to start with CZ");
+  }
+  return records;
 }
 
 function removeUndefined<T extends object>(value: T): T {

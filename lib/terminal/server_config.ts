@@ -91,6 +91,22 @@ export interface ServerConfig {
   logLevel: CliLogLevel;
   /** The log format. */
   logFormat: LogFormat;
+  /** Forward mode (`--forward`): its options, when on. */
+  forward?: ForwardConfig;
+}
+
+/** Forward mode's options: see lib/terminal/FORWARD.md. */
+export interface ForwardConfig {
+  /** The real terminal (`--forward HOST:PORT`). */
+  upstream: { hostname: string; port: number };
+  /** `simulate` (`--forward-fallback simulate`): the simulator answers when it cannot be reached. */
+  fallback?: "simulate";
+  /** Mask card numbers (off with `--no-mask`). */
+  mask: boolean;
+  /** `--allow-faults-upstream`: `--fault` applies to the real terminal's answers. */
+  allowFaults: boolean;
+  /** `--record FILE`: the scenario written as the session goes. */
+  record?: string;
 }
 
 /** What reading the command line gave: a configuration, or the exit code to end with. */
@@ -192,8 +208,112 @@ function otherOptions(): Option[] {
     ).default(1).argParser(decimal("factor", 0, 1000)),
     logLevelOption("info"),
     logFormatOption(),
+    ...forwardOptions(),
   ];
 }
+
+/** The options of forward mode (lib/terminal/FORWARD.md). */
+function forwardOptions(): Option[] {
+  return [
+    new Option(
+      "--forward <host:port>",
+      "forward mode: sit between the POS and the real terminal at this address, forward every byte unchanged, journal and diagnose both directions",
+    ),
+    new Option(
+      "--forward-fallback <mode>",
+      "with --forward: when the terminal cannot be reached, simulate (the simulator answers); by default the POS connection is closed",
+    ).argParser(oneOf(["simulate"])),
+    new Option(
+      "--no-mask",
+      "with --forward: do not mask card numbers in the log, the journal, the API and the recording (a warning is logged)",
+    ),
+    new Option(
+      "--allow-faults-upstream",
+      "with --forward: let --fault change the real terminal's answers (real payments may be affected)",
+    ),
+    new Option(
+      "--record <file>",
+      "with --forward: write what the real terminal does as a scenario (YAML) that --scenario replays",
+    ),
+  ];
+}
+
+/**
+ * Reads the address of `--forward`: `HOST:PORT`, `[IPv6]:PORT`.
+ *
+ * @param text The option's value.
+ * @returns The address.
+ * @throws {RangeError} When it is not one.
+ *
+ * @example
+ * ```ts
+ * import { parseUpstream } from "./server_config.ts";
+ * parseUpstream("192.168.1.50:8888"); // { hostname: "192.168.1.50", port: 8888 }
+ * ```
+ */
+export function parseUpstream(text: string): { hostname: string; port: number } {
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]\s]+)):([0-9]{1,5})$/.exec(text);
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port < 1 || port > 65535) {
+    throw new RangeError(
+      `Invalid --forward address "${text}": expected HOST:PORT, such as 192.168.1.50:8888 or [fe80::1]:8888`,
+    );
+  }
+  return { hostname: match[1] ?? match[2], port };
+}
+
+/** Faults that decide in the terminal's place: they cannot apply to a real terminal's answer. */
+const NOT_UPSTREAM_FAULTS: readonly string[] = ["busy", "refuse-connections"];
+
+/** Forward mode's options read, or what is wrong with them. */
+function readForward(values: Values, config: ServerConfig): ForwardConfig | string | undefined {
+  const forward = values.forward as string | undefined;
+  if (forward === undefined) {
+    for (const [key, name] of FORWARD_ONLY) {
+      if (values[key] !== undefined && values[key] !== false) {
+        return `${name} goes with --forward HOST:PORT`;
+      }
+    }
+    if (values.mask === false) return "--no-mask goes with --forward HOST:PORT";
+    return undefined;
+  }
+  let upstream;
+  try {
+    upstream = parseUpstream(forward);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  const fallback = values.forwardFallback as "simulate" | undefined;
+  const allowFaults = values.allowFaultsUpstream === true;
+  const fault = config.settings.fault;
+  if (fault && fault.kind !== "none") {
+    if (!allowFaults) {
+      return `--fault ${fault.kind} in forward mode changes the real terminal's answers: give --allow-faults-upstream too (real payments may be affected)`;
+    }
+    if (NOT_UPSTREAM_FAULTS.includes(fault.kind)) {
+      return `--fault ${fault.kind} answers in the terminal's place: it cannot apply to a real terminal's answers`;
+    }
+  }
+  if (!fallback && (config.hold || config.interactive)) {
+    return `--${
+      config.hold ? "hold" : "interactive"
+    } decides in the terminal's place: in forward mode it needs --forward-fallback simulate`;
+  }
+  return {
+    upstream,
+    ...(fallback ? { fallback } : {}),
+    mask: values.mask !== false,
+    allowFaults,
+    ...(values.record !== undefined ? { record: values.record as string } : {}),
+  };
+}
+
+/** The options that only go with --forward, by attribute name. */
+const FORWARD_ONLY: readonly [string, string][] = [
+  ["forwardFallback", "--forward-fallback"],
+  ["allowFaultsUpstream", "--allow-faults-upstream"],
+  ["record", "--record"],
+];
 
 /**
  * The command of `server.ts`: its options (the settings' from {@linkcode SETTINGS}) and
@@ -278,6 +398,14 @@ Examples:
   ${name} --concurrency busy           one sale at a time, like a real terminal
   ${name} --http 8080 --hold           decide each payment at http://127.0.0.1:8080/
   ${name} --http 0.0.0.0:8080 --http-token "$(openssl rand -hex 16)"
+
+Forward mode (--forward HOST:PORT, see lib/terminal/FORWARD.md): sit between the POS
+and a real terminal; every byte goes through unchanged, both directions are decoded,
+journaled and diagnosed, card numbers masked (unless --no-mask). The terminal answers,
+never the tap: when it cannot be reached the POS connection is closed, unless
+--forward-fallback simulate. --record FILE writes a scenario that --scenario replays.
+  ${name} --forward 192.168.1.50:8888 -p 8888 --http 8080 --journal shop.jsonl
+  ${name} --forward 192.168.1.50:8888 --record desk.yaml
 
 The address listened on is printed on standard output; logs go to standard error. Stop with Ctrl-C: answers in flight are sent first; a second
 Ctrl-C stops at once. Exit codes: 0 stopped cleanly (or a valid --check-scenario), 2 bad
@@ -379,7 +507,11 @@ export function parseServerArgs(
     http,
     environment.stdinIsTerminal ?? stdinIsTerminal,
   );
-  return conflict ? { exit: usageError(SERVER_NAME, conflict) } : { config };
+  if (conflict) return { exit: usageError(SERVER_NAME, conflict) };
+  const forward = readForward(values, config);
+  if (typeof forward === "string") return { exit: usageError(SERVER_NAME, forward) };
+  if (forward) config.forward = forward;
+  return { config };
 }
 
 /** The checks commander cannot make on the settings' values: lengths and record formats. */

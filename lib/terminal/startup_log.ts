@@ -35,6 +35,22 @@ export interface StartFacts {
   journal?: { file: string; run: string };
   /** How overlapping transactions are served. */
   concurrency: Concurrency;
+  /** Forward mode, when on. */
+  forward?: ForwardFacts;
+}
+
+/** What {@linkcode logStart} reports of forward mode. */
+export interface ForwardFacts {
+  /** The real terminal, `host:port`. */
+  upstream: string;
+  /** Whether card numbers are masked. */
+  mask: boolean;
+  /** Whether the simulator answers when the terminal cannot be reached. */
+  fallback: boolean;
+  /** Whether the default fault applies to the terminal's answers. */
+  faultsUpstream: boolean;
+  /** The recording, if any. */
+  record?: string;
 }
 
 /**
@@ -64,16 +80,19 @@ export interface StartFacts {
  */
 export function logStart(logger: SimulatorLogger, facts: StartFacts): void {
   const s = facts.settings;
-  logger.info(
-    "Terminal simulator {version}: {mode}, answers after {delay} s, {card}, contract {contract}",
-    {
-      version: facts.version,
-      mode: s.failure ? `failure mode (${s.failureType})` : "success mode",
-      delay: s.delayMs / 1000,
-      card: s.paymentType,
-      contract: s.merchantContract,
-    },
-  );
+  if (facts.forward) logForwardStart(logger, facts.version, facts.forward);
+  else {
+    logger.info(
+      "Terminal simulator {version}: {mode}, answers after {delay} s, {card}, contract {contract}",
+      {
+        version: facts.version,
+        mode: s.failure ? `failure mode (${s.failureType})` : "success mode",
+        delay: s.delayMs / 1000,
+        card: s.paymentType,
+        contract: s.merchantContract,
+      },
+    );
+  }
   if (facts.scenario) {
     const { file, rules, overridden } = facts.scenario;
     logger.info("Scenario {file}: {rules} rules", { file, rules });
@@ -107,7 +126,7 @@ export function logStart(logger: SimulatorLogger, facts: StartFacts): void {
     });
   }
   if (facts.journal) logger.info("Journal {file} (run {run})", { ...facts.journal });
-  if (s.fault && s.fault.kind !== "none") {
+  if (s.fault && s.fault.kind !== "none" && !facts.forward) {
     logger.info("Fault by default: {fault}, for payments whose outcome names none", {
       fault: describeFault(s.fault),
     });
@@ -120,5 +139,39 @@ export function logStart(logger: SimulatorLogger, facts: StartFacts): void {
         ? ", the others wait for their turn"
         : ", the others are answered busy (AE=01 AF=07)",
     });
+  }
+}
+
+/** Forward mode's start: where the bytes go, what is masked, what may change them. */
+function logForwardStart(logger: SimulatorLogger, version: string, forward: ForwardFacts): void {
+  logger.info(
+    "Tap {version}: forward mode, every byte goes to the terminal at {upstream} and back unchanged; {fallback}",
+    {
+      version,
+      upstream: forward.upstream,
+      fallback: forward.fallback
+        ? "when it cannot be reached, the simulator answers (--forward-fallback simulate)"
+        : "when it cannot be reached, the POS connection is closed",
+    },
+  );
+  if (forward.mask) {
+    logger.info(
+      "Card numbers are masked (first 6 and last 4 digits) in the log, the journal, the API and the recording",
+      {},
+    );
+  } else {
+    logger.warn(
+      "--no-mask: full card numbers may be written to the log, the journal, the API and the recording; keep them safe, and do not use it in a shop",
+      {},
+    );
+  }
+  if (forward.faultsUpstream) {
+    logger.warn(
+      "--allow-faults-upstream: the fault changes the real terminal's answers; real payments may be affected (use a test terminal and test cards)",
+      {},
+    );
+  }
+  if (forward.record) {
+    logger.info("Recording the terminal as a scenario in {file}", { file: forward.record });
   }
 }

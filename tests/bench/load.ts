@@ -1,10 +1,13 @@
 // Load tool: N concurrent POS, M transactions in all, one fresh TCP connection per
 // transaction (as real POS do), against the simulator (server.ts, no delay) and, in the same
-// run, against a bare Deno server that answers a fixed frame without parsing. Each server
-// runs in its own process; this process is the load. Prints throughput, latency, errors and
-// the simulator's peak memory, and our throughput as a share of the bare server's.
+// run, against a bare Deno server that answers a fixed frame without parsing, and (with
+// --tap, the default) against forward mode: a second server.ts forwarding to the
+// simulator (`--forward`), the tap's cost on top of the simulator's. Each server runs in
+// its own process; this process is the load. Prints throughput, latency, errors and the
+// peak memory, our throughput as a share of the bare server's, and the tap's as a share of
+// the simulator alone's.
 //
-//   deno task bench:load [--concurrency 20,50] [--total 20000] [--warmup 1000]
+//   deno task bench:load [--concurrency 20,50] [--total 20000] [--warmup 1000] [--tap no]
 import {
   cpuTime,
   fixed,
@@ -137,13 +140,16 @@ if (import.meta.main) {
     total: "10000",
     rounds: "5",
     warmup: "1000",
+    tap: "yes",
   });
+  const withTap = args.tap !== "no";
   const levels = args.concurrency.split(",").map(Number);
   const total = Number(args.total);
   const rounds = Number(args.rounds);
   const warmup = Number(args.warmup);
   let simulator: Program | undefined;
   let bare: Program | undefined;
+  let tap: Program | undefined;
   try {
     simulator = await startProgram("server.ts", [
       "--host",
@@ -156,9 +162,22 @@ if (import.meta.main) {
       "error",
     ]);
     bare = await startProgram("tests/bench/bare_server.ts", []);
+    if (withTap) {
+      tap = await startProgram("server.ts", [
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--forward",
+        `127.0.0.1:${simulator.port}`,
+        "--log-level",
+        "error",
+      ]);
+    }
     if (warmup > 0) {
       await load(bare.port, levels[0], warmup);
       await load(simulator.port, levels[0], warmup);
+      if (tap) await load(tap.port, levels[0], warmup);
     }
     console.log(
       `${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}; ` +
@@ -173,7 +192,9 @@ if (import.meta.main) {
     for (const concurrency of levels) {
       const bareRuns = [];
       const ourRuns = [];
+      const tapRuns = [];
       const ratios: number[] = [];
+      const tapRatios: number[] = [];
       for (let round = 0; round < rounds; round++) {
         // Alternate who goes first, so a drift of the machine weighs on both alike.
         const first = round % 2 === 0;
@@ -183,11 +204,29 @@ if (import.meta.main) {
         bareRuns.push(bareRun);
         ourRuns.push(ourRun);
         ratios.push(ourRun.result.perSecond / bareRun.result.perSecond);
+        if (tap) {
+          // The tap's cost: the tap and the simulator behind it, against the simulator alone.
+          const tapRun = await measured(tap, concurrency, total);
+          tapRuns.push(tapRun);
+          tapRatios.push(tapRun.result.perSecond / ourRun.result.perSecond);
+        }
       }
       const base = median(bareRuns);
       const ours = median(ourRuns);
       console.log(row("bare", concurrency, base.result, base.peak, base.cpu));
       console.log(row("caisse-ap", concurrency, ours.result, ours.peak, ours.cpu));
+      if (tap) {
+        const tapped = median(tapRuns);
+        console.log(row("tap+sim", concurrency, tapped.result, tapped.peak, tapped.cpu));
+        tapRatios.sort((x, y) => x - y);
+        shares.push(
+          `${concurrency} connections, forward mode (tap in front of the simulator): ${
+            fixed(tapRatios[tapRatios.length >> 1] * 100)
+          } % of the simulator alone's throughput (${fixed(tapRatios[0] * 100)} to ${
+            fixed(tapRatios[tapRatios.length - 1] * 100)
+          } %), ${tapped.result.errors} errors`,
+        );
+      }
       ratios.sort((x, y) => x - y);
       shares.push(
         `${concurrency} connections: ${
@@ -201,6 +240,7 @@ if (import.meta.main) {
     }
     for (const line of shares) console.log(line);
   } finally {
+    await tap?.stop();
     await simulator?.stop();
     await bare?.stop();
   }
