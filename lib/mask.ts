@@ -23,9 +23,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { maskDigits, maskFrame } from "./mask.ts";
- * maskDigits("card 4970101234567893 ok"); // "card 497010######7893 ok"
- * maskFrame("CZ0040300AA0164970101234567893"); // "CZ0040300AA016497010######7893"
+ * assert.equal(maskDigits("card 4970101234567893 ok"), "card 497010######7893 ok");
+ * assert.equal(maskFrame("CZ0040300AA0164970101234567893"), "CZ0040300AA016497010######7893");
  * ```
  *
  * @module
@@ -55,9 +56,10 @@ const MAX_DEPTH = 4;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { luhnValid } from "./mask.ts";
- * luhnValid("4970101234567893"); // true
- * luhnValid("4970101234567890"); // false
+ * assert.equal(luhnValid("4970101234567893"), true);
+ * assert.equal(luhnValid("4970101234567890"), false);
  * ```
  */
 export function luhnValid(digits: string): boolean {
@@ -88,9 +90,10 @@ export function luhnValid(digits: string): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { maskDigits } from "./mask.ts";
- * maskDigits("4970101234567893"); // "497010######7893"
- * maskDigits("1234567890123"); // "1234567890123" (fails the check)
+ * assert.equal(maskDigits("4970101234567893"), "497010######7893");
+ * assert.equal(maskDigits("1234567890123"), "1234567890123");
  * ```
  */
 export function maskDigits(text: string): string {
@@ -151,9 +154,9 @@ function isDigit(code: number): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { maskFrame } from "./mask.ts";
- * maskFrame("ZT021AA0164970101234567893");
- * // "ZT021AA016497010######7893"
+ * assert.equal(maskFrame("ZT021AA0164970101234567893"), "ZT021AA016497010######7893");
  * ```
  */
 export function maskFrame(text: string): string {
@@ -227,8 +230,9 @@ function looksLikeHeader(text: string, offset: number): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { maskValue } from "./mask.ts";
- * maskValue("4970101234567893"); // "497010######7893"
+ * assert.equal(maskValue("4970101234567893"), "497010######7893");
  * ```
  */
 export function maskValue(value: string, depth = 0): string {
@@ -247,9 +251,9 @@ export function maskValue(value: string, depth = 0): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { maskFields } from "./mask.ts";
- * maskFields([{ tag: "AA", value: "4970101234567893" }]);
- * // [{ tag: "AA", value: "497010######7893" }]
+ * assert.deepEqual(maskFields([{ tag: "AA", value: "4970101234567893" }]), [{ tag: "AA", value: "497010######7893" }]);
  * ```
  */
 export function maskFields(fields: readonly Field[]): Field[] {
@@ -265,9 +269,10 @@ export function maskFields(fields: readonly Field[]): Field[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { holdsCardNumber } from "./mask.ts";
- * holdsCardNumber("AA0164970101234567893"); // true
- * holdsCardNumber("AA016497010######7893"); // false
+ * assert.equal(holdsCardNumber("AA0164970101234567893"), true);
+ * assert.equal(holdsCardNumber("AA016497010######7893"), false);
  * ```
  */
 export function holdsCardNumber(text: string): boolean {

@@ -99,6 +99,7 @@ export class UpstreamError extends Error {
  *
  * @example
  * ```ts ignore
+ * // Not run: needs a real terminal at 192.168.1.50 (tests/forward_faults_test.ts runs one)
  * import { ForwardTap } from "./forward.ts";
  * const tap = new ForwardTap({ hostname: "127.0.0.1", port: 0, upstream: { hostname: "192.168.1.50", port: 8888 } });
  * tap.on("answer", (e) => console.log(e.detail.answerText)); // masked

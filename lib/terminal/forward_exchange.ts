@@ -40,11 +40,12 @@ export type ForwardTransaction = Transaction & ForwardedFrom;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { WireCopy } from "./forward_exchange.ts";
  * const copy = new WireCopy(1024);
  * copy.add(new TextEncoder().encode("CZ0040300AE0"));
  * copy.add(new TextEncoder().encode("0210"));
- * [copy.onBoundary, copy.fields.length]; // [true, 2]
+ * assert.deepEqual([copy.onBoundary, copy.fields.length], [true, 2]);
  * ```
  */
 export class WireCopy {
@@ -155,12 +156,13 @@ export interface ForwardExchange {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { forwardTransaction, WireCopy } from "./forward_exchange.ts";
  * const request = new WireCopy(1024), answer = new WireCopy(1024);
  * request.add(new TextEncoder().encode("CZ0040300CJ012012345678901CA00201CD0010CB0041250CE003978"), 1000);
  * answer.add(new TextEncoder().encode("CZ0040300AE00210AA0164970101234567893"), 1250);
  * const t = forwardTransaction({ id: 1, connectionId: 1, peer: "p", upstream: "u:1", request, answer });
- * [t.plan.outcome, t.delayMs, t.answerText.slice(-16)]; // ["approved", 250, "497010######7893"]
+ * assert.deepEqual([t.plan.outcome, t.delayMs, t.answerText.slice(-16)], ["approved", 250, "497010######7893"]);
  * ```
  */
 export function forwardTransaction(exchange: ForwardExchange): ForwardTransaction {
@@ -214,8 +216,9 @@ export function forwardTransaction(exchange: ForwardExchange): ForwardTransactio
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { outcomeOf } from "./forward_exchange.ts";
- * outcomeOf([{ tag: "AE", value: "01" }, { tag: "AF", value: "04" }]); // "declined"
+ * assert.equal(outcomeOf([{ tag: "AE", value: "01" }, { tag: "AF", value: "04" }]), "declined");
  * ```
  */
 export function outcomeOf(fields: readonly Field[]): Outcome {

@@ -72,6 +72,7 @@ const ACTION_WORDS: Readonly<Record<string, string>> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { recordedRule } from "./record.ts";
  * import { decode } from "../tlv.ts";
  * const rule = recordedRule({
@@ -80,7 +81,7 @@ const ACTION_WORDS: Readonly<Record<string, string>> = {
  *   request: decode("CZ0040300CJ012012345678901CA00201CE003978BA0010CD0010CB0041250"),
  *   plan: { outcome: "approved", answer: decode("CZ0040300CA00201AE00210"), delayMs: 250, reason: "", findings: [] },
  * });
- * typeof rule === "string" ? rule : rule.when; // { action: "debit", amount: 1250, currency: "978", register: "01" }
+ * assert.deepEqual(typeof rule === "string" ? rule : rule.when, { action: "debit", amount: 1250, currency: "978", register: "01" });
  * ```
  */
 export function recordedRule(transaction: Transaction): RecordedRule | string {
@@ -140,6 +141,7 @@ function describeRequest(action: string, amount?: number, currency?: string): st
  *
  * @example
  * ```ts ignore
+ * // Not run: needs a transaction that went through a tap (see tests/forward_record_test.ts)
  * import { addToRecording } from "./record.ts";
  * addToRecording(recording, transaction);
  * ```
@@ -170,9 +172,15 @@ export function addToRecording(recording: Recording, transaction: Transaction): 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderRecording } from "./record.ts";
- * renderRecording({ upstream: "10.0.0.5:8888", startedAt: "2026-01-01T00:00:00.000Z", rules: [], skipped: [] })
- *   .includes("rules: []"); // true
+ * const text = renderRecording({
+ *   upstream: "10.0.0.5:8888",
+ *   startedAt: "2026-01-01T00:00:00.000Z",
+ *   rules: [],
+ *   skipped: [],
+ * });
+ * assert.equal(text.includes("rules: []"), true);
  * ```
  */
 export function renderRecording(recording: Recording): string {
@@ -261,6 +269,7 @@ export interface RecorderOptions {
  *
  * @example
  * ```ts ignore
+ * // Not run: needs a tap in front of a terminal (see tests/forward_record_test.ts)
  * import { ScenarioRecorder } from "./record.ts";
  * const recorder = await ScenarioRecorder.open("desk.yaml", { upstream: tap.upstream });
  * tap.on("answer", (e) => recorder.add(e.detail));

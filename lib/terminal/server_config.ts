@@ -247,8 +247,9 @@ function forwardOptions(): Option[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseUpstream } from "./server_config.ts";
- * parseUpstream("192.168.1.50:8888"); // { hostname: "192.168.1.50", port: 8888 }
+ * assert.deepEqual(parseUpstream("192.168.1.50:8888"), { hostname: "192.168.1.50", port: 8888 });
  * ```
  */
 export function parseUpstream(text: string): { hostname: string; port: number } {
