@@ -17,6 +17,7 @@ import {
   terminalAmount,
 } from "../lib/i18n/mod.ts";
 import { getCurrency } from "../lib/money.ts";
+import { parseServerArgs, serverCommand } from "../lib/terminal/server_config.ts";
 import { ACTIONS, APPLICATIONS, COMPLEMENTS, READ_MODES, STATUSES } from "../lib/tags.ts";
 
 const NBSP = "\u00a0";
@@ -147,4 +148,12 @@ Deno.test("the names of codes: French tables keyed by the English tables' codes"
   assert.equal(codeMeaning("en", "CI", "2"), "contactless");
   assert.equal(codeMeaning("fr", "CC", "00C"), "chèque");
   assert.equal(codeMeaning("fr", "CD", "toString"), undefined);
+});
+
+Deno.test("the server's --lang: given, else the environment's", () => {
+  const fr = () => "fr" as const;
+  assert.equal(parseServerArgs(["--lang", "fr"], { language: () => "en" }).config?.lang, "fr");
+  assert.equal(parseServerArgs(["--lang", "en"], { language: fr }).config?.lang, "en");
+  assert.equal(parseServerArgs([], { language: fr }).config?.lang, "fr");
+  assert.ok(serverCommand().options.some((option) => option.long === "--lang"));
 });
