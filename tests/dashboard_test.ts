@@ -6,6 +6,7 @@ import { ASSET_FILES, DASHBOARD_FOLDER, renderAssetsModule } from "../.ci/dashbo
 import { DASHBOARD_ASSETS } from "../lib/terminal/dashboard/assets.ts";
 import { SETTINGS } from "../lib/terminal/settings.ts";
 import { OPERATOR_KEYS } from "../lib/terminal/interactive.ts";
+import { CATALOGUES, LANGUAGES } from "../lib/i18n/mod.ts";
 
 const read = (file: string) => Deno.readTextFile(`${DASHBOARD_FOLDER}${file}`);
 
@@ -70,7 +71,10 @@ Deno.test("every button of the terminal has a label and a keyboard shortcut", as
   const script = await read("dashboard.js");
   for (const { name, key } of OPERATOR_KEYS) {
     assert.match(script, new RegExp(`\\b${key}: "${name}"`), `the key ${key} of dashboard.js`);
-    assert.match(script, new RegExp(`\\b${name}: "`), `the label of ${name} in dashboard.js`);
+    for (const lang of LANGUAGES) {
+      const messages: Readonly<Record<string, string>> = CATALOGUES[lang];
+      assert.ok(messages[`dash.label.${name}`], `the label of ${name} in ${lang}`);
+    }
   }
 });
 

@@ -9,6 +9,7 @@
  */
 
 import { DASHBOARD_ASSETS } from "../dashboard/assets.ts";
+import { dashboardCatalogue } from "../../i18n/dashboard.ts";
 import type { TerminalControl } from "../control.ts";
 import { formatProblem, ScenarioError } from "../scenario.ts";
 import { type AccessPolicy, checkAccess } from "./auth.ts";
@@ -253,6 +254,11 @@ function controlRoutes(control: TerminalControl, events: EventHub): Route[] {
     }),
     plain("POST", "/api/scenario/reload", (request) => reloadScenario(control, request)),
     plain("GET", "/api/events", () => events.open()),
+    plain(
+      "GET",
+      "/api/i18n",
+      (request) => json(dashboardCatalogue(request.headers.get("accept-language"))),
+    ),
     plain("GET", "/api/journal/:id([^/]*)", (_request, match) => {
       const id = idOf(match);
       const entry = control.journal.get(id);
