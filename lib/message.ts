@@ -27,7 +27,14 @@ import {
 } from "./tags.ts";
 import { decode, type Field, type FrameError, getField, RECORD_HEADER_LENGTH } from "./tlv.ts";
 import { DEFAULT_POS_ID } from "./pos_defaults.ts";
-import { codeMeaning, type CodeTable, formatMoney, type Language, t } from "./i18n/mod.ts";
+import {
+  codeMeaning,
+  type CodeTable,
+  formatMoney,
+  type Language,
+  t,
+  tagNameIn,
+} from "./i18n/mod.ts";
 
 export { DEFAULT_POS_ID };
 
@@ -541,7 +548,7 @@ export function compareAnswer(request: Request, answer: Answer, lang: Language =
     ] as const
   ) {
     if (asked !== undefined && got !== undefined && asked !== got) {
-      notes.push(t(lang, "client.compare.echo", { tag, name: tagName(tag), got, asked }));
+      notes.push(t(lang, "client.compare.echo", { tag, name: tagNameIn(lang, tag), got, asked }));
     }
   }
   if (request.amount !== undefined && answer.amount !== undefined) {
@@ -641,7 +648,7 @@ function answerRows(answer: Answer, lang: Language): [string, string | undefined
       answer.status !== undefined && !(answer.status in STATUSES) ? answer.status : undefined,
     ],
     ...answer.fields.filter(({ tag }) => !EXPLAINED_TAGS.has(tag))
-      .map(({ tag, value }): [string, string, string] => [tag, value, `(${tagName(tag)})`]),
+      .map(({ tag, value }): [string, string, string] => [tag, value, `(${tagNameIn(lang, tag)})`]),
   ];
 }
 

@@ -326,6 +326,7 @@ Deno.test({
         await page.locator("#details-1", { hasText: "Demande" }).waitFor(WAIT);
         assert.match(await textOf(page, "#details-1"), /Décision\u00a0: accepté/);
         assert.match(await textOf(page, "#details-1"), /carte à puce \(contact\)/);
+        assert.match(await textOf(page, "#details-1"), /statut de l'opération/);
         await screenshot(page, "dashboard-fr-journal-desktop");
       });
 

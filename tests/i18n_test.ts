@@ -14,11 +14,17 @@ import {
   parseLanguage,
   placeholders,
   t,
+  TAG_NAMES,
+  tagNameIn,
   terminalAmount,
 } from "../lib/i18n/mod.ts";
+import { dashboardCatalogue } from "../lib/i18n/dashboard.ts";
+import { startTerminal } from "../lib/fixture.ts";
+import { makeAccessPolicy } from "../lib/terminal/http/auth.ts";
+import { createControlHandler } from "../lib/terminal/http/routes.ts";
 import { getCurrency } from "../lib/money.ts";
 import { parseServerArgs, serverCommand } from "../lib/terminal/server_config.ts";
-import { ACTIONS, APPLICATIONS, COMPLEMENTS, READ_MODES, STATUSES } from "../lib/tags.ts";
+import { ACTIONS, APPLICATIONS, COMPLEMENTS, READ_MODES, STATUSES, TAGS } from "../lib/tags.ts";
 
 const NBSP = "\u00a0";
 const NNBSP = "\u202f";
@@ -150,10 +156,48 @@ Deno.test("the names of codes: French tables keyed by the English tables' codes"
   assert.equal(codeMeaning("fr", "CD", "toString"), undefined);
 });
 
+Deno.test("the names of tags: French for every tag of the protocol", () => {
+  assert.deepEqual(Object.keys(TAG_NAMES.fr).sort(), Object.keys(TAGS).sort());
+  assert.equal(tagNameIn("fr", "AF"), "complément de statut");
+  assert.equal(tagNameIn("en", "AF"), "status complement");
+  assert.equal(tagNameIn("fr", "XX"), "unknown tag");
+});
+
 Deno.test("the server's --lang: given, else the environment's", () => {
   const fr = () => "fr" as const;
   assert.equal(parseServerArgs(["--lang", "fr"], { language: () => "en" }).config?.lang, "fr");
   assert.equal(parseServerArgs(["--lang", "en"], { language: fr }).config?.lang, "en");
   assert.equal(parseServerArgs([], { language: fr }).config?.lang, "fr");
   assert.ok(serverCommand().options.some((option) => option.long === "--lang"));
+});
+
+Deno.test("the dashboard's catalogue: both languages, the codes, the tags, the preference", () => {
+  const catalogue = dashboardCatalogue("de-DE,fr;q=0.8");
+  assert.equal(catalogue.preferred, "fr");
+  assert.equal(dashboardCatalogue(null).preferred, "en");
+  assert.deepEqual(catalogue.languages, LANGUAGES);
+  for (const lang of LANGUAGES) {
+    const keys = Object.keys(catalogue.messages[lang]);
+    assert.ok(keys.every((key) => key.startsWith("dash.") || key.startsWith("screen.")));
+    assert.equal(catalogue.messages[lang]["screen.ready"], t(lang, "screen.ready"));
+  }
+  assert.equal(catalogue.codes.fr.AF["04"], "refusé");
+  assert.equal(catalogue.tags.fr.CB, "montant");
+  assert.equal(catalogue.locales.fr, "fr-FR");
+  // What the route sends: JSON, whole.
+  assert.deepEqual(JSON.parse(JSON.stringify(catalogue)), catalogue);
+});
+
+Deno.test("GET /api/i18n serves the dashboard's catalogue", async () => {
+  await using terminal = await startTerminal();
+  const handle = createControlHandler(terminal.control, {
+    access: makeAccessPolicy(undefined, 8080),
+  });
+  const response = await handle(
+    new Request("http://127.0.0.1:8080/api/i18n", { headers: { "accept-language": "fr-CA" } }),
+  );
+  assert.equal(response.status, 200);
+  const body = await response.json();
+  assert.equal(body.preferred, "fr");
+  assert.equal(body.messages.fr["screen.insert-card"], "INSEREZ OU\nPRESENTEZ CARTE");
 });

@@ -14,6 +14,7 @@ import {
   LANGUAGES,
   LOCALES,
   negotiateLanguage,
+  TAG_NAMES,
 } from "./mod.ts";
 
 /** The dashboard's catalogue, as `GET /api/i18n` sends it. */
@@ -28,6 +29,8 @@ export interface DashboardCatalogue {
   messages: Record<Language, Record<string, string>>;
   /** The names of coded values, by language, tag and code. */
   codes: typeof CODE_TABLES;
+  /** The names of the tags, by language and tag. */
+  tags: typeof TAG_NAMES;
 }
 
 /**
@@ -59,5 +62,6 @@ export function dashboardCatalogue(acceptLanguage: string | null = null): Dashbo
     locales: LOCALES,
     messages,
     codes: CODE_TABLES,
+    tags: TAG_NAMES,
   };
 }

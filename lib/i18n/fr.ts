@@ -365,3 +365,33 @@ export const FR_READ_MODES: Readonly<Record<string, string>> = {
   "3": "piste magnétique",
   "4": "saisie manuelle",
 };
+
+/** The names of the tags in French (the tags of `TAGS` in `../tags.ts`). */
+export const FR_TAG_NAMES: Readonly<Record<string, string>> = {
+  "CZ": "version du protocole",
+  "CJ": "identifiant protocole de la caisse",
+  "CA": "numéro de caisse",
+  "CB": "montant",
+  "CC": "application de paiement",
+  "CD": "type d'opération",
+  "CE": "devise",
+  "BA": "mode de réponse",
+  "BB": "autorisation en ligne forcée",
+  "BF": "paiement partiel autorisé",
+  "BH": "téléphone du client",
+  "BI": "e-mail du client",
+  "CF": "données privées",
+  "CH": "référence externe de la transaction",
+  "CK": "gestion du ticket",
+  "AE": "statut de l'opération",
+  "AF": "complément de statut",
+  "AA": "numéro de carte (masqué)",
+  "AB": "fin de validité de la carte (AAMM)",
+  "AC": "numéro d'autorisation",
+  "AI": "identifiant d'application de la carte (AID)",
+  "CG": "numéro de contrat commerçant",
+  "CI": "mode de lecture de la carte",
+  "AL": "type de PAN",
+  "ZT": "ticket",
+  "AK": "texte du ticket (base64)",
+};

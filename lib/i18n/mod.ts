@@ -17,8 +17,17 @@ import {
   FR_COMPLEMENTS,
   FR_READ_MODES,
   FR_STATUSES,
+  FR_TAG_NAMES,
 } from "./fr.ts";
-import { ACTIONS, APPLICATIONS, COMPLEMENTS, READ_MODES, STATUSES } from "../tags.ts";
+import {
+  ACTIONS,
+  APPLICATIONS,
+  COMPLEMENTS,
+  READ_MODES,
+  STATUSES,
+  tagName as englishTagName,
+  TAGS,
+} from "../tags.ts";
 import type { Language } from "./language.ts";
 
 export type { MessageKey };
@@ -217,4 +226,30 @@ export const CODE_TABLES: Readonly<
 export function codeMeaning(lang: Language, tag: CodeTable, code: string): string | undefined {
   const key = tag === "AF" ? code.slice(0, 2) : code;
   return Object.hasOwn(CODE_TABLES[lang][tag], key) ? CODE_TABLES[lang][tag][key] : undefined;
+}
+
+/** The names of the tags, by language and tag. */
+export const TAG_NAMES: Readonly<Record<Language, Readonly<Record<string, string>>>> = Object
+  .freeze({
+    en: Object.fromEntries(Object.keys(TAGS).map((tag) => [tag, englishTagName(tag)])),
+    fr: FR_TAG_NAMES,
+  });
+
+/**
+ * A tag's name in a language: `montant` for CB in French.
+ *
+ * @param lang The language.
+ * @param tag The tag.
+ * @returns The name; for a tag the protocol does not define, the English table's words.
+ *
+ * @example
+ * ```ts
+ * import { tagNameIn } from "./mod.ts";
+ * tagNameIn("fr", "CB"); // "montant"
+ * tagNameIn("en", "CB"); // "amount"
+ * ```
+ */
+export function tagNameIn(lang: Language, tag: string): string {
+  const names = TAG_NAMES[lang];
+  return Object.hasOwn(names, tag) ? names[tag] : englishTagName(tag);
 }

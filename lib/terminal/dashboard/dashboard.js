@@ -72,10 +72,11 @@
     document.documentElement.lang = lang;
     document.title = tr("dash.title");
     byId("language").value = lang;
-    for (const node of document.querySelectorAll("[data-i18n]")) {
+    // Without the catalogue (a broken server), the page keeps the English it was written in.
+    for (const node of catalogue ? document.querySelectorAll("[data-i18n]") : []) {
       node.textContent = tr(node.dataset.i18n);
     }
-    for (const node of document.querySelectorAll("[data-i18n-aria-label]")) {
+    for (const node of catalogue ? document.querySelectorAll("[data-i18n-aria-label]") : []) {
       node.setAttribute("aria-label", tr(node.dataset.i18nAriaLabel));
     }
     for (const row of state.rows.values()) {
@@ -757,6 +758,12 @@
     toggle.textContent = "−";
   }
 
+  /** A record's tag name in the language (the server's words for a tag it does not know). */
+  function tagText(record) {
+    const names = catalogue ? catalogue.tags[lang] : {};
+    return Object.hasOwn(names, record.tag) ? names[record.tag] : record.name;
+  }
+
   /** What a record's value means: coded values in the language, others as the server says. */
   function meaningText(record) {
     const coded = ["CD", "CC", "CI", "AE", "AF"].includes(record.tag);
@@ -770,7 +777,7 @@
       const row = element("tr");
       row.append(
         element("td", "", record.tag),
-        element("td", "", record.name),
+        element("td", "", tagText(record)),
         element("td", "", record.value),
         element("td", "", meaningText(record) ?? ""),
       );
