@@ -327,6 +327,7 @@ Deno.test({
         assert.match(await textOf(page, "#details-1"), /Décision\u00a0: accepté/);
         assert.match(await textOf(page, "#details-1"), /carte à puce \(contact\)/);
         assert.match(await textOf(page, "#details-1"), /statut de l'opération/);
+        assert.match(await textOf(page, "#details-1"), /réponse en fin de transaction/);
         await screenshot(page, "dashboard-fr-journal-desktop");
       });
 

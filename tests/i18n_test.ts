@@ -144,6 +144,16 @@ Deno.test("formatDateTime: Intl for the language", () => {
 
 Deno.test("the names of codes: French tables keyed by the English tables' codes", () => {
   const english = { CD: ACTIONS, CC: APPLICATIONS, CI: READ_MODES, AE: STATUSES, AF: COMPLEMENTS };
+  for (const tag of ["BA", "BB", "BF", "CK", "AL"] as const) {
+    assert.deepEqual(
+      Object.keys(CODE_TABLES.fr[tag]).sort(),
+      Object.keys(TAGS[tag].values!).sort(),
+    );
+    assert.deepEqual(CODE_TABLES.en[tag], TAGS[tag].values);
+  }
+  // Every tag with a table of values has it in both languages.
+  const withValues = Object.keys(TAGS).filter((tag) => TAGS[tag].values).sort();
+  assert.deepEqual(Object.keys(CODE_TABLES.fr).sort(), withValues);
   for (const [tag, table] of Object.entries(english)) {
     const french = CODE_TABLES.fr[tag as keyof typeof english];
     assert.deepEqual(Object.keys(french).sort(), Object.keys(table).sort(), tag);
@@ -154,6 +164,7 @@ Deno.test("the names of codes: French tables keyed by the English tables' codes"
   assert.equal(codeMeaning("en", "CI", "2"), "contactless");
   assert.equal(codeMeaning("fr", "CC", "00C"), "chèque");
   assert.equal(codeMeaning("fr", "CD", "toString"), undefined);
+  assert.equal(codeMeaning("fr", "BA", "1"), "réponse immédiate");
 });
 
 Deno.test("the names of tags: French for every tag of the protocol", () => {

@@ -395,3 +395,12 @@ export const FR_TAG_NAMES: Readonly<Record<string, string>> = {
   "ZT": "ticket",
   "AK": "texte du ticket (base64)",
 };
+
+/** The other coded values in French, by tag (the `values` of BA, BB, BF, CK, AL in `TAGS`). */
+export const FR_OTHER_VALUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  BA: { "0": "réponse en fin de transaction", "1": "réponse immédiate" },
+  BB: { "0": "non", "1": "oui" },
+  BF: { "0": "non", "1": "oui" },
+  CK: { "000": "pas de ticket renvoyé", "100": "ticket renvoyé dans ZT" },
+  AL: { "1": "PAN partiel" },
+};

@@ -15,6 +15,7 @@ import {
   FR_ACTIONS,
   FR_APPLICATIONS,
   FR_COMPLEMENTS,
+  FR_OTHER_VALUES,
   FR_READ_MODES,
   FR_STATUSES,
   FR_TAG_NAMES,
@@ -191,19 +192,40 @@ export function formatDateTime(lang: Language, date: Date | string, timeZone?: s
 }
 
 /** The coded values whose meaning is shown to a person, by tag. */
-export type CodeTable = "CD" | "CC" | "CI" | "AE" | "AF";
+export type CodeTable = "CD" | "CC" | "CI" | "AE" | "AF" | "BA" | "BB" | "BF" | "CK" | "AL";
+
+/** The English table of a tag's values, from `TAGS`. */
+function englishValues(tag: string): Readonly<Record<string, string>> {
+  return TAGS[tag]?.values ?? {};
+}
 
 /** The tables of meanings, by language and tag. */
 export const CODE_TABLES: Readonly<
   Record<Language, Readonly<Record<CodeTable, Readonly<Record<string, string>>>>>
 > = Object.freeze({
-  en: { CD: ACTIONS, CC: APPLICATIONS, CI: READ_MODES, AE: STATUSES, AF: COMPLEMENTS },
+  en: {
+    CD: ACTIONS,
+    CC: APPLICATIONS,
+    CI: READ_MODES,
+    AE: STATUSES,
+    AF: COMPLEMENTS,
+    BA: englishValues("BA"),
+    BB: englishValues("BB"),
+    BF: englishValues("BF"),
+    CK: englishValues("CK"),
+    AL: englishValues("AL"),
+  },
   fr: {
     CD: FR_ACTIONS,
     CC: FR_APPLICATIONS,
     CI: FR_READ_MODES,
     AE: FR_STATUSES,
     AF: FR_COMPLEMENTS,
+    BA: FR_OTHER_VALUES.BA,
+    BB: FR_OTHER_VALUES.BB,
+    BF: FR_OTHER_VALUES.BF,
+    CK: FR_OTHER_VALUES.CK,
+    AL: FR_OTHER_VALUES.AL,
   },
 });
 

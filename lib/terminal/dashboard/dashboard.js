@@ -766,7 +766,7 @@
 
   /** What a record's value means: coded values in the language, others as the server says. */
   function meaningText(record) {
-    const coded = ["CD", "CC", "CI", "AE", "AF"].includes(record.tag);
+    const coded = catalogue !== null && Object.hasOwn(catalogue.codes[lang], record.tag);
     return (coded ? codeName(record.tag, record.value) : undefined) ?? record.meaning;
   }
 
