@@ -13,6 +13,7 @@
 
 import { EXIT, usageError, writeStdout } from "./lib/cli.ts";
 import { CLIENT_NAME, parseClientArgs, type SendConfig } from "./lib/client_config.ts";
+import { environmentLanguage } from "./lib/i18n/language.ts";
 
 /** The module that does the work, loaded once the command line is read. */
 type ClientRun = typeof import("./lib/client_run.ts");
@@ -37,7 +38,7 @@ type ClientRun = typeof import("./lib/client_run.ts");
  */
 export async function main(args: string[]): Promise<number> {
   // 1. The command line, read without loading anything else: --help stays quick.
-  const config = parseClientArgs(args);
+  const config = parseClientArgs(args, { lang: environmentLanguage() });
   if (config.kind === "exit") {
     writeStdout(config.output);
     return EXIT.ok;

@@ -123,6 +123,15 @@ export {
   refund,
 } from "./lib/pos.ts";
 export { formatReport, type FrameReport, reportFrame } from "./lib/report.ts";
+export {
+  detectLanguage,
+  formatMoney,
+  type Language,
+  type LanguageEnvironment,
+  LANGUAGES,
+  type MoneyCurrency,
+  terminalAmount,
+} from "./lib/i18n/mod.ts";
 export { type Random } from "./lib/random.ts";
 export {
   type DecidedBy,

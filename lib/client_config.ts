@@ -12,6 +12,7 @@ import {
   integer,
   logFormatOption,
   logLevelOption,
+  oneOf,
   prepareCommand,
   seconds,
   VERSION,
@@ -20,6 +21,7 @@ import { Command, CommanderError, Option } from "./deps_startup.ts";
 import { DEFAULT_MAX_BYTES, DEFAULT_QUIET_MS } from "./framing.ts";
 import type { CliLogLevel, LogFormat } from "./log_levels.ts";
 import { kebabCase } from "./words.ts";
+import { environmentLanguage, type Language, LANGUAGES } from "./i18n/language.ts";
 import {
   DEFAULT_ANSWER_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -85,6 +87,8 @@ export interface SendConfig {
   connection: ClientConnection;
   /** Print JSON rather than words. */
   json: boolean;
+  /** The language of the words (JSON is the same in every language). Default `en`. */
+  lang?: Language;
   /** Log level of the diagnostic lines on standard error. */
   logLevel: CliLogLevel;
   /** Text or JSON lines. */
@@ -99,6 +103,8 @@ export interface ExplainConfig {
   frame: string;
   /** Print JSON rather than words. */
   json: boolean;
+  /** The language of the words (JSON is the same in every language). Default `en`. */
+  lang?: Language;
 }
 
 /** What the command line asks the client to do. */
@@ -141,6 +147,7 @@ interface ClientOptions {
   connectTimeout: number;
   quietPeriod: number;
   json?: boolean;
+  lang: Language;
   logLevel: CliLogLevel;
   logFormat: LogFormat;
 }
@@ -180,7 +187,7 @@ function option(
 }
 
 /** The client's options, in the order of the help. */
-function clientOptions(): Option[] {
+function clientOptions(lang: Language): Option[] {
   return [
     option("-d, --destination <host>", "address of the terminal", { default: "127.0.0.1" }),
     option("-p, --port <port>", "TCP port of the terminal", {
@@ -225,6 +232,11 @@ function clientOptions(): Option[] {
       { default: DEFAULT_QUIET_MS, parse: integer("milliseconds", 0, 60_000) },
     ),
     option("--json", "print the request and the answer as JSON (for scripts)"),
+    option(
+      "--lang <language>",
+      "language of the words: en or fr (default: from LC_ALL, LC_MESSAGES, LANG); --json is the same in both",
+      { default: lang, parse: oneOf(LANGUAGES) },
+    ),
     logLevelOption("warn"),
     logFormatOption(),
   ];
@@ -249,7 +261,7 @@ nevertheless have been taken).
 With --explain: 0 the frame conforms, 1 it does not.`;
 
 /** The client's commander program; help and version go to `writeOut`. */
-function clientProgram(writeOut: (text: string) => void): Command {
+function clientProgram(writeOut: (text: string) => void, lang: Language): Command {
   const program = prepareCommand(new Command(NAME))
     .description(
       "Simulate a point of sale: send a Caisse-AP request to a payment terminal (real or " +
@@ -258,7 +270,7 @@ function clientProgram(writeOut: (text: string) => void): Command {
     .version(VERSION, "-V, --version", "print the version and exit")
     .helpOption("-h, --help", "print this help and exit")
     .configureOutput({ writeOut });
-  for (const made of clientOptions()) program.addOption(made);
+  for (const made of clientOptions(lang)) program.addOption(made);
   return program.addHelpText("after", EXAMPLES);
 }
 
@@ -267,6 +279,8 @@ function clientProgram(writeOut: (text: string) => void): Command {
  * nothing; `--help` and `--version` come back as text to print.
  *
  * @param args The command-line arguments (without the program name).
+ * @param defaults `lang`: the language when `--lang` is not given. Default: the
+ * environment's (`LC_ALL`, `LC_MESSAGES`, `LANG`; English when neither French nor English).
  * @returns What to do, the text of `--help` or `--version`, or a usage problem.
  *
  * @example
@@ -285,9 +299,10 @@ function clientProgram(writeOut: (text: string) => void): Command {
  */
 export function parseClientArgs(
   args: readonly string[],
+  defaults: { lang?: Language } = {},
 ): ClientConfig | CommandLineExit | UsageProblem {
   let output = "";
-  const program = clientProgram((text) => output += text);
+  const program = clientProgram((text) => output += text, defaults.lang ?? environmentLanguage());
   try {
     program.parse(expandLegacyOptions(args, LEGACY_OPTIONS), { from: "user" });
   } catch (error) {
@@ -299,7 +314,12 @@ export function parseClientArgs(
   }
   const options = program.opts<ClientOptions>();
   if (options.explain !== undefined) {
-    return { kind: "explain", frame: options.explain, json: options.json === true };
+    return {
+      kind: "explain",
+      frame: options.explain,
+      json: options.json === true,
+      lang: options.lang,
+    };
   }
   const given = (name: string) => program.getOptionValueSource(name) === "cli";
   const request = options.raw !== undefined
@@ -318,6 +338,7 @@ export function parseClientArgs(
       maxBytes: DEFAULT_MAX_BYTES,
     },
     json: options.json === true,
+    lang: options.lang,
     logLevel: options.logLevel,
     logFormat: options.logFormat,
   };

@@ -13,7 +13,15 @@ import { getLogger } from "./deps_logging.ts";
 import { formatMs } from "./framing.ts";
 import { formatHostPort } from "./net.ts";
 import { setupLogging } from "./logging.ts";
-import { type Action, buildRequest, CHEQUE_APPLICATION, explainAnswer } from "./message.ts";
+import { type Language, t } from "./i18n/mod.ts";
+import {
+  type Action,
+  buildRequest,
+  CHEQUE_APPLICATION,
+  compareAnswer,
+  explainAnswer,
+  parseRequest,
+} from "./message.ts";
 import { findCurrency, formatAmount, parseAmount } from "./money.ts";
 import { exchange, type ExchangeResult, PosError } from "./pos.ts";
 import { formatReport, reportFrame } from "./report.ts";
@@ -142,7 +150,7 @@ export async function sendRequest(built: BuiltRequest, config: SendConfig): Prom
   } catch (error) {
     if (!(error instanceof PosError)) throw error;
     if (error.received) logger.info("Received: {frame}", { frame: escapeText(error.received) });
-    return { output: formatError(error, built, config.json), code: EXIT.io };
+    return { output: formatError(error, built, config), code: EXIT.io };
   }
   logger.info("Received after {elapsed}: {frame}", {
     elapsed: formatMs(Math.round(result.elapsedMs)),
@@ -151,7 +159,7 @@ export async function sendRequest(built: BuiltRequest, config: SendConfig): Prom
   const code = exitCode(result);
   const output = config.json
     ? json(toJson(result, code, built.text))
-    : lines(answerLines(result, code));
+    : lines(answerLines(result, code, config.lang ?? "en"));
   return { output, code };
 }
 
@@ -168,7 +176,7 @@ export async function sendRequest(built: BuiltRequest, config: SendConfig): Prom
  * import assert from "node:assert/strict";
  * import { explainFrame } from "./client_run.ts";
  * const result = await explainFrame(
- *   { kind: "explain", frame: "CZ0040300", json: false },
+ *   { kind: "explain", frame: "CZ0040300", json: false, lang: "en" },
  *   () => Promise.resolve(""),
  * );
  * assert.equal("code" in result && result.code, 1);
@@ -182,6 +190,7 @@ export async function explainFrame(
   if (frame.length === 0) return usage("--explain needs a frame");
   const report = reportFrame(new TextEncoder().encode(frame));
   const code = report.findings.length === 0 ? EXIT.ok : EXIT.notDone;
+  // The conformance report (lib/report.ts) is in English whatever the language.
   if (!config.json) return { output: lines(formatReport(report)), code };
   const error = report.error
     ? { kind: report.error.kind, offset: report.error.offset, message: report.error.message }
@@ -200,20 +209,37 @@ export async function explainFrame(
 }
 
 /** The answer in words, with what the client adds: misbehaviour, warnings, a missing status. */
-function answerLines(result: ExchangeResult, code: number): string[] {
-  const out = explainAnswer(result.answer);
+function answerLines(result: ExchangeResult, code: number, lang: Language): string[] {
+  const out = explainAnswer(result.answer, lang);
   if (result.answer.acknowledged && !requestedImmediate(result.request)) {
-    out.push("The request did not ask for an immediate answer (BA=1): the terminal misbehaves");
+    out.push(t(lang, "client.misbehaves"));
   }
-  for (const warning of result.warnings) out.push(`Warning: ${warning}`);
+  // The exchange's warnings, in the language (`result.warnings` holds them in English).
+  const warnings = compareAnswer(parseRequest(result.request), result.answer, lang);
+  for (const warning of warnings) out.push(t(lang, "client.warning", { warning }));
   if (code === EXIT.io && result.answer.status === undefined) {
-    out.push("The answer has no status: the payment may have been taken; check the terminal");
+    out.push(t(lang, "client.no-status"));
   }
   return out;
 }
 
-function formatError(error: PosError, built: BuiltRequest, asJson: boolean): string {
-  if (!asJson) return `Error: ${error.message}\n`;
+/**
+ * A failed exchange in words: in English, the error's own message; in another language,
+ * what happened by its kind, then the English message as the detail (it can carry the
+ * system's own words, which are English).
+ */
+function errorText(error: PosError, config: SendConfig): string {
+  const lang = config.lang ?? "en";
+  if (lang === "en") return t("en", "client.error", { message: error.message }) + "\n";
+  const where = `${config.connection.host}:${config.connection.port}`;
+  return lines([
+    t(lang, "client.error", { message: t(lang, `error.${error.kind}`, { where }) }),
+    t(lang, "error.detail", { message: error.message }),
+  ]);
+}
+
+function formatError(error: PosError, built: BuiltRequest, config: SendConfig): string {
+  if (!config.json) return errorText(error, config);
   return json({
     outcome: "error",
     request: { frame: built.text, fields: pairs(built.fields) },

@@ -100,3 +100,12 @@ export {
   type RequestOptions,
 } from "./message.ts";
 export { formatReport, type FrameReport, reportFrame } from "./report.ts";
+export {
+  detectLanguage,
+  formatMoney,
+  type Language,
+  type LanguageEnvironment,
+  LANGUAGES,
+  type MoneyCurrency,
+  terminalAmount,
+} from "./i18n/mod.ts";

@@ -20,7 +20,6 @@ import {
   COMPLEMENTS,
   MANDATORY_IDENTIFICATION_TAGS,
   MANDATORY_REQUEST_TAGS,
-  READ_MODES,
   STATUSES,
   tagName,
   TAGS,
@@ -28,6 +27,14 @@ import {
 } from "./tags.ts";
 import { decode, type Field, type FrameError, getField, RECORD_HEADER_LENGTH } from "./tlv.ts";
 import { DEFAULT_POS_ID } from "./pos_defaults.ts";
+import {
+  codeMeaning,
+  type CodeTable,
+  formatMoney,
+  type Language,
+  t,
+  tagNameIn,
+} from "./i18n/mod.ts";
 
 export { DEFAULT_POS_ID };
 
@@ -531,6 +538,7 @@ export function parseAnswer(fields: Field[]): Answer {
  *
  * @param request The request sent.
  * @param answer The answer received.
+ * @param lang The language of the words. Default English.
  * @returns What differs, in words; empty when all is consistent or the answer is not AE=10.
  *
  * @example
@@ -542,7 +550,7 @@ export function parseAnswer(fields: Field[]): Answer {
  * assert.deepEqual(compareAnswer(request, answer), []);
  * ```
  */
-export function compareAnswer(request: Request, answer: Answer): string[] {
+export function compareAnswer(request: Request, answer: Answer, lang: Language = "en"): string[] {
   if (!answer.approved) return [];
   const notes: string[] = [];
   for (
@@ -553,25 +561,30 @@ export function compareAnswer(request: Request, answer: Answer): string[] {
     ] as const
   ) {
     if (asked !== undefined && got !== undefined && asked !== got) {
-      notes.push(`The answer's ${tag} (${tagName(tag)}) is "${got}", the request's "${asked}"`);
+      notes.push(t(lang, "client.compare.echo", { tag, name: tagNameIn(lang, tag), got, asked }));
     }
   }
   if (request.amount !== undefined && answer.amount !== undefined) {
     const money = (minor: number) =>
-      request.currency
-        ? `${formatAmount(minor, request.currency)} ${request.currency.code}`
-        : `${minor}`;
+      request.currency ? moneyText(lang, minor, request.currency) : `${minor}`;
+    const amounts = { approved: money(answer.amount), asked: money(request.amount) };
     if (answer.amount < request.amount) {
-      notes.push(`Partial approval: ${money(answer.amount)} of ${money(request.amount)}`);
+      notes.push(t(lang, "client.compare.partial", amounts));
     } else if (answer.amount > request.amount) {
-      notes.push(
-        `The answer's amount ${money(answer.amount)} is more than the ${
-          money(request.amount)
-        } asked`,
-      );
+      notes.push(t(lang, "client.compare.more", amounts));
     }
   }
   return notes;
+}
+
+/**
+ * An amount in the client's words: `12.50 EUR` in English (the form scripts already
+ * read), `12,50 €` in French (`Intl`, exact).
+ */
+function moneyText(lang: Language, minor: number, currency: Currency): string {
+  return lang === "en"
+    ? `${formatAmount(minor, currency)} ${currency.code}`
+    : formatMoney(lang, minor, currency);
 }
 
 /**
@@ -579,6 +592,7 @@ export function compareAnswer(request: Request, answer: Answer): string[] {
  * the application, how the card was read, the authorisation number, the masked card...
  *
  * @param answer The answer.
+ * @param lang The language of the words (`"fr"`: French). Default English.
  * @returns The lines.
  *
  * @example
@@ -588,11 +602,15 @@ export function compareAnswer(request: Request, answer: Answer): string[] {
  * import { decode } from "./tlv.ts";
  * const lines = explainAnswer(parseAnswer(decode("CZ0040300AE00201AF00204")));
  * assert.equal(lines[0], "Not done (AE=01): AF=04 refused");
+ * assert.equal(
+ *   explainAnswer(parseAnswer(decode("CZ0040300AE00201AF00204")), "fr")[0],
+ *   "Non effectué (AE=01)\u00a0: AF=04 refusé",
+ * );
  * ```
  */
-export function explainAnswer(answer: Answer): string[] {
-  const lines = [statusLine(answer)];
-  for (const [label, value, meaning] of answerRows(answer)) {
+export function explainAnswer(answer: Answer, lang: Language = "en"): string[] {
+  const lines = [statusLine(answer, lang)];
+  for (const [label, value, meaning] of answerRows(answer, lang)) {
     if (value !== undefined) {
       lines.push(`${label.padEnd(16)}${value}${meaning ? ` ${meaning}` : ""}`);
     }
@@ -601,54 +619,62 @@ export function explainAnswer(answer: Answer): string[] {
 }
 
 /** The first line of {@linkcode explainAnswer}: what the status (AE) says. */
-function statusLine(answer: Answer): string {
-  if (answer.approved) return "Approved (AE=10)";
-  if (answer.acknowledged) return "Request taken into account (AE=11), the result comes later";
-  if (answer.status === undefined) return "No status (AE missing)";
-  if (answer.status !== "01") return `Unknown status AE=${answer.status}`;
-  if (answer.complement === undefined) return "Not done (AE=01), no reason given (no AF)";
+function statusLine(answer: Answer, lang: Language): string {
+  if (answer.approved) return t(lang, "client.status.approved");
+  if (answer.acknowledged) return t(lang, "client.status.acknowledged");
+  if (answer.status === undefined) return t(lang, "client.status.missing");
+  if (answer.status !== "01") return t(lang, "client.status.unknown", { status: answer.status });
+  if (answer.complement === undefined) return t(lang, "client.status.no-reason");
   const detail = answer.complement.slice(2).trim();
-  return `Not done (AE=01): AF=${answer.complementCode} ${answer.reason ?? "(unknown reason)"}${
-    detail ? `, detail "${detail}"` : ""
-  }`;
+  const code = answer.complementCode ?? "";
+  const reason = codeMeaning(lang, "AF", code) ?? t(lang, "client.unknown-reason");
+  return detail
+    ? t(lang, "client.status.not-done-detail", { code, reason, detail })
+    : t(lang, "client.status.not-done", { code, reason });
 }
 
 /** Records that {@linkcode answerRows} shows by name; any other is listed by its tag. */
 const EXPLAINED_TAGS = new Set("AE AF CB CE CD CC CI AC AA AB AI CG CF CA CZ CJ BA".split(" "));
 
 /** The rows of {@linkcode explainAnswer} after the status: label, value, meaning. */
-function answerRows(answer: Answer): [string, string | undefined, string?][] {
-  const meaning = (table: Readonly<Record<string, string>>, code: string | undefined) =>
-    code === undefined ? undefined : table[code] ?? "(unknown)";
+function answerRows(answer: Answer, lang: Language): [string, string | undefined, string?][] {
+  const meaning = (tag: CodeTable, code: string | undefined) =>
+    code === undefined
+      ? undefined
+      : codeMeaning(lang, tag, code) ?? t(lang, "client.unknown-meaning");
   const expiry = answer.expiry && /^[0-9]{4}$/.test(answer.expiry)
     ? `${answer.expiry.slice(2)}/${answer.expiry.slice(0, 2)}`
     : answer.expiry;
+  const label = (key: Parameters<typeof t>[1]) => t(lang, key);
   return [
-    ["amount", amountText(answer)],
-    ["action", answer.actionCode, meaning(ACTIONS, answer.actionCode)],
-    ["application", answer.application, meaning(APPLICATIONS, answer.application)],
-    ["read mode", answer.readMode, meaning(READ_MODES, answer.readMode)],
-    ["authorisation", answer.authorisation],
-    ["card", answer.cardNumber],
-    ["expiry", expiry],
-    ["AID", answer.aid],
-    ["contract", answer.contract],
-    ["private data", answer.privateData],
-    ["register", answer.register],
-    ["version", answer.version],
+    [label("client.label.amount"), amountText(answer, lang)],
+    [label("client.label.action"), answer.actionCode, meaning("CD", answer.actionCode)],
+    [label("client.label.application"), answer.application, meaning("CC", answer.application)],
+    [label("client.label.read-mode"), answer.readMode, meaning("CI", answer.readMode)],
+    [label("client.label.authorisation"), answer.authorisation],
+    [label("client.label.card"), answer.cardNumber],
+    [label("client.label.expiry"), expiry],
+    [label("client.label.aid"), answer.aid],
+    [label("client.label.contract"), answer.contract],
+    [label("client.label.private-data"), answer.privateData],
+    [label("client.label.register"), answer.register],
+    [label("client.label.version"), answer.version],
     [
-      "status",
+      label("client.label.status"),
       answer.status !== undefined && !(answer.status in STATUSES) ? answer.status : undefined,
     ],
     ...answer.fields.filter(({ tag }) => !EXPLAINED_TAGS.has(tag))
-      .map(({ tag, value }): [string, string, string] => [tag, value, `(${tagName(tag)})`]),
+      .map(({ tag, value }): [string, string, string] => [tag, value, `(${tagNameIn(lang, tag)})`]),
   ];
 }
 
 /** The answer's amount in its currency, or in minor units when the currency is unknown. */
-function amountText(answer: Answer): string | undefined {
+function amountText(answer: Answer, lang: Language): string | undefined {
   if (answer.amount === undefined) return undefined;
   return answer.currency
-    ? `${formatAmount(answer.amount, answer.currency)} ${answer.currency.code}`
-    : `${answer.amount} (minor units, currency ${answer.currencyCode ?? "not given"})`;
+    ? moneyText(lang, answer.amount, answer.currency)
+    : t(lang, "client.amount-minor", {
+      minor: answer.amount,
+      currency: answer.currencyCode ?? t(lang, "client.currency-not-given"),
+    });
 }

@@ -12,8 +12,8 @@ import { buildClientRequest, explainFrame } from "../lib/client_run.ts";
 import { encode } from "../lib/tlv.ts";
 
 /** The config of a command line that must be a send. */
-function send(args: string[]): SendConfig {
-  const config = parseClientArgs(args);
+function send(args: string[], defaults: { lang?: "en" | "fr" } = {}): SendConfig {
+  const config = parseClientArgs(args, defaults);
   assert.equal(config.kind, "send", JSON.stringify(config));
   return config as SendConfig;
 }
@@ -41,7 +41,7 @@ function frameOf(args: string[]): string {
 }
 
 Deno.test("client command line: the defaults", () => {
-  assert.deepEqual(parseClientArgs([]), {
+  assert.deepEqual(parseClientArgs([], { lang: "en" }), {
     kind: "send",
     request: {
       action: "debit",
@@ -63,6 +63,7 @@ Deno.test("client command line: the defaults", () => {
       maxBytes: 64 * 1024,
     },
     json: false,
+    lang: "en",
     logLevel: "warn",
     logFormat: "text",
   });
@@ -153,16 +154,29 @@ Deno.test("client command line: every option, short and long", async (t) => {
     });
   });
   await t.step("--explain, with or without --json", () => {
-    assert.deepEqual(parseClientArgs(["--explain", "CZ0040300"]), {
+    assert.deepEqual(parseClientArgs(["--explain", "CZ0040300"], { lang: "en" }), {
       kind: "explain",
       frame: "CZ0040300",
       json: false,
+      lang: "en",
     });
-    assert.deepEqual(parseClientArgs(["--explain", "-", "--json", "--raw", "X"]), {
+    assert.deepEqual(parseClientArgs(["--explain", "-", "--json", "--raw", "X", "--lang", "fr"]), {
       kind: "explain",
       frame: "-",
       json: true,
+      lang: "fr",
     }, "--explain wins over the other options");
+  });
+  await t.step("the language: --lang, else the default given, else the environment's", () => {
+    assert.equal(send(["--lang", "fr"]).lang, "fr");
+    assert.equal(send(["--lang", "en"], { lang: "fr" }).lang, "en");
+    assert.equal(send([], { lang: "fr" }).lang, "fr");
+    const bad = parseClientArgs(["--lang", "de"]);
+    assert.equal(bad.kind, "usage");
+    assert.match(
+      (bad as { message: string }).message,
+      /--lang <language>' argument 'de' is invalid/,
+    );
   });
   await t.step("the output and the log", () => {
     const config = send(["--json", "-l", "debug", "--log-format", "json"]);

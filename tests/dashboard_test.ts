@@ -8,6 +8,7 @@ import { SETTINGS } from "../lib/terminal/settings.ts";
 import { renderSettingsForm, SETTINGS_FORM } from "../lib/terminal/dashboard/settings_form.ts";
 import { withSettingsForm } from "../.ci/dashboard.ts";
 import { OPERATOR_KEYS } from "../lib/terminal/interactive.ts";
+import { CATALOGUES, LANGUAGES } from "../lib/i18n/mod.ts";
 
 const read = (file: string) => Deno.readTextFile(`${DASHBOARD_FOLDER}${file}`);
 
@@ -72,7 +73,10 @@ Deno.test("every button of the terminal has a label and a keyboard shortcut", as
   const script = await read("dashboard.js");
   for (const { name, key } of OPERATOR_KEYS) {
     assert.match(script, new RegExp(`\\b${key}: "${name}"`), `the key ${key} of dashboard.js`);
-    assert.match(script, new RegExp(`\\b${name}: "`), `the label of ${name} in dashboard.js`);
+    for (const lang of LANGUAGES) {
+      const messages: Readonly<Record<string, string>> = CATALOGUES[lang];
+      assert.ok(messages[`dash.label.${name}`], `the label of ${name} in ${lang}`);
+    }
   }
 });
 
@@ -133,7 +137,7 @@ Deno.test("the settings form is written from the settings table (run `deno task 
     );
   });
   await t.step("a field that is no setting, or a type the form cannot show, is refused", () => {
-    assert.throws(() => renderSettingsForm([{ key: "colour", label: "Colour" }]), /no setting/);
-    assert.throws(() => renderSettingsForm([{ key: "fault", label: "Fault" }]), /a fault/);
+    assert.throws(() => renderSettingsForm([{ key: "colour", label: "dash.mode" }]), /no setting/);
+    assert.throws(() => renderSettingsForm([{ key: "fault", label: "dash.mode" }]), /a fault/);
   });
 });

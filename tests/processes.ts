@@ -28,7 +28,8 @@ export interface SpawnOptions {
 export const CAN_SIGNAL = Deno.build.os !== "windows";
 
 /** Variables every child gets: no colour, no update check (the tests are offline). */
-const QUIET_ENV = { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" };
+// LC_ALL=C.UTF-8: the programs speak English (their default) whatever the tester's locale.
+const QUIET_ENV = { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", LC_ALL: "C.UTF-8" };
 
 /** Runs a program to its end and returns its output. */
 export async function run(

@@ -34,3 +34,4 @@ export * from "./finding.ts";
 export * from "./input.ts";
 export * from "./report.ts";
 export * from "./words_en.ts";
+export * from "./words_fr.ts";

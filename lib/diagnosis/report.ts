@@ -7,6 +7,7 @@
  * @module
  */
 
+import { type Language, type MessageKey, type MessageParams, t } from "../i18n/mod.ts";
 import type { CampaignState, CaseResult } from "./campaign.ts";
 import { FINDING_CODE_NAMES, FINDING_CODES } from "./codes.ts";
 import {
@@ -17,6 +18,8 @@ import {
   severityRank,
   worstSeverity,
 } from "./finding.ts";
+import { ENGLISH, wordsOf } from "./words_en.ts";
+import { FRENCH, FRENCH_CODE_SUMMARIES } from "./words_fr.ts";
 
 /** Facts about the run the report is about. */
 export interface RunInfo {
@@ -96,10 +99,14 @@ export function formatFromPath(path: string): ReportFormat {
 }
 
 /**
- * Renders a report.
+ * Renders a report. HTML and Markdown are in the language asked for: their words, and
+ * the findings' titles, explanations and advice written again from their facts. JUnit
+ * XML and JSON are the same in every language (identifiers, codes and the findings as
+ * the diagnosis wrote them).
  *
  * @param data The findings, the campaign's state and the run.
  * @param format The format.
+ * @param lang The language of HTML and Markdown. Default English.
  * @returns The report's text.
  *
  * @example
@@ -110,16 +117,20 @@ export function formatFromPath(path: string): ReportFormat {
  * assert.ok(xml.includes('<testsuites name="caisse-ap diagnosis" tests="0" failures="0"'));
  * ```
  */
-export function renderReport(data: ReportData, format: ReportFormat): string {
+export function renderReport(
+  data: ReportData,
+  format: ReportFormat,
+  lang: Language = "en",
+): string {
   switch (format) {
     case "xml":
       return renderJunit(data);
     case "html":
-      return renderHtml(data);
+      return renderHtml(inLanguage(data, lang), lang);
     case "json":
       return renderJson(data);
     case "md":
-      return renderMarkdown(data);
+      return renderMarkdown(inLanguage(data, lang), lang);
     default:
       throw new RangeError(`Unknown report format "${format}"`);
   }
@@ -173,8 +184,37 @@ function posKey(pos: PosRef): string {
   return `${pos.address}|${pos.register}`;
 }
 
-function posName(pos: PosRef): string {
-  return `POS ${pos.address || "?"} register ${pos.register || "?"}`;
+function posName(pos: PosRef, lang: Language = "en"): string {
+  return t(lang, "report.pos", { address: pos.address || "?", register: pos.register || "?" });
+}
+
+/**
+ * The findings with their words in the language, written again from their facts (the
+ * diagnosis wrote them with its own catalogue, English by default).
+ */
+function inLanguage(data: ReportData, lang: Language): ReportData {
+  const catalogue = lang === "fr" ? FRENCH : ENGLISH;
+  if (lang === "en") return data;
+  return {
+    ...data,
+    findings: data.findings.map((f) => ({ ...f, ...wordsOf(catalogue, f.code, f.facts) })),
+  };
+}
+
+/** A message whose literal text is escaped for HTML, its values inserted as given (HTML). */
+function tHtml(lang: Language, key: MessageKey, params: MessageParams = {}): string {
+  const marks = Object.fromEntries(
+    Object.keys(params).map((name, i) => [name, `\u0000${i}\u0000`]),
+  );
+  const values = Object.values(params);
+  return escapeHtml(t(lang, key, marks)).replace(
+    /\\x00(\d+)\\x00/g,
+    (_whole, index: string) => String(values[Number(index)]),
+  );
+}
+
+function severityWord(severity: Severity, lang: Language): string {
+  return t(lang, `report.severity.${severity}`);
 }
 
 /** Every POS: those of the campaign first, in order, then those of the findings. */
@@ -416,56 +456,69 @@ th{background:#f4f4f4}code,.bytes{font-family:ui-monospace,Menlo,Consolas,monosp
 .advice{background:#eef7ee;padding:.3rem .6rem}.muted{color:#666}
 `;
 
-function renderHtml(data: ReportData): string {
+function renderHtml(data: ReportData, lang: Language): string {
   const e = escapeHtml;
   const run = data.run;
   return [
     "<!DOCTYPE html>",
-    '<html lang="en">',
+    `<html lang="${lang}">`,
     "<head>",
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    "<title>caisse-ap: POS diagnosis</title>",
+    `<title>${tHtml(lang, "report.title")}</title>`,
     `<style>${STYLE}</style>`,
     "</head>",
     "<body>",
-    "<h1>POS diagnosis</h1>",
+    `<h1>${tHtml(lang, "report.heading")}</h1>`,
     `<p class="muted">${e(run.tool ?? "caisse-ap")}${
-      run.startedAt ? `, from ${e(run.startedAt)}` : ""
-    }${run.endedAt ? ` to ${e(run.endedAt)}` : ""}${
-      run.ended ? ` (${e(endedWords(run.ended))})` : ""
+      run.startedAt ? `, ${tHtml(lang, "report.from", { at: e(run.startedAt) })}` : ""
+    }${run.endedAt ? ` ${tHtml(lang, "report.to", { at: e(run.endedAt) })}` : ""}${
+      run.ended ? ` (${e(endedWords(run.ended, lang))})` : ""
     }</p>`,
-    ...htmlSummary(data),
-    ...(data.findings.length > 0 ? ["<h2>Findings</h2>"] : []),
-    ...data.findings.flatMap(htmlFinding),
-    ...(data.campaign ? htmlCampaign(data.campaign) : []),
-    ...htmlCodes(),
-    ...htmlSettings(run.settings ?? {}),
+    ...htmlSummary(data, lang),
+    ...(data.findings.length > 0 ? [`<h2>${tHtml(lang, "report.findings")}</h2>`] : []),
+    ...data.findings.flatMap((f) => htmlFinding(f, lang)),
+    ...(data.campaign ? htmlCampaign(data.campaign, lang) : []),
+    ...htmlCodes(lang),
+    ...htmlSettings(run.settings ?? {}, lang),
     "</body>",
     "</html>",
     "",
   ].join("\n");
 }
 
-function htmlSummary(data: ReportData): string[] {
+function htmlSummary(data: ReportData, lang: Language): string[] {
   const e = escapeHtml;
   const summary = summarise(data);
-  const out = ["<h2>Summary</h2>"];
+  const out = [`<h2>${tHtml(lang, "report.summary")}</h2>`];
+  const th = (key: MessageKey) => `<th>${tHtml(lang, key)}</th>`;
   if (summary.findings === 0) {
-    out.push(`<p class="ok">No finding${summary.pos.length === 0 ? ": no POS was seen" : ""}.</p>`);
+    out.push(
+      `<p class="ok">${
+        tHtml(lang, summary.pos.length === 0 ? "report.no-finding-no-pos" : "report.no-finding")
+      }</p>`,
+    );
   } else {
     out.push(
-      `<p>${summary.findings} finding${
-        summary.findings === 1 ? "" : "s"
-      } about ${summary.pos.length} POS: ${
-        SEVERITIES.filter((s) => summary.bySeverity[s] > 0)
-          .map((s) => `<span class="sev ${s}">${s}</span> ${summary.bySeverity[s]}`).join(", ")
-      }.</p>`,
-      "<table><tr><th>Severity</th><th>Code</th><th>POS</th><th>Count</th><th>Title</th></tr>",
+      `<p>${
+        tHtml(lang, summary.findings === 1 ? "report.count-one" : "report.count-many", {
+          count: summary.findings,
+          pos: summary.pos.length,
+          severities: SEVERITIES.filter((s) => summary.bySeverity[s] > 0)
+            .map((s) =>
+              `<span class="sev ${s}">${e(severityWord(s, lang))}</span> ${summary.bySeverity[s]}`
+            ).join(", "),
+        })
+      }</p>`,
+      `<table><tr>${th("report.col.severity")}${th("report.col.code")}${th("report.col.pos")}${
+        th("report.col.count")
+      }${th("report.col.title")}</tr>`,
       ...data.findings.map((f) =>
-        `<tr><td><span class="sev ${f.severity}">${f.severity}</span></td><td><code>${
-          e(label(f))
-        }</code></td><td>${e(posName(f.pos))}</td><td>${f.count}</td><td>${e(f.title)}</td></tr>`
+        `<tr><td><span class="sev ${f.severity}">${
+          e(severityWord(f.severity, lang))
+        }</span></td><td><code>${e(label(f))}</code></td><td>${
+          e(posName(f.pos, lang))
+        }</td><td>${f.count}</td><td>${e(f.title)}</td></tr>`
       ),
       "</table>",
     );
@@ -474,38 +527,58 @@ function htmlSummary(data: ReportData): string[] {
     const c = summary.campaign;
     const registers = data.campaign.registers.length;
     out.push(
-      `<p>Campaign <code>${
-        e(data.campaign.campaign)
-      }</code>: ${c.total} cases, ${c.done} done over ${registers} register${
-        registers === 1 ? "" : "s"
-      }${c.over ? ", over" : ", not over"}.</p>`,
+      `<p>${
+        tHtml(lang, registers === 1 ? "report.campaign-line-one" : "report.campaign-line", {
+          name: `<code>${e(data.campaign.campaign)}</code>`,
+          total: c.total,
+          done: c.done,
+          registers,
+          over: tHtml(lang, c.over ? "report.over" : "report.not-over"),
+        })
+      }</p>`,
     );
   }
   for (const item of data.run.unreached ?? []) {
+    const cases = item.cases.map((n) => `<code>${e(n)}</code>`).join(", ");
     out.push(
-      `<p>Never reached${item.pos ? ` by ${e(posName(item.pos))}` : ""}: ${
-        item.cases.map((n) => `<code>${e(n)}</code>`).join(", ")
-      }.</p>`,
+      `<p>${
+        item.pos
+          ? tHtml(lang, "report.never-reached-by", { pos: e(posName(item.pos, lang)), cases })
+          : tHtml(lang, "report.never-reached", { cases })
+      }</p>`,
     );
   }
   return out;
 }
 
-function htmlFinding(f: DiagnosisFinding): string[] {
+function htmlFinding(f: DiagnosisFinding, lang: Language): string[] {
   const e = escapeHtml;
+  const th = (key: MessageKey) => `<th>${tHtml(lang, key)}</th>`;
   return [
     `<section class="finding ${f.severity}">`,
-    `<h3><span class="sev ${f.severity}">${f.severity}</span> ${e(f.title)}</h3>`,
-    `<p class="muted"><code>${e(label(f))}</code>, ${e(posName(f.pos))}, seen ${f.count} time${
-      f.count === 1 ? "" : "s"
-    }: first ${e(occurrence(f.first))}, last ${e(occurrence(f.last))}</p>`,
+    `<h3><span class="sev ${f.severity}">${e(severityWord(f.severity, lang))}</span> ${
+      e(f.title)
+    }</h3>`,
+    `<p class="muted">${
+      tHtml(lang, f.count === 1 ? "report.seen-one" : "report.seen-many", {
+        label: `<code>${e(label(f))}</code>`,
+        pos: e(posName(f.pos, lang)),
+        count: f.count,
+        first: e(occurrence(f.first)),
+        last: e(occurrence(f.last)),
+      })
+    }</p>`,
     `<p>${e(f.explanation)}</p>`,
-    `<p class="advice"><strong>Fix:</strong> ${e(f.advice)}</p>`,
-    "<table><tr><th>When</th><th>Transaction</th><th>What was seen</th><th>Bytes</th></tr>",
+    `<p class="advice"><strong>${tHtml(lang, "report.fix")}</strong> ${e(f.advice)}</p>`,
+    `<table><tr>${th("report.col.when")}${th("report.col.transaction")}${th("report.col.seen")}${
+      th("report.col.bytes")
+    }</tr>`,
     ...f.evidence.map((ev) =>
       `<tr><td>${e(ev.at)}</td><td>${ev.transactionId !== undefined ? `#${ev.transactionId}` : ""}${
         ev.connectionId !== undefined
-          ? ` <span class="muted">(connection ${ev.connectionId})</span>`
+          ? ` <span class="muted">${
+            tHtml(lang, "report.connection", { id: ev.connectionId })
+          }</span>`
           : ""
       }</td><td>${e(ev.note ?? "")}</td><td class="bytes">${e(ev.bytes ?? "")}</td></tr>`
     ),
@@ -514,23 +587,26 @@ function htmlFinding(f: DiagnosisFinding): string[] {
   ];
 }
 
-function htmlCampaign(campaign: CampaignState): string[] {
+function htmlCampaign(campaign: CampaignState, lang: Language): string[] {
   const e = escapeHtml;
   const registers = campaign.registers;
+  const th = (key: MessageKey) => `<th>${tHtml(lang, key)}</th>`;
   const cell = (run: CampaignState["registers"][number], position: number) => {
     const result = run.results.find((x) => x.position === position);
-    if (!result) return '<td class="muted">not reached</td>';
+    if (!result) return `<td class="muted">${tHtml(lang, "report.not-reached")}</td>`;
     const seen = result.findings.length > 0
       ? result.findings.map((x) => `<code>${e(x)}</code>`).join(" ")
-      : '<span class="ok">no finding</span>';
+      : `<span class="ok">${tHtml(lang, "report.no-finding-case")}</span>`;
     return `<td>#${result.transactionId} ${
-      e(result.status === "done" ? result.state ?? "" : "in progress")
+      result.status === "done" ? e(result.state ?? "") : tHtml(lang, "report.in-progress")
     }<br>${seen}</td>`;
   };
   return [
-    "<h2>Campaign</h2>",
-    "<table><tr><th>#</th><th>Case</th><th>What the terminal does</th><th>What to do</th>" +
-    registers.map((r) => `<th>${e(posName(r.pos))}</th>`).join("") + "</tr>",
+    `<h2>${tHtml(lang, "report.campaign")}</h2>`,
+    `<table><tr><th>#</th>${th("report.col.case")}${th("report.col.terminal-does")}${
+      th("report.col.to-do")
+    }` +
+    registers.map((r) => `<th>${e(posName(r.pos, lang))}</th>`).join("") + "</tr>",
     ...campaign.cases.map((info) =>
       `<tr><td>${info.position}</td><td><code>${e(info.name)}</code></td><td>${
         e(info.outcome)
@@ -542,24 +618,33 @@ function htmlCampaign(campaign: CampaignState): string[] {
   ];
 }
 
-function htmlCodes(): string[] {
+function htmlCodes(lang: Language): string[] {
+  const th = (key: MessageKey) => `<th>${tHtml(lang, key)}</th>`;
   return [
-    "<h2>Codes</h2>",
-    "<table><tr><th>Code</th><th>Severity</th><th>What it means</th></tr>",
+    `<h2>${tHtml(lang, "report.codes")}</h2>`,
+    `<table><tr>${th("report.col.code")}${th("report.col.severity")}${
+      th("report.col.meaning")
+    }</tr>`,
     ...FINDING_CODE_NAMES.map((code) =>
-      `<tr><td><code>${code}</code></td><td>${FINDING_CODES[code].severity}</td><td>${
-        escapeHtml(FINDING_CODES[code].summary)
+      `<tr><td><code>${code}</code></td><td>${
+        escapeHtml(severityWord(FINDING_CODES[code].severity, lang))
+      }</td><td>${
+        escapeHtml(
+          lang === "fr"
+            ? FRENCH_CODE_SUMMARIES[code] ?? FINDING_CODES[code].summary
+            : FINDING_CODES[code].summary,
+        )
       }</td></tr>`
     ),
     "</table>",
   ];
 }
 
-function htmlSettings(settings: Record<string, string | number>): string[] {
+function htmlSettings(settings: Record<string, string | number>, lang: Language): string[] {
   const entries = Object.entries(settings);
   if (entries.length === 0) return [];
   return [
-    "<h2>Settings</h2>",
+    `<h2>${tHtml(lang, "report.settings")}</h2>`,
     "<table>",
     ...entries.map(([key, value]) =>
       `<tr><th>${escapeHtml(key)}</th><td>${escapeHtml(String(value))}</td></tr>`
@@ -568,12 +653,15 @@ function htmlSettings(settings: Record<string, string | number>): string[] {
   ];
 }
 
-function endedWords(ended: NonNullable<RunInfo["ended"]>): string {
-  return ended === "over"
-    ? "the campaign is over"
-    : ended === "timeout"
-    ? "the campaign timed out"
-    : "stopped";
+function endedWords(ended: NonNullable<RunInfo["ended"]>, lang: Language): string {
+  return t(
+    lang,
+    ended === "over"
+      ? "report.ended.over"
+      : ended === "timeout"
+      ? "report.ended.timeout"
+      : "report.ended.stopped",
+  );
 }
 
 // ---------------------------------------------------------------- Markdown
@@ -599,32 +687,35 @@ export function escapeMarkdown(text: string): string {
     .replace(/([\\`*_[\]|#])/g, "\\$1");
 }
 
-function renderMarkdown(data: ReportData): string {
+function renderMarkdown(data: ReportData, lang: Language): string {
   const m = escapeMarkdown;
   const summary = summarise(data);
-  const out: string[] = ["## POS diagnosis", ""];
+  const out: string[] = [`## ${t(lang, "report.heading")}`, ""];
   if (summary.findings === 0) {
     out.push(
-      summary.pos.length === 0 ? "No finding: no POS was seen." : "No finding.",
+      t(lang, summary.pos.length === 0 ? "report.no-finding-no-pos" : "report.no-finding"),
       "",
     );
   } else {
     out.push(
-      `**${summary.findings} finding${
-        summary.findings === 1 ? "" : "s"
-      }** about ${summary.pos.length} POS: ${
-        SEVERITIES.filter((s) => summary.bySeverity[s] > 0).map((s) =>
-          `${s} ${summary.bySeverity[s]}`
-        )
-          .join(", ")
-      }.`,
+      t(lang, summary.findings === 1 ? "report.md-count-one" : "report.md-count-many", {
+        count: summary.findings,
+        pos: summary.pos.length,
+        severities: SEVERITIES.filter((s) => summary.bySeverity[s] > 0)
+          .map((s) => `${severityWord(s, lang)} ${summary.bySeverity[s]}`).join(", "),
+      }),
       "",
-      "| Severity | Code | POS | Count | Title |",
+      `| ${
+        (["severity", "code", "pos", "count", "title"] as const)
+          .map((c) => t(lang, `report.col.${c}`)).join(" | ")
+      } |`,
       "|---|---|---|---|---|",
     );
     for (const f of data.findings) {
       out.push(
-        `| ${f.severity} | \`${label(f)}\` | ${m(posName(f.pos))} | ${f.count} | ${m(f.title)} |`,
+        `| ${severityWord(f.severity, lang)} | \`${label(f)}\` | ${
+          m(posName(f.pos, lang))
+        } | ${f.count} | ${m(f.title)} |`,
       );
     }
     out.push("");
@@ -632,27 +723,37 @@ function renderMarkdown(data: ReportData): string {
   if (data.campaign) {
     const c = summary.campaign!;
     out.push(
-      `Campaign \`${m(data.campaign.campaign)}\`: ${c.total} cases, ${c.done} done${
-        c.over ? ", over" : ", not over"
-      }.`,
+      t(lang, "report.campaign-md", {
+        name: `\`${m(data.campaign.campaign)}\``,
+        total: c.total,
+        done: c.done,
+        over: t(lang, c.over ? "report.over" : "report.not-over"),
+      }),
       "",
     );
   }
   for (const item of data.run.unreached ?? []) {
+    const cases = item.cases.map((n) => m(n)).join(", ");
     out.push(
-      `Never reached${item.pos ? ` by ${m(posName(item.pos))}` : ""}: ${
-        item.cases.map((n) => m(n)).join(", ")
-      }.`,
+      item.pos
+        ? t(lang, "report.never-reached-by", { pos: m(posName(item.pos, lang)), cases })
+        : t(lang, "report.never-reached", { cases }),
       "",
     );
   }
   if (data.findings.length > 0) {
-    out.push("<details><summary>What to fix</summary>", "");
+    out.push(`<details><summary>${t(lang, "report.what-to-fix")}</summary>`, "");
     for (const f of data.findings) {
       out.push(
-        `- **${m(label(f))}** (${f.severity}, ${m(posName(f.pos))}): ${m(f.advice)} First ${
-          m(occurrence(f.first))
-        }.`,
+        `- ${
+          t(lang, "report.fix-item", {
+            label: m(label(f)),
+            severity: severityWord(f.severity, lang),
+            pos: m(posName(f.pos, lang)),
+            advice: m(f.advice),
+            first: m(occurrence(f.first)),
+          })
+        }`,
       );
     }
     out.push("", "</details>", "");

@@ -37,6 +37,7 @@ import {
 } from "./defaults.ts";
 import type { Concurrency } from "./simulator.ts";
 import { stdinIsTerminal } from "./tty.ts";
+import { environmentLanguage, type Language, LANGUAGES } from "../i18n/language.ts";
 
 /** The server's name, in its messages. */
 export const SERVER_NAME = "caisse-ap-server";
@@ -93,6 +94,11 @@ export interface ServerConfig {
   logFormat: LogFormat;
   /** Forward mode (`--forward`): its options, when on. */
   forward?: ForwardConfig;
+  /**
+   * The language of the words meant for people (`--lang`, default the environment's):
+   * the diagnosis reports' HTML and Markdown. Logs, JSON and the journal stay the same.
+   */
+  lang?: Language;
 }
 
 /** Forward mode's options: see lib/terminal/FORWARD.md. */
@@ -209,6 +215,10 @@ function otherOptions(): Option[] {
     logLevelOption("info"),
     logFormatOption(),
     ...forwardOptions(),
+    new Option(
+      "--lang <language>",
+      "language of the words for people (reports): en or fr (default: from LC_ALL, LC_MESSAGES, LANG)",
+    ).argParser(oneOf(LANGUAGES)),
   ];
 }
 
@@ -436,7 +446,8 @@ type Values = Record<string, unknown>;
  *
  * @param args The command line, without the program's name.
  * @param environment `stdinIsTerminal`: whether a person can type (`--interactive`).
- * Default: whether standard input is a terminal.
+ * Default: whether standard input is a terminal. `language`: the language without
+ * `--lang`; default the environment's (`LC_ALL`, `LC_MESSAGES`, `LANG`).
  * @returns The configuration, or the exit code: 0 after `--help` or `--version`, 2 after
  * a usage error.
  *
@@ -451,7 +462,7 @@ type Values = Record<string, unknown>;
  */
 export function parseServerArgs(
   args: readonly string[],
-  environment: { stdinIsTerminal?: () => boolean } = {},
+  environment: { stdinIsTerminal?: () => boolean; language?: () => Language } = {},
 ): ParsedServerArgs {
   const command = serverCommand();
   const exit = parseCommandLine(command, expandLegacyOptions(args, legacyOptions()));
@@ -484,6 +495,8 @@ export function parseServerArgs(
     timeScale: values.timeScale as number,
     logLevel: values.logLevel as CliLogLevel,
     logFormat: values.logFormat as LogFormat,
+    lang: (values.lang as Language | undefined) ??
+      (environment.language ?? environmentLanguage)(),
     ...optional(values, ["scenario", "checkScenario", "journal", "seed", "httpToken"]),
   };
   if (config.checkScenario !== undefined) return { config };

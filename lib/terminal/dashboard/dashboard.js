@@ -1,6 +1,8 @@
 // The dashboard of the caisse-ap terminal simulator: a virtual terminal, the settings and
 // the live journal, fed by the control API's event stream (/api/events). Every value
 // that came from a POS is written with textContent: it is text, never markup.
+// Every word shown to a person comes from the catalogue (/api/i18n) through tr(): the page
+// speaks English or French, as ?lang=, the switch (remembered) or the browser ask.
 "use strict";
 
 (() => {
@@ -13,14 +15,91 @@
     x: "cancel",
     a: "abandon",
   };
-  const LABELS = {
-    contact: "approved, card inserted (contact)",
-    contactless: "approved, contactless",
-    refuse: "refused (AF=04)",
-    timeout: "input time-out (AF=08)",
-    cancel: "cancelled, red button (AF=11)",
-    abandon: "abandoned by the cardholder (AF=06)",
-  };
+  const STORED_LANGUAGE = "caisse-ap.lang";
+
+  // --- The language ---
+
+  /** The catalogue from /api/i18n; until it comes, the page's English stays. */
+  let catalogue = null;
+  let lang = "en";
+
+  /** A message of the catalogue in the page's language, its {placeholders} filled in. */
+  function tr(key, params) {
+    const messages = catalogue ? catalogue.messages[lang] ?? catalogue.messages.en : {};
+    const template = messages[key] ?? (catalogue ? catalogue.messages.en[key] : undefined);
+    if (template === undefined) return key;
+    return template.replace(/\{([a-z][a-z0-9-]*)\}/gi, (whole, name) => {
+      const value = params ? params[name] : undefined;
+      return value === undefined ? whole : String(value);
+    });
+  }
+
+  /** The name of a coded value (CD, CC, CI, AE, AF) in the page's language. */
+  function codeName(tag, code) {
+    if (!catalogue || code === undefined) return undefined;
+    const table = catalogue.codes[lang][tag];
+    const key = tag === "AF" ? code.slice(0, 2) : code;
+    return Object.hasOwn(table, key) ? table[key] : undefined;
+  }
+
+  function languageOf(text) {
+    const match = /^([a-z]{2,3})(?:$|[-_.@])/i.exec(String(text ?? "").trim());
+    const code = match ? match[1].toLowerCase() : "";
+    return code === "fr" || code === "en" ? code : undefined;
+  }
+
+  /** ?lang=, then the switch's last choice, then the browser's languages, then Accept-Language. */
+  function chooseLanguage(preferred) {
+    const asked = languageOf(new URLSearchParams(location.search).get("lang"));
+    if (asked) return asked;
+    let stored;
+    try {
+      stored = languageOf(localStorage.getItem(STORED_LANGUAGE));
+    } catch {
+      // Storage refused (private mode): no remembered choice.
+    }
+    if (stored) return stored;
+    for (const language of navigator.languages ?? [navigator.language]) {
+      const found = languageOf(language);
+      if (found) return found;
+    }
+    return preferred ?? "en";
+  }
+
+  /** Writes every text of the page in the language, then the live parts again. */
+  function applyLanguage(language) {
+    lang = language;
+    document.documentElement.lang = lang;
+    document.title = tr("dash.title");
+    byId("language").value = lang;
+    // Without the catalogue (a broken server), the page keeps the English it was written in.
+    for (const node of catalogue ? document.querySelectorAll("[data-i18n]") : []) {
+      node.textContent = tr(node.dataset.i18n);
+    }
+    for (const node of catalogue ? document.querySelectorAll("[data-i18n-aria-label]") : []) {
+      node.setAttribute("aria-label", tr(node.dataset.i18nAriaLabel));
+    }
+    for (const row of state.rows.values()) {
+      const entry = state.transactions.get(Number(row.dataset.id));
+      if (entry) fillRow(row, entry);
+      const details = row.nextElementSibling;
+      if (entry && details && details.classList.contains("details")) fillDetails(details, entry);
+    }
+    setConnectionText();
+    renderAll();
+  }
+
+  async function loadLanguage() {
+    try {
+      const response = await fetch("/api/i18n", { credentials: "same-origin" });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      catalogue = await response.json();
+    } catch (error) {
+      catalogue = null;
+      toast(error.message);
+    }
+    applyLanguage(chooseLanguage(catalogue ? catalogue.preferred : "en"));
+  }
 
   const byId = (id) => document.getElementById(id);
   const screen = {
@@ -33,6 +112,7 @@
     countdown: byId("screen-countdown"),
   };
   const form = byId("settings");
+  let connectionKey = "dash.connecting";
   const journalBody = byId("journal-body");
 
   /** What the page knows, kept up to date by the event stream. */
@@ -98,19 +178,20 @@
   function connect() {
     const source = new EventSource("/api/events");
     const connection = byId("connection");
-    const setConnection = (kind, text) => {
+    const setConnection = (kind, key) => {
       connection.dataset.state = kind;
-      connection.textContent = text;
+      connectionKey = key;
+      setConnectionText();
     };
-    source.addEventListener("open", () => setConnection("live", "Live"));
+    source.addEventListener("open", () => setConnection("live", "dash.live"));
     source.addEventListener("error", () => {
-      setConnection("down", "Disconnected: reconnecting…");
+      setConnection("down", "dash.disconnected");
     });
     const on = (name, handler) => {
       source.addEventListener(name, (event) => handler(JSON.parse(event.data)));
     };
     on("snapshot", (data) => {
-      setConnection("live", "Live");
+      setConnection("live", "dash.live");
       state.status = data.status;
       state.queue = data.queue;
       state.held.clear();
@@ -165,6 +246,10 @@
     });
   }
 
+  function setConnectionText() {
+    setText(byId("connection-text"), tr(connectionKey));
+  }
+
   function addHeld(held) {
     state.held.set(held.id, { ...held, deadlineAt: Date.now() + held.remainingMs });
   }
@@ -201,9 +286,85 @@
     return oldest;
   }
 
+  /** The amount as the terminal's screen shows it: 12,50 EUR in French, 12.50 EUR in English. */
+  function terminalAmount(summary) {
+    if (summary.amount === undefined) return "";
+    const amount = lang === "fr" ? summary.amount.replace(".", ",") : summary.amount;
+    return tr("screen.amount", { amount, currency: summary.currency ?? "" }).trim();
+  }
+
+  /** The amount for people, with Intl, exact: summary.amount is decimal text, never a float. */
   function describeAmount(summary) {
     if (summary.amount === undefined) return "";
-    return `${summary.amount} ${summary.currency ?? ""}`.trim();
+    const currency = summary.currency ?? "";
+    const digits = (summary.amount.split(".")[1] ?? "").length;
+    if (catalogue && /^[A-Z]{3}$/.test(currency) && /^-?[0-9]+(\.[0-9]+)?$/.test(summary.amount)) {
+      try {
+        return new Intl.NumberFormat(catalogue.locales[lang], {
+          style: "currency",
+          currency,
+          minimumFractionDigits: digits,
+          maximumFractionDigits: digits,
+        }).format(summary.amount);
+      } catch {
+        // A currency Intl does not know: as the terminal writes it.
+      }
+    }
+    return terminalAmount(summary);
+  }
+
+  function screenAction(summary) {
+    const code = summary.actionCode;
+    const key = code !== undefined && catalogue && catalogue.messages.en[`screen.action.${code}`]
+      ? `screen.action.${code}`
+      : "screen.action.other";
+    return tr(key);
+  }
+
+  /** What the terminal asks for while the cardholder has not acted yet. */
+  function waitingKey(summary) {
+    return summary.cheque ? "screen.insert-cheque" : "screen.insert-card";
+  }
+
+  /** What the screen shows while a decided transaction waits for its delay. */
+  function pendingKey(entry) {
+    const answer = entry.answer.fields;
+    const reason = (answer.AF ?? "").slice(0, 2);
+    if (entry.summary.cheque) {
+      return answer.AE === "10" ? "screen.printing-cheque" : "screen.insert-cheque";
+    }
+    if (answer.AE === "10") return answer.CI === "1" ? "screen.enter-pin" : "screen.connecting";
+    if (reason === "08") return "screen.enter-pin";
+    if (reason === "06" || reason === "11") return "screen.insert-card";
+    return "screen.connecting";
+  }
+
+  /** What the screen shows once the answer is sent. */
+  function answeredKey(entry) {
+    const answer = entry.answer.fields;
+    if (answer.AE === "10") {
+      if (entry.summary.actionCode === "I") return "screen.identified";
+      return entry.summary.actionCode === "0" ? "screen.approved" : "screen.approved-other";
+    }
+    if (answer.AE === "11") return "screen.acknowledged";
+    const keys = {
+      "04": entry.summary.cheque ? "screen.cheque-refused" : "screen.refused",
+      "05": "screen.forbidden",
+      "06": "screen.cardholder-abandon",
+      "08": "screen.timeout",
+      "09": "screen.format-error",
+      "11": "screen.cancelled",
+      "12": "screen.unknown-action",
+      "13": "screen.currency",
+    };
+    return keys[(answer.AF ?? "").slice(0, 2)] ?? "screen.failed";
+  }
+
+  function registerText(summary, withReference) {
+    const register = summary.register ?? "?";
+    return withReference && summary.privateData !== undefined
+      ? tr("dash.register-reference", { register, reference: summary.privateData })
+      : tr("dash.register", { register });
   }
 
   function renderScreen() {
@@ -212,41 +373,31 @@
     terminal.dataset.held = held ? "true" : "false";
     if (held) {
       screen.box.dataset.state = "held";
-      setText(screen.action, held.summary.action);
+      setText(screen.action, screenAction(held.summary));
       setText(screen.id, `#${held.id}`);
-      setText(screen.amount, describeAmount(held.summary));
-      setText(screen.state, "Waiting for the card");
-      setText(
-        screen.detail,
-        `Register ${held.summary.register ?? "?"}${
-          held.summary.privateData === undefined ? "" : ` · ${held.summary.privateData}`
-        }`,
-      );
+      setText(screen.amount, terminalAmount(held.summary));
+      setText(screen.state, tr(waitingKey(held.summary)));
+      setText(screen.detail, registerText(held.summary, true));
       renderCountdown();
     } else if (state.arriving.size > 0) {
       // Being decided: by a person at the simulator's keyboard, or at once.
       const arrival = state.arriving.get(Math.max(...state.arriving.keys()));
       screen.box.dataset.state = "pending";
-      setText(screen.action, arrival.summary.action);
+      setText(screen.action, screenAction(arrival.summary));
       setText(screen.id, `#${arrival.id}`);
-      setText(screen.amount, describeAmount(arrival.summary));
-      setText(
-        screen.state,
-        state.status && state.status.interactive
-          ? "Waiting for a key at the simulator"
-          : "Processing…",
-      );
-      setText(screen.detail, `Register ${arrival.summary.register ?? "?"}`);
+      setText(screen.amount, terminalAmount(arrival.summary));
+      setText(screen.state, tr(waitingKey(arrival.summary)));
+      setText(screen.detail, registerText(arrival.summary, false));
       setText(screen.countdown, "");
     } else {
       setText(screen.countdown, "");
       const entry = state.transactions.get(state.current);
       if (!entry) {
         screen.box.dataset.state = "idle";
-        setText(screen.action, "Ready");
+        setText(screen.action, "");
         setText(screen.id, "");
         setText(screen.amount, "");
-        setText(screen.state, "Waiting for a payment");
+        setText(screen.state, tr("screen.ready"));
         setText(screen.detail, nextQueued());
       } else {
         const summary = entry.summary;
@@ -255,54 +406,54 @@
           : entry.state === "answered"
           ? (summary.approved ? "approved" : "declined")
           : "abandoned";
-        setText(screen.action, summary.action);
+        setText(screen.action, screenAction(summary));
         setText(screen.id, `#${entry.id}`);
-        setText(screen.amount, describeAmount(summary));
+        setText(screen.amount, terminalAmount(summary));
         setText(
           screen.state,
-          entry.state === "pending"
-            ? "Processing…"
-            : entry.state === "answered"
-            ? summary.result.replace(/^./, (c) => c.toUpperCase())
-            : `Not answered (${entry.state})`,
+          tr(
+            entry.state === "pending"
+              ? pendingKey(entry)
+              : entry.state === "answered"
+              ? answeredKey(entry)
+              : "screen.not-answered",
+          ),
         );
-        setText(screen.detail, nextQueued() || `Register ${summary.register ?? "?"}`);
+        setText(screen.detail, nextQueued() || registerText(summary, false));
       }
     }
     renderHint(held);
     const others = [...state.held.keys()].filter((id) => id !== held?.id).sort((a, b) => a - b);
     setText(
       byId("waiting"),
-      others.length === 0
-        ? ""
-        : `${others.length} more waiting: ${others.map((id) => `#${id}`).join(", ")}`,
+      others.length === 0 ? "" : tr("dash.more-waiting", {
+        count: others.length,
+        ids: others.map((id) => `#${id}`).join(", "),
+      }),
     );
   }
 
   function nextQueued() {
     const next = state.queue.global[0];
-    return next ? `Next: ${next.description}` : "";
+    return next ? tr("dash.next", { description: next.description }) : "";
   }
 
   function renderCountdown() {
     const held = oldestHeld();
     if (!held) return;
     const seconds = Math.max(0, Math.ceil((held.deadlineAt - Date.now()) / 1000));
-    setText(screen.countdown, `time-out in ${seconds} s`);
+    setText(screen.countdown, tr("dash.countdown", { seconds }));
   }
 
   function renderHint(held) {
     const settings = state.settings;
     let hint;
     if (held) {
-      hint = `Payment #${held.id} is waiting: a button ends it, and the answer is sent at once.`;
+      hint = tr("dash.hint.held", { id: held.id });
     } else if (settings && settings.hold) {
-      hint = `Hold mode: the next payment waits here for a button, for up to ${
-        settings["input-timeout"]
-      } s.`;
+      hint = tr("dash.hint.hold", { seconds: settings["input-timeout"] });
     } else {
-      hint =
-        "A button chooses how the next payment ends. Turn hold mode on to decide each payment as it comes.";
+      hint = tr("dash.hint.queue");
     }
     setText(byId("hint"), hint);
   }
@@ -314,7 +465,7 @@
         await api("POST", `/api/held/${held.id}`, { decision, note: "dashboard" });
       } else {
         await api("POST", "/api/queue", { decision });
-        setText(byId("hint"), `Queued for the next payment: ${LABELS[decision]}.`);
+        setText(byId("hint"), tr("dash.queued", { what: tr(`dash.label.${decision}`) }));
       }
     } catch (error) {
       toast(error.message);
@@ -372,7 +523,7 @@
         break;
       case "duration":
         if (!Number.isFinite(target.valueAsNumber)) {
-          settingsMessage("The delay must be a number of seconds, such as 3 or 0.5", "error");
+          settingsMessage(tr("dash.delay-invalid"), "error");
           return;
         }
         change = { duration: target.valueAsNumber };
@@ -386,7 +537,7 @@
     }
     try {
       applySettings(await api("PATCH", "/api/settings", change));
-      settingsMessage("Saved");
+      settingsMessage(tr("dash.saved"));
       renderScreen();
     } catch (error) {
       settingsMessage(error.message, "error");
@@ -397,7 +548,7 @@
   byId("reset").addEventListener("click", async () => {
     try {
       await api("POST", "/api/reset");
-      settingsMessage("Reset: settings, queues and hold mode as at startup, journal cleared");
+      settingsMessage(tr("dash.reset-done"));
     } catch (error) {
       settingsMessage(error.message, "error");
     }
@@ -405,7 +556,7 @@
   byId("reload").addEventListener("click", async () => {
     try {
       const { scenario } = await api("POST", "/api/scenario/reload");
-      settingsMessage(`Scenario reloaded: ${scenario.rules} rules`);
+      settingsMessage(tr("dash.reloaded", { rules: scenario.rules }));
     } catch (error) {
       settingsMessage(error.message, "error");
     }
@@ -431,25 +582,33 @@
     if (!status) return;
     const items = [];
     if (status.terminal) {
-      items.push(["Terminal", `${status.terminal.hostname}:${status.terminal.port}`]);
+      items.push([tr("dash.fact.terminal"), `${status.terminal.hostname}:${status.terminal.port}`]);
     }
     items.push([
-      "Scenario",
+      tr("dash.fact.scenario"),
       status.scenario
-        ? `${status.scenario.file ?? "in code"}, ${status.scenario.rules} rules`
-        : "none",
+        ? tr("dash.fact.scenario-value", {
+          file: status.scenario.file ?? tr("dash.fact.in-code"),
+          rules: status.scenario.rules,
+        })
+        : tr("dash.fact.none"),
     ]);
     const queued = [
       ...state.queue.global.map((q) => q.description),
       ...Object.entries(state.queue.registers).flatMap(([register, list]) =>
-        list.map((q) => `${q.description} (register ${register})`)
+        list.map((q) => tr("dash.fact.queued-register", { description: q.description, register }))
       ),
     ];
-    items.push(["Queued", queued.length === 0 ? "nothing" : queued.join(" · ")]);
-    items.push(["Held", String(state.held.size)]);
-    if (status.interactive) items.push(["Interactive", "a person at the keyboard decides too"]);
-    if (status.timeScale !== 1) items.push(["Time scale", String(status.timeScale)]);
-    items.push(["Version", status.version]);
+    items.push([
+      tr("dash.fact.queued"),
+      queued.length === 0 ? tr("dash.fact.nothing") : queued.join(" · "),
+    ]);
+    items.push([tr("dash.fact.held"), String(state.held.size)]);
+    if (status.interactive) {
+      items.push([tr("dash.fact.interactive"), tr("dash.fact.interactive-value")]);
+    }
+    if (status.timeScale !== 1) items.push([tr("dash.fact.time-scale"), String(status.timeScale)]);
+    items.push([tr("dash.fact.version"), status.version]);
     facts.replaceChildren(
       ...items.flatMap(([term, value]) => [element("dt", "", term), element("dd", "", value)]),
     );
@@ -500,7 +659,7 @@
     toggle.type = "button";
     toggle.setAttribute("aria-expanded", "false");
     toggle.setAttribute("aria-controls", `details-${id}`);
-    toggle.setAttribute("aria-label", `Show the frames of transaction ${id}`);
+    toggle.setAttribute("aria-label", tr("dash.show-frames", { id }));
     toggle.addEventListener("click", () => toggleDetails(row, toggle));
     toggleCell.append(toggle);
     row.append(toggleCell);
@@ -512,23 +671,71 @@
     return row;
   }
 
+  /** The action in words: the name of CD in the language, or what the server says. */
+  function actionText(summary) {
+    const action = codeName("CD", summary.actionCode) ?? summary.action;
+    return summary.cheque ? tr("dash.cheque", { action }) : action;
+  }
+
+  /** The answer in words, from its records. */
+  function resultText(entry) {
+    const answer = entry.answer.fields;
+    if (answer.AE === "10") return tr("dash.result.approved");
+    if (answer.AE === "11") return tr("dash.result.acknowledged");
+    const code = answer.AF === undefined ? undefined : answer.AF.slice(0, 2);
+    if (code === undefined) {
+      return tr("dash.result.not-done", { status: answer.AE ?? tr("dash.result.none") });
+    }
+    return tr("dash.result.declined", {
+      reason: codeName("AF", code) ?? tr("dash.outcome.declined"),
+      code,
+    });
+  }
+
+  /** What decided, in words: the rule (its name and place as written), the queue, a person... */
+  function decidedByText(entry) {
+    const by = entry.decision.decidedBy;
+    if (!by) return "";
+    if (by.source === "rule" && by.rule) {
+      const rule = by.rule;
+      const head = tr(rule.origin === "magic-amounts" ? "dash.by.magic-ref" : "dash.by.rule-ref", {
+        position: rule.position,
+      });
+      const name = rule.name ? ` "${rule.name}"` : "";
+      const where = rule.file ? ` (${rule.file}${rule.line ? `:${rule.line}` : ""})` : "";
+      return `${head}${name}${where}`;
+    }
+    const known = ["rule", "queue", "operator", "settings", "protocol"].includes(by.source);
+    const name = known ? tr(`dash.by.${by.source}`) : by.source;
+    return by.note ? tr("dash.by.note", { by: name, note: by.note }) : name;
+  }
+
+  function stateText(value) {
+    const key = `dash.state.${value}`;
+    return catalogue && catalogue.messages.en[key] ? tr(key) : value;
+  }
+
   function fillRow(row, entry) {
     const s = entry.summary;
     const cells = row.children;
+    cells[0].firstElementChild.setAttribute("aria-label", tr("dash.show-frames", { id: entry.id }));
     setText(cells[1], String(entry.id));
-    setText(cells[2], new Date(entry.receivedAt).toLocaleTimeString());
-    setText(cells[3], s.register ?? "");
-    cells[4].replaceChildren(
-      document.createTextNode(`${s.action}${s.cheque ? " (cheque)" : ""}`),
+    setText(
+      cells[2],
+      new Date(entry.receivedAt).toLocaleTimeString(
+        catalogue ? catalogue.locales[lang] : undefined,
+      ),
     );
+    setText(cells[3], s.register ?? "");
+    cells[4].replaceChildren(document.createTextNode(actionText(s)));
     if (s.privateData !== undefined) cells[4].append(element("span", "private", s.privateData));
     setText(cells[5], describeAmount(s));
     const pending = entry.state === "pending";
-    const badge = element("span", "badge", pending ? "answer pending" : s.result);
+    const badge = element("span", "badge", pending ? tr("dash.pending") : resultText(entry));
     badge.dataset.kind = pending ? "pending" : entry.decision.outcome;
     cells[6].replaceChildren(badge);
-    setText(cells[7], s.decidedBy);
-    setText(cells[8], entry.state);
+    setText(cells[7], decidedByText(entry));
+    setText(cells[8], stateText(entry.state));
   }
 
   function toggleDetails(row, toggle) {
@@ -551,6 +758,18 @@
     toggle.textContent = "−";
   }
 
+  /** A record's tag name in the language (the server's words for a tag it does not know). */
+  function tagText(record) {
+    const names = catalogue ? catalogue.tags[lang] : {};
+    return Object.hasOwn(names, record.tag) ? names[record.tag] : record.name;
+  }
+
+  /** What a record's value means: coded values in the language, others as the server says. */
+  function meaningText(record) {
+    const coded = catalogue !== null && Object.hasOwn(catalogue.codes[lang], record.tag);
+    return (coded ? codeName(record.tag, record.value) : undefined) ?? record.meaning;
+  }
+
   function recordsTable(records) {
     const table = element("table", "records");
     const body = element("tbody");
@@ -558,9 +777,9 @@
       const row = element("tr");
       row.append(
         element("td", "", record.tag),
-        element("td", "", record.name),
+        element("td", "", tagText(record)),
         element("td", "", record.value),
-        element("td", "", record.meaning ?? ""),
+        element("td", "", meaningText(record) ?? ""),
       );
       body.append(row);
     }
@@ -573,23 +792,33 @@
     const grid = element("div", "details-grid");
     const request = element("div");
     request.append(
-      element("h3", "", "Request"),
+      element("h3", "", tr("dash.request")),
       element("pre", "raw", entry.request.raw),
       recordsTable(entry.records.request),
     );
     const answer = element("div");
     answer.append(
-      element("h3", "", "Answer"),
+      element("h3", "", tr("dash.answer")),
       element("pre", "raw", entry.answer.raw),
       recordsTable(entry.records.answer),
     );
     grid.append(request, answer);
+    const outcome = entry.decision.outcome;
     const notes = [
-      `Decision: ${entry.decision.outcome}, ${entry.decision.reason}`,
-      `From ${entry.peer}, connection ${entry.connectionId}; answer after ${entry.delay.waitedMs} ms`,
-      ...entry.findings.map((f) => `${f.level}: ${f.message}`),
+      tr("dash.decision", {
+        outcome: catalogue && catalogue.messages.en[`dash.outcome.${outcome}`]
+          ? tr(`dash.outcome.${outcome}`)
+          : outcome,
+        reason: entry.decision.reason,
+      }),
+      tr("dash.from", {
+        peer: entry.peer,
+        connection: entry.connectionId,
+        ms: entry.delay.waitedMs,
+      }),
+      ...entry.findings.map((f) => tr("dash.finding", { level: f.level, message: f.message })),
     ];
-    if (entry.error) notes.push(`Error: ${entry.error}`);
+    if (entry.error) notes.push(tr("dash.error", { message: entry.error }));
     cell.replaceChildren(grid, ...notes.map((note) => element("p", "note", note)));
   }
 
@@ -599,7 +828,22 @@
     byId("journal-empty").hidden = state.rows.size > 0;
   }
 
+  byId("language").addEventListener("change", (event) => {
+    const chosen = languageOf(event.target.value) ?? "en";
+    try {
+      localStorage.setItem(STORED_LANGUAGE, chosen);
+    } catch {
+      // Storage refused: the choice lasts as long as the page.
+    }
+    const url = new URL(location.href);
+    if (url.searchParams.has("lang")) {
+      url.searchParams.delete("lang");
+      history.replaceState(null, "", url);
+    }
+    applyLanguage(chosen);
+  });
+
   setInterval(renderCountdown, 1000);
   renderAll();
-  connect();
+  loadLanguage().then(connect);
 })();

@@ -8,21 +8,31 @@
  * @module
  */
 
+import { EN } from "../../i18n/en.ts";
 import { type SettingRow, SETTINGS } from "../settings.ts";
 
-/** How the form shows one setting: its words; the control comes from the setting's row. */
+/** A key of the catalogues. */
+type MessageKey = keyof typeof EN;
+
+/**
+ * How the form shows one setting: the catalogue keys of its words (lib/i18n/en.ts and
+ * fr.ts); the control comes from the setting's row. The page is written with the English
+ * words, and the dashboard's script puts the reader's language in by the `data-i18n`
+ * attributes.
+ */
 export interface SettingsFormField {
   /** The setting's key in {@linkcode SETTINGS}. */
   readonly key: string;
-  /** The label (the legend of a pair of radio buttons). */
-  readonly label: string;
-  /** For a flag: the words after the label of its checkbox. */
-  readonly note?: string;
+  /** The catalogue key of the label (the legend of a pair of radio buttons). */
+  readonly label: MessageKey;
+  /** For a flag: the catalogue key of the words after the label of its checkbox. */
+  readonly note?: MessageKey;
   /**
-   * For a word: the label of each word, in the setting's order. For a flag: two radio
-   * buttons instead of a checkbox, their values and labels, off first then on.
+   * For a word: the catalogue key of each word's label, in the setting's order. For a
+   * flag: two radio buttons instead of a checkbox, their values and labels, off first
+   * then on.
    */
-  readonly choices?: Readonly<Record<string, string>>;
+  readonly choices?: Readonly<Record<string, MessageKey>>;
   /** The form field's name, when it is not the key (the radio buttons' `mode`). */
   readonly name?: string;
 }
@@ -31,34 +41,39 @@ export interface SettingsFormField {
 export const SETTINGS_FORM: readonly SettingsFormField[] = Object.freeze<SettingsFormField[]>([
   {
     key: "failure",
-    label: "Mode",
+    label: "dash.mode",
     name: "mode",
-    choices: { success: "Success", failure: "Failure" },
+    choices: { success: "dash.success", failure: "dash.failure" },
   },
   {
     key: "failure-type",
-    label: "Failure type",
+    label: "dash.failure-type",
     choices: {
-      abandon: "Abandon (AF=11)",
-      timeout: "Time-out (AF=08)",
-      refused: "Refused (AF=04)",
-      forbidden: "Forbidden (AF=05)",
+      abandon: "dash.failure.abandon",
+      timeout: "dash.failure.timeout",
+      refused: "dash.failure.refused",
+      forbidden: "dash.failure.forbidden",
     },
   },
-  { key: "duration", label: "Delay (seconds)" },
+  { key: "duration", label: "dash.delay" },
   {
     key: "payment-type",
-    label: "Payment type",
+    label: "dash.payment-type",
     choices: {
-      cbcontact: "CB contact",
-      cbcontactless: "CB contactless",
-      amexcontact: "Amex contact",
-      amexcontactless: "Amex contactless",
+      cbcontact: "dash.payment.cbcontact",
+      cbcontactless: "dash.payment.cbcontactless",
+      amexcontact: "dash.payment.amexcontact",
+      amexcontactless: "dash.payment.amexcontactless",
     },
   },
-  { key: "hold", label: "Hold mode", note: "each payment waits for a button" },
-  { key: "magic-amounts", label: "Magic amounts", note: "the last two digits decide" },
+  { key: "hold", label: "dash.hold", note: "dash.hold-help" },
+  { key: "magic-amounts", label: "dash.magic", note: "dash.magic-help" },
 ]);
+
+/** An element's text in English, marked with its catalogue key for the script. */
+function words(key: MessageKey): string {
+  return ` data-i18n="${escapeHtml(key)}">${escapeHtml(EN[key])}`;
+}
 
 const INDENT = "          ";
 
@@ -76,8 +91,9 @@ const INDENT = "          ";
  * ```ts
  * import assert from "node:assert/strict";
  * import { renderSettingsForm } from "./settings_form.ts";
- * const html = renderSettingsForm([{ key: "strict", label: "Strict", note: "warnings refuse" }]);
- * assert.match(html, /<input id="strict" name="strict" type="checkbox">/);
+ * const html = renderSettingsForm([{ key: "hold", label: "dash.hold", note: "dash.hold-help" }]);
+ * assert.match(html, /<input id="hold" name="hold" type="checkbox">/);
+ * assert.match(html, /<strong data-i18n="dash.hold">Hold mode<\/strong>/);
  * ```
  */
 export function renderSettingsForm(
@@ -107,20 +123,20 @@ function renderField(field: SettingsFormField, row: SettingRow): string[] {
         }
         return [
           `<fieldset class="mode">`,
-          `  <legend>${escapeHtml(label)}</legend>`,
+          `  <legend${words(label)}</legend>`,
           ...[off, on].map(([value, text]) =>
-            `  <label><input type="radio" name="${name}" value="${escapeHtml(value)}"> ${
-              escapeHtml(text)
-            }</label>`
+            `  <label><input type="radio" name="${name}" value="${escapeHtml(value)}"> <span${
+              words(text)
+            }</span></label>`
           ),
           `</fieldset>`,
         ];
       }
-      const note = field.note === undefined ? "" : `: ${escapeHtml(field.note)}`;
+      const note = field.note === undefined ? "" : `<span${words(field.note)}</span>`;
       return [
         `<label class="check">`,
         `  <input id="${name}" name="${name}" type="checkbox">`,
-        `  <span><strong>${escapeHtml(label)}</strong>${note}</span>`,
+        `  <span><strong${words(label)}</strong>${note}</span>`,
         `</label>`,
       ];
     }
@@ -137,10 +153,10 @@ function renderField(field: SettingsFormField, row: SettingRow): string[] {
         );
       }
       return [
-        `<label for="${name}">${escapeHtml(label)}</label>`,
+        `<label for="${name}"${words(label)}</label>`,
         `<select id="${name}" name="${name}">`,
         ...type.words.map((word) =>
-          `  <option value="${escapeHtml(word)}">${escapeHtml(choices[word])}</option>`
+          `  <option value="${escapeHtml(word)}"${words(choices[word])}</option>`
         ),
         `</select>`,
       ];
@@ -151,7 +167,7 @@ function renderField(field: SettingsFormField, row: SettingRow): string[] {
         ? [type.positive ? 0.1 : 0, type.max, 0.1, "decimal"]
         : [type.min, type.max, 1, "numeric"];
       return [
-        `<label for="${name}">${escapeHtml(label)}</label>`,
+        `<label for="${name}"${words(label)}</label>`,
         `<input`,
         `  id="${name}"`,
         `  name="${name}"`,

@@ -9,6 +9,7 @@
  */
 
 import { DASHBOARD_FILES } from "../dashboard/files.ts";
+import { dashboardCatalogue } from "../../i18n/dashboard.ts";
 import type { TerminalControl } from "../control.ts";
 import { scenarioProblems } from "../scenario.ts";
 import { type AccessPolicy, checkAccess } from "./auth.ts";
@@ -262,6 +263,11 @@ function controlRoutes(control: TerminalControl, events: EventHub): Route[] {
     }),
     plain("POST", "/api/scenario/reload", (request) => reloadScenario(control, request)),
     plain("GET", "/api/events", () => events.open()),
+    plain(
+      "GET",
+      "/api/i18n",
+      (request) => json(dashboardCatalogue(request.headers.get("accept-language"))),
+    ),
     plain("GET", "/api/journal/:id([^/]*)", (_request, match) => {
       const id = idOf(match);
       const entry = control.journal.get(id);
