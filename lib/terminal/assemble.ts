@@ -34,7 +34,13 @@ import { Journal, type JournalOptions } from "./journal.ts";
 import type { Scenario } from "./scenario.ts";
 import { type ScenarioWatcher, watchScenarioFile } from "./scenario_file.ts";
 import { overlaySettings } from "./settings.ts";
-import { type DecisionHook, type SimulatorOptions, TerminalSimulator } from "./simulator.ts";
+import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  type DecisionHook,
+  type SimulatorOptions,
+  TerminalSimulator,
+} from "./simulator.ts";
+import { PosWatch, type PosWatchOptions } from "./watch.ts";
 
 /** What a terminal is assembled from. */
 export interface TerminalConfig {
@@ -75,6 +81,12 @@ export interface TerminalConfig {
   decide?: DecisionHook;
   /** Keep a journal (in memory, and in `sink` too). Default: none. */
   journal?: JournalOptions;
+  /**
+   * Watch the POS: findings from what it sends and when it closes, and a campaign as
+   * the first decision source (before the queues and the scenario's rules). The input
+   * time-out and the time scale default to the terminal's. Default: none.
+   */
+  diagnosis?: PosWatchOptions;
   /** Drive the terminal with a control layer (needs `journal`). Default: none. */
   control?: {
     /** Whether a person at the keyboard decides too. */
@@ -94,6 +106,13 @@ export interface Decision {
   readonly decide: DecisionHook;
   /** The settings in force with a scenario: the ones given over the scenario's. */
   readonly settingsFor: (scenario?: Scenario) => TerminalSettings;
+  /** The watch on the POS (findings, campaign), when a diagnosis was asked for. */
+  readonly watch?: PosWatch;
+  /**
+   * With a diagnosis: how long a `no-answer` fault holds a connection (the simulator's
+   * `holdMs`), past the no-answer limit so that a POS that never gives up is seen.
+   */
+  readonly holdMs?: number;
 }
 
 /** An assembled terminal: see {@linkcode assembleTerminal}. */
@@ -140,9 +159,24 @@ export function assembleDecision(config: TerminalConfig): Decision {
   const given = config.givenSettings ?? new Set<string>();
   const settingsFor = (scenario?: Scenario) =>
     given === "all" ? { ...base } : overlaySettings(base, scenario?.settings, given);
-  const decide: DecisionHook = config.decide ??
+  const answer: DecisionHook = config.decide ??
     ((request, settings, context) => engine.decide(request, settings, context));
-  return { hold, engine, decide, settingsFor };
+  const watch = config.diagnosis
+    ? new PosWatch({
+      inputTimeoutMs: settingsFor(config.scenario).inputTimeoutMs,
+      timeScale: config.simulator?.timeScale ?? 1,
+      ...config.diagnosis,
+    })
+    : undefined;
+  // Decision order: the campaign's case, then the answer source (queues, rules, hold...).
+  const decide = watch?.campaign ? watch.decide(answer) : answer;
+  if (!watch) return { hold, engine, decide, settingsFor };
+  const limit = watch.noAnswerLimitMs;
+  const holdMs = Math.max(
+    config.simulator?.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    Math.ceil(limit + Math.max(1000, limit * 0.1)),
+  );
+  return { hold, engine, decide, settingsFor, watch, holdMs };
 }
 
 /**
@@ -174,6 +208,8 @@ export function completeTerminal<S extends TerminalSimulator>(
   const { engine, hold, settingsFor } = decision;
   const journal = config.journal ? new Journal(config.journal) : undefined;
   journal?.attach(simulator);
+  // After the journal: its hook has the record when the watch folds it (never awaited).
+  decision.watch?.attach(simulator);
   // The control applies each new version; without one, the engine and the simulator.
   const apply = new Set<(scenario: Scenario) => void>();
   const watcher = config.scenarioFile
@@ -212,6 +248,7 @@ export function completeTerminal<S extends TerminalSimulator>(
     ...(control ? { control } : {}),
     ...(watcher ? { watcher } : {}),
     async close() {
+      decision.watch?.close();
       control?.close();
       await watcher?.close();
       await journal?.flush();
@@ -237,6 +274,7 @@ export function completeTerminal<S extends TerminalSimulator>(
 export function assembleTerminal(config: TerminalConfig): Terminal {
   const decision = assembleDecision(config);
   const simulator = new TerminalSimulator({
+    ...(decision.holdMs !== undefined ? { holdMs: decision.holdMs } : {}),
     ...config.simulator,
     settings: decision.settingsFor(config.scenario),
     decide: decision.decide,

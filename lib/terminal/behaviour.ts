@@ -118,8 +118,15 @@ export type Outcome =
  * - `rule`: a rule of a scenario or of the magic amounts;
  * - `queue`: an outcome queued by a program for the next transaction;
  * - `operator`: a person, in interactive mode (or a program holding the transaction).
+ * - `campaign`: the case of a diagnosis campaign (`--campaign`).
  */
-export type DecisionSource = "protocol" | "settings" | "rule" | "queue" | "operator";
+export type DecisionSource =
+  | "protocol"
+  | "settings"
+  | "rule"
+  | "queue"
+  | "operator"
+  | "campaign";
 
 /** Where a rule comes from, to name it in logs and the journal. */
 export interface RuleRef {

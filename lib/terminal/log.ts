@@ -110,6 +110,8 @@ export function describeDecider(plan: Plan): string {
       return `, by a queued outcome${by.note ? ` (${by.note})` : ""}`;
     case "operator":
       return `, by the operator${by.note ? ` (${by.note})` : ""}`;
+    case "campaign":
+      return `, by the campaign${by.note ? ` (${by.note})` : ""}`;
     default:
       return plan.notMatched && plan.notMatched.length > 0
         ? `, no rule matched (${plan.notMatched.length} consulted)`
