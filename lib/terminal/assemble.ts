@@ -34,12 +34,7 @@ import { Journal, type JournalOptions } from "./journal.ts";
 import type { Scenario } from "./scenario.ts";
 import { type ScenarioWatcher, watchScenarioFile } from "./scenario_file.ts";
 import { overlaySettings } from "./settings.ts";
-import {
-  DEFAULT_IDLE_TIMEOUT_MS,
-  type DecisionHook,
-  type SimulatorOptions,
-  TerminalSimulator,
-} from "./simulator.ts";
+import { type DecisionHook, type SimulatorOptions, TerminalSimulator } from "./simulator.ts";
 import { PosWatch, type PosWatchOptions } from "./watch.ts";
 
 /** What a terminal is assembled from. */
@@ -172,10 +167,8 @@ export function assembleDecision(config: TerminalConfig): Decision {
   const decide = watch?.campaign ? watch.decide(answer) : answer;
   if (!watch) return { hold, engine, decide, settingsFor };
   const limit = watch.noAnswerLimitMs;
-  const holdMs = Math.max(
-    config.simulator?.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
-    Math.ceil(limit + Math.max(1000, limit * 0.1)),
-  );
+  // Past the no-answer limit (a tenth more, at least 1 s), whatever the idle time-out.
+  const holdMs = Math.ceil(limit + Math.max(1000, limit * 0.1));
   return { hold, engine, decide, settingsFor, watch, holdMs };
 }
 
