@@ -35,7 +35,7 @@ import type { Scenario } from "./scenario.ts";
 import { type ScenarioWatcher, watchScenarioFile } from "./scenario_file.ts";
 import { overlaySettings } from "./settings.ts";
 import { type DecisionHook, type SimulatorOptions, TerminalSimulator } from "./simulator.ts";
-import { PosWatch, type PosWatchOptions } from "./watch.ts";
+import { diagnosisSettings, PosWatch, type PosWatchOptions } from "./watch.ts";
 
 /** What a terminal is assembled from. */
 export interface TerminalConfig {
@@ -107,7 +107,7 @@ export interface Decision {
    * With a diagnosis: how long a `no-answer` fault holds a connection (the simulator's
    * `holdMs`), past the no-answer limit so that a POS that never gives up is seen.
    */
-  readonly holdMs?: number;
+  readonly holdMs?: () => number;
 }
 
 /** An assembled terminal: see {@linkcode assembleTerminal}. */
@@ -158,17 +158,19 @@ export function assembleDecision(config: TerminalConfig): Decision {
     ((request, settings, context) => engine.decide(request, settings, context));
   const watch = config.diagnosis
     ? new PosWatch({
-      inputTimeoutMs: settingsFor(config.scenario).inputTimeoutMs,
-      timeScale: config.simulator?.timeScale ?? 1,
+      ...diagnosisSettings(settingsFor(config.scenario), config.simulator?.timeScale ?? 1),
       ...config.diagnosis,
     })
     : undefined;
   // Decision order: the campaign's case, then the answer source (queues, rules, hold...).
   const decide = watch?.campaign ? watch.decide(answer) : answer;
   if (!watch) return { hold, engine, decide, settingsFor };
-  const limit = watch.noAnswerLimitMs;
-  // Past the no-answer limit (a tenth more, at least 1 s), whatever the idle time-out.
-  const holdMs = Math.ceil(limit + Math.max(1000, limit * 0.1));
+  // Past the no-answer limit in force (a tenth more, at least 1 s), whatever the idle
+  // time-out: a POS that never gives up is seen still waiting.
+  const holdMs = () => {
+    const limit = watch.noAnswerLimitMs;
+    return Math.ceil(limit + Math.max(1000, limit * 0.1));
+  };
   return { hold, engine, decide, settingsFor, watch, holdMs };
 }
 

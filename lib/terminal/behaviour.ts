@@ -86,6 +86,27 @@ export interface TerminalSettings {
    * and journaled).
    */
   strict?: boolean;
+  /**
+   * Diagnosis: the same payment again within this time after an outcome the POS could not
+   * know is a resend (`resends-after-unknown`), in milliseconds of real time. Default 120 s.
+   */
+  resendWindowMs?: number;
+  /**
+   * Diagnosis: the same payment again within this time after a delivered approval is a
+   * duplicate (`duplicate-after-approval`), in milliseconds of real time. Default 10 s.
+   */
+  duplicateWindowMs?: number;
+  /**
+   * Diagnosis: the next request within this time after a partial approval must be for the
+   * rest or a cancellation (`ignores-partial-approval`), in milliseconds. Default 120 s.
+   */
+  partialWindowMs?: number;
+  /**
+   * Diagnosis: how long a POS may wait for an answer that never comes
+   * (`no-answer-timeout`), in milliseconds, before the time scale (like the input
+   * time-out). Default 180 s: the default input time-out plus 60 s.
+   */
+  noAnswerLimitMs?: number;
 }
 
 /** The reference tool's defaults: success, CB contact, 3 s, contract 424242. */
@@ -97,6 +118,10 @@ export const DEFAULT_SETTINGS: Readonly<TerminalSettings> = Object.freeze({
   merchantContract: "424242",
   terminalId: "012345678901",
   inputTimeoutMs: 120_000,
+  resendWindowMs: 120_000,
+  duplicateWindowMs: 10_000,
+  partialWindowMs: 120_000,
+  noAnswerLimitMs: 180_000,
 });
 
 /** What the terminal makes of a request. */

@@ -76,7 +76,7 @@ export interface SimulatorOptions {
    * (not scaled). Default: the idle time-out. The diagnosis sets it past its no-answer
    * limit, so that a POS without an answer time-out is seen still waiting.
    */
-  holdMs?: number;
+  holdMs?: number | (() => number);
   /** Keep the connection open after an answer, for the next request. Default: close it. */
   keepOpen?: boolean;
   /** Source of random card data. Default: `crypto.getRandomValues`. */
@@ -1095,7 +1095,10 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     const timer = new AbortController();
     const timeout = setTimeout(
       () => timer.abort(),
-      this.#options.holdMs ?? this.#options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      (typeof this.#options.holdMs === "function"
+        ? this.#options.holdMs()
+        : this.#options.holdMs) ??
+        this.#options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     );
     const onStop = () => timer.abort();
     stop.addEventListener("abort", onStop, { once: true });

@@ -18,13 +18,13 @@
 
 import { Emitter, ListenerError } from "../events.ts";
 import { type Campaign, CampaignRun, type CampaignState } from "../diagnosis/campaign.ts";
-import { noAnswerLimit } from "../diagnosis/codes.ts";
+import { type DiagnosisSettings, noAnswerLimit } from "../diagnosis/codes.ts";
 import { Diagnosis, type DiagnosisOptions } from "../diagnosis/diagnosis.ts";
 import type { DiagnosisFinding } from "../diagnosis/finding.ts";
 import type { DiagnosisInput } from "../diagnosis/input.ts";
 import type { ReportData, RunInfo } from "../diagnosis/report.ts";
 import { getField } from "../tlv.ts";
-import { decide, examineRequest } from "./behaviour.ts";
+import { decide, examineRequest, type TerminalSettings } from "./behaviour.ts";
 import { type JournalRecord, toJournalEntry } from "./journal.ts";
 import type {
   DecisionHook,
@@ -64,6 +64,41 @@ export interface PosWatchEventMap {
   "campaign-over": CustomEvent<CampaignState>;
 }
 
+/**
+ * The diagnosis's settings from the terminal's: the input time-out, the windows, and the
+ * no-answer limit (scaled, like the input time-out).
+ *
+ * @param settings The terminal's settings.
+ * @param timeScale The simulator's time scale.
+ * @returns The diagnosis's settings they set.
+ *
+ * @example
+ * ```ts
+ * import { diagnosisSettings } from "./watch.ts";
+ * import { DEFAULT_SETTINGS } from "./behaviour.ts";
+ * diagnosisSettings(DEFAULT_SETTINGS, 0.01).noAnswerLimitMs; // 1800
+ * ```
+ */
+export function diagnosisSettings(
+  settings: Readonly<TerminalSettings>,
+  timeScale: number,
+): Partial<DiagnosisSettings> {
+  return {
+    inputTimeoutMs: settings.inputTimeoutMs,
+    timeScale,
+    ...(settings.resendWindowMs !== undefined ? { resendWindowMs: settings.resendWindowMs } : {}),
+    ...(settings.duplicateWindowMs !== undefined
+      ? { duplicateWindowMs: settings.duplicateWindowMs }
+      : {}),
+    ...(settings.partialWindowMs !== undefined
+      ? { partialWindowMs: settings.partialWindowMs }
+      : {}),
+    ...(settings.noAnswerLimitMs !== undefined
+      ? { noAnswerLimitMs: settings.noAnswerLimitMs * timeScale }
+      : {}),
+  };
+}
+
 /** An input waiting to be folded: built when folded, from what was captured. */
 type Queued =
   | { kind: "transaction"; transaction: Transaction }
@@ -95,6 +130,8 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
   #timer?: ReturnType<typeof setInterval>;
   #over = false;
   #detach: (() => void)[] = [];
+  #simulator?: TerminalSimulator;
+  #settingsSeen?: Readonly<TerminalSettings>;
 
   /**
    * Makes a watch; {@linkcode PosWatch.attach} connects it to a simulator.
@@ -127,6 +164,8 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
    * @returns A function that detaches the watch.
    */
   attach(simulator: TerminalSimulator): () => void {
+    this.#simulator = simulator;
+    this.#follow();
     const offs = [
       simulator.on(
         "request",
@@ -267,6 +306,7 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
     this.#scheduled = false;
     const queue = this.#queue;
     if (queue.length === 0) return;
+    this.#follow();
     this.#queue = [];
     let campaignMoved = false;
     for (const item of queue) {
@@ -293,6 +333,18 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
     this.flush();
     for (const detach of this.#detach) detach();
     this.#detach = [];
+  }
+
+  /**
+   * The windows and limits of the simulator's settings (changed through the API or a
+   * scenario), into the diagnosis: checked by identity, the settings being replaced
+   * whole on each change.
+   */
+  #follow(): void {
+    const settings = this.#simulator?.settings;
+    if (!settings || settings === this.#settingsSeen) return;
+    this.#settingsSeen = settings;
+    this.diagnosis.configure(diagnosisSettings(settings, this.#simulator!.timeScale));
   }
 
   #ended(transaction: Transaction): void {
