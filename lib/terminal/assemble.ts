@@ -35,7 +35,7 @@ import type { Scenario } from "./scenario.ts";
 import { type ScenarioWatcher, watchScenarioFile } from "./scenario_file.ts";
 import { overlaySettings } from "./settings.ts";
 import { type DecisionHook, type SimulatorOptions, TerminalSimulator } from "./simulator.ts";
-import { diagnosisSettings, PosWatch, type PosWatchOptions } from "./watch.ts";
+import { bindWatch, diagnosisSettings, PosWatch, type PosWatchOptions } from "./watch.ts";
 
 /** What a terminal is assembled from. */
 export interface TerminalConfig {
@@ -228,6 +228,7 @@ export function completeTerminal<S extends TerminalSimulator>(
       ...(watcher ? { reloadScenario: watcher.reload } : {}),
     })
     : undefined;
+  if (control && decision.watch) bindWatch(control, decision.watch);
   if (control) {
     apply.add((next) => control.applyScenario(next, settingsFor(next)));
   } else {

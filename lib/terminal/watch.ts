@@ -399,3 +399,43 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
     for (const finding of findings) this.emit("finding", { new: finding.count === 1, finding });
   }
 }
+
+/** The watch of each control layer, for the control API (see {@linkcode watchOf}). */
+const WATCHES = new WeakMap<object, PosWatch>();
+
+/**
+ * Binds a watch to the control layer of the same terminal, so that the control API
+ * (`/api/findings`, `/api/campaign`, `/api/report`, the `findings` event) finds it.
+ *
+ * @param control The terminal's control layer.
+ * @param watch Its watch on the POS.
+ *
+ * @example
+ * ```ts
+ * import { bindWatch, PosWatch, watchOf } from "./watch.ts";
+ * const control = {};
+ * const watch = new PosWatch();
+ * bindWatch(control, watch);
+ * watchOf(control) === watch; // true
+ * watch.close();
+ * ```
+ */
+export function bindWatch(control: object, watch: PosWatch): void {
+  WATCHES.set(control, watch);
+}
+
+/**
+ * The watch bound to a control layer.
+ *
+ * @param control The terminal's control layer.
+ * @returns Its watch, or `undefined` when the diagnosis is off.
+ *
+ * @example
+ * ```ts
+ * import { watchOf } from "./watch.ts";
+ * watchOf({}); // undefined
+ * ```
+ */
+export function watchOf(control: object): PosWatch | undefined {
+  return WATCHES.get(control);
+}
