@@ -7,6 +7,7 @@ import {
   ENGLISH,
   FINDING_CODE_NAMES,
   FINDING_CODES,
+  parseCampaign,
   STANDARD_CAMPAIGN,
 } from "../lib/diagnosis/mod.ts";
 
@@ -64,6 +65,14 @@ Deno.test("Diagnose your POS lists every finding code as the code says", async (
   for (const code of FINDING_CODE_NAMES) assert.ok(page.includes(`### \`${code}\``), code);
   const headings = [...page.matchAll(/^### `([a-z-]+)`$/gm)].map((m) => m[1]);
   assert.deepEqual(headings, [...FINDING_CODE_NAMES]);
+});
+
+Deno.test("the campaign file of Diagnose your POS is a valid campaign", async () => {
+  const page = await Deno.readTextFile(PAGE);
+  const block = /## A campaign file[\s\S]*?```yml\n([\s\S]*?)```/.exec(page);
+  assert.ok(block, "the example is found");
+  const campaign = parseCampaign(block[1], "example.yaml");
+  assert.deepEqual(campaign.cases.map((c) => c.name), ["approval", "lost approval"]);
 });
 
 if (import.meta.main) {
