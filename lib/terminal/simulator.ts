@@ -710,7 +710,10 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
         const received = await this.#readRequest(reader, info);
         this.#idle.delete(id);
         if (!received) {
-          if (reader.ended) this.#posEnded(watch, "idle");
+          // Ended by the POS, unless the terminal closed it (a stop).
+          if (reader.ended && this.#connections.has(id) && !this.#closing) {
+            this.#posEnded(watch, "idle");
+          }
           break;
         }
         if (this.#afterAnswer(watch, received.message)) continue;
@@ -726,7 +729,10 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
       this.#closeConnection(id);
       if (!watch.ended) {
         watch.ended = true;
-        this.emit("disconnect", this.#closedInfo(watch, reader.ended ? "pos" : "terminal"));
+        this.emit(
+          "disconnect",
+          this.#closedInfo(watch, reader.ended && !this.#closing ? "pos" : "terminal"),
+        );
       }
     }
   }

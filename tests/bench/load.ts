@@ -5,6 +5,10 @@
 // the simulator's peak memory, and our throughput as a share of the bare server's.
 //
 //   deno task bench:load [--concurrency 20,50] [--total 20000] [--warmup 1000]
+//                        [--simulators caisse-ap,+findings]
+//
+// Two simulators by default: `caisse-ap` (--no-diagnosis) and `+findings` (the diagnosis on,
+// as server.ts runs by default).
 import {
   cpuTime,
   fixed,
@@ -131,77 +135,103 @@ function median(runs: { result: LoadResult; cpu?: number; peak?: number }[]) {
   return { result, cpu: mid(by((r) => r.cpu)), peak: Math.max(...by((r) => r.peak)) };
 }
 
+/** The simulators measured: without the diagnosis, and with it (the default of server.ts). */
+const SIMULATORS: Record<string, string[]> = {
+  "caisse-ap": ["--no-diagnosis"],
+  "+findings": [],
+};
+
 if (import.meta.main) {
   const args = options(Deno.args, {
     concurrency: "20,50",
     total: "10000",
     rounds: "5",
     warmup: "1000",
+    simulators: "caisse-ap,+findings",
   });
   const levels = args.concurrency.split(",").map(Number);
   const total = Number(args.total);
   const rounds = Number(args.rounds);
   const warmup = Number(args.warmup);
-  let simulator: Program | undefined;
+  const names = args.simulators.split(",").filter((name) => name in SIMULATORS);
+  const simulators = new Map<string, Program>();
   let bare: Program | undefined;
   try {
-    simulator = await startProgram("server.ts", [
-      "--host",
-      "127.0.0.1",
-      "--port",
-      "0",
-      "--duration",
-      "0",
-      "--log-level",
-      "error",
-    ]);
+    for (const name of names) {
+      simulators.set(
+        name,
+        await startProgram("server.ts", [
+          "--host",
+          "127.0.0.1",
+          "--port",
+          "0",
+          "--duration",
+          "0",
+          "--log-level",
+          "error",
+          ...SIMULATORS[name],
+        ]),
+      );
+    }
     bare = await startProgram("tests/bench/bare_server.ts", []);
     if (warmup > 0) {
       await load(bare.port, levels[0], warmup);
-      await load(simulator.port, levels[0], warmup);
+      for (const simulator of simulators.values()) await load(simulator.port, levels[0], warmup);
     }
     console.log(
       `${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}; ` +
-        `${rounds} rounds of ${total} transactions per server and concurrency, the two servers ` +
-        `alternating, one connection per transaction, after ${warmup} to warm up; medians of ` +
-        `the rounds, max and errors over all of them`,
+        `${rounds} rounds of ${total} transactions per server and concurrency, the servers ` +
+        `taking turns, one connection per transaction, after ${warmup} to warm up; medians of ` +
+        `the rounds, max and errors over all of them. caisse-ap: --no-diagnosis; +findings: ` +
+        `the diagnosis on (the default)`,
     );
     console.log(
       "server      conc  transact   seconds     tx/s   p50 ms   p99 ms   max ms  errors  peak MiB  CPU µs/tx",
     );
     const shares: string[] = [];
     for (const concurrency of levels) {
-      const bareRuns = [];
-      const ourRuns = [];
-      const ratios: number[] = [];
-      for (let round = 0; round < rounds; round++) {
-        // Alternate who goes first, so a drift of the machine weighs on both alike.
-        const first = round % 2 === 0;
-        const a = await measured(first ? bare : simulator, concurrency, total);
-        const b = await measured(first ? simulator : bare, concurrency, total);
-        const [bareRun, ourRun] = first ? [a, b] : [b, a];
-        bareRuns.push(bareRun);
-        ourRuns.push(ourRun);
-        ratios.push(ourRun.result.perSecond / bareRun.result.perSecond);
-      }
-      const base = median(bareRuns);
-      const ours = median(ourRuns);
-      console.log(row("bare", concurrency, base.result, base.peak, base.cpu));
-      console.log(row("caisse-ap", concurrency, ours.result, ours.peak, ours.cpu));
-      ratios.sort((x, y) => x - y);
-      shares.push(
-        `${concurrency} connections: ${
-          fixed(ratios[ratios.length >> 1] * 100)
-        } % of the bare server's throughput (median of ${rounds} rounds; ${
-          fixed(ratios[0] * 100)
-        } to ${fixed(ratios[ratios.length - 1] * 100)} %), ${
-          ours.result.errors + base.result.errors
-        } errors`,
+      const servers: [string, Program][] = [["bare", bare], ...simulators];
+      const runs = new Map<string, Awaited<ReturnType<typeof measured>>[]>(
+        servers.map(([name]) => [name, []]),
       );
+      const ratios = new Map<string, number[]>(names.map((name) => [name, []]));
+      for (let round = 0; round < rounds; round++) {
+        // Take turns at going first, so a drift of the machine weighs on all alike.
+        const order = [
+          ...servers.slice(round % servers.length),
+          ...servers.slice(0, round % servers.length),
+        ];
+        const results = new Map<string, Awaited<ReturnType<typeof measured>>>();
+        for (const [name, server] of order) {
+          results.set(name, await measured(server, concurrency, total));
+        }
+        for (const [name, result] of results) runs.get(name)!.push(result);
+        for (const name of names) {
+          ratios.get(name)!.push(
+            results.get(name)!.result.perSecond / results.get("bare")!.result.perSecond,
+          );
+        }
+      }
+      const base = median(runs.get("bare")!);
+      console.log(row("bare", concurrency, base.result, base.peak, base.cpu));
+      for (const name of names) {
+        const ours = median(runs.get(name)!);
+        console.log(row(name, concurrency, ours.result, ours.peak, ours.cpu));
+        const sorted = ratios.get(name)!.sort((x, y) => x - y);
+        shares.push(
+          `${name}, ${concurrency} connections: ${
+            fixed(sorted[sorted.length >> 1] * 100)
+          } % of the bare server's throughput (median of ${rounds} rounds; ${
+            fixed(sorted[0] * 100)
+          } to ${fixed(sorted[sorted.length - 1] * 100)} %), ${
+            ours.result.errors + base.result.errors
+          } errors`,
+        );
+      }
     }
     for (const line of shares) console.log(line);
   } finally {
-    await simulator?.stop();
+    for (const simulator of simulators.values()) await simulator.stop();
     await bare?.stop();
   }
 }
