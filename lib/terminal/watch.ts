@@ -25,7 +25,7 @@ import type { DiagnosisInput } from "../diagnosis/input.ts";
 import type { ReportData, RunInfo } from "../diagnosis/report.ts";
 import { getField } from "../tlv.ts";
 import { decide, examineRequest, type TerminalSettings } from "./behaviour.ts";
-import { type JournalRecord, toJournalEntry } from "./journal.ts";
+import { toJournalEntry } from "./journal.ts";
 import type {
   DecisionHook,
   TerminalSimulator,
@@ -371,26 +371,29 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
 
   #input(item: Queued): DiagnosisInput {
     if (item.kind === "event") return item.input;
+    if (item.kind === "end") {
+      // As the journal's end record, without building the whole entry again.
+      const t = item.transaction;
+      return {
+        type: "end",
+        run: this.#run,
+        id: t.id,
+        state: item.state,
+        endedAt: item.endedAt,
+        ...(t.answeredAt ? { answeredAt: t.answeredAt } : {}),
+        ...(t.peerClosedEarly ? { peerClosedEarly: true } : {}),
+        ...(t.error ? { error: t.error } : {}),
+        ...(t.sent !== undefined ? { sent: t.sent } : {}),
+        ...(t.note !== undefined ? { note: t.note } : {}),
+      };
+    }
     const entry = toJournalEntry(item.transaction, this.#run);
-    if (item.kind === "transaction") {
+    {
       // As the journal wrote it when decided: pending, without how it ended.
       const { answeredAt: _a, peerClosedEarly: _p, error: _e, sent: _s, note: _n, ...decided } =
         entry;
       return { type: "transaction", ...decided, state: "pending" };
     }
-    const record: JournalRecord = {
-      type: "end",
-      run: this.#run,
-      id: entry.id,
-      state: item.state,
-      endedAt: item.endedAt,
-      ...(entry.answeredAt ? { answeredAt: entry.answeredAt } : {}),
-      ...(entry.peerClosedEarly ? { peerClosedEarly: true } : {}),
-      ...(entry.error ? { error: entry.error } : {}),
-      ...(entry.sent !== undefined ? { sent: entry.sent } : {}),
-      ...(entry.note !== undefined ? { note: entry.note } : {}),
-    };
-    return record;
   }
 
   #changed(findings: DiagnosisFinding[]): void {
