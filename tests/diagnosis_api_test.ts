@@ -104,20 +104,33 @@ Deno.test("the diagnosis through the control API", async (t) => {
   }
 });
 
-Deno.test("without a campaign or a diagnosis, the endpoints say why", async () => {
-  for (
-    const [options, path, status, message] of [
-      [{}, "/api/campaign", 404, /No campaign: start the simulator with --campaign standard/],
-      [{ diagnosis: false as const }, "/api/findings", 409, /The diagnosis is off/],
-    ] as const
-  ) {
-    await using terminal = await startTerminal(options);
+Deno.test("without a campaign or a diagnosis, the endpoints say why", async (t) => {
+  await t.step("no campaign: GET says none, restart is not found", async () => {
+    await using terminal = await startTerminal();
     const handler = createControlHandler(terminal.control, {
       access: makeAccessPolicy(undefined, 8080),
     });
-    const response = await handler(new Request(`${BASE}${path}`));
-    assert.equal(response.status, status);
-    assert.match((await response.json()).error, message);
+    const none = await handler(new Request(`${BASE}/api/campaign`));
+    assert.equal(none.status, 200);
+    assert.deepEqual(await none.json(), { campaign: null });
+    const restart = await handler(new Request(`${BASE}/api/campaign/restart`, { method: "POST" }));
+    assert.equal(restart.status, 404);
+    assert.match(
+      (await restart.json()).error,
+      /No campaign: start the simulator with --campaign standard/,
+    );
     handler.events.close();
-  }
+  });
+  await t.step("no diagnosis: 409", async () => {
+    await using terminal = await startTerminal({ diagnosis: false });
+    const handler = createControlHandler(terminal.control, {
+      access: makeAccessPolicy(undefined, 8080),
+    });
+    for (const path of ["/api/findings", "/api/campaign", "/api/report"]) {
+      const response = await handler(new Request(`${BASE}${path}`));
+      assert.equal(response.status, 409, path);
+      assert.match((await response.json()).error, /The diagnosis is off/);
+    }
+    handler.events.close();
+  });
 });

@@ -233,7 +233,9 @@
 
   async function loadCampaign() {
     try {
-      renderCampaign(await api("GET", "/api/campaign"));
+      const state = await api("GET", "/api/campaign");
+      if (state.campaign === null) campaignPanel.hidden = true;
+      else renderCampaign(state);
     } catch (error) {
       campaignPanel.hidden = true;
       if (error.status !== 404 && error.status !== 409) console.warn(error);

@@ -306,7 +306,8 @@ function diagnosisRoutes(control: TerminalControl): Route[] {
   };
   return [
     plain("GET", "/api/findings", () => json({ findings: watch().findings() })),
-    plain("GET", "/api/campaign", () => json(campaign().campaignState())),
+    // Without a campaign: {"campaign": null} (the dashboard asks, and hides its panel).
+    plain("GET", "/api/campaign", () => json(watch().campaignState() ?? { campaign: null })),
     plain("POST", "/api/campaign/restart", async (request) => {
       expectNothing(await readJson(request));
       return json(campaign().restartCampaign());
