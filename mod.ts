@@ -190,11 +190,15 @@ export {
 export {
   type BeforeAnswerHook,
   type Concurrency,
+  type ConnectionClosedInfo,
   type ConnectionInfo,
+  type ConnectionOpenedInfo,
   type ConnectionOverflow,
+  type ConnectionPhase,
   type ConnectionProblem,
   type DecisionHook,
   type DecisionHookContext,
+  type ExtraBytesInfo,
   type QueuedRequest,
   type RefusalPeriod,
   type SimulatorEventMap,
@@ -251,3 +255,25 @@ export { type ControlHandler } from "./lib/terminal/http/routes.ts";
 export { EventHub, type EventHubOptions } from "./lib/terminal/http/events.ts";
 export { ApiError } from "./lib/terminal/http/responses.ts";
 export { type ScenarioReadResult } from "./lib/terminal/scenario_file.ts";
+export {
+  type Campaign,
+  type CampaignCase,
+  type CampaignState,
+  diagnose,
+  type DiagnosisFinding,
+  type DiagnosisInput,
+  type DiagnosisOptions,
+  type Evidence,
+  type FindingCode,
+  type Occurrence,
+  type PosRef,
+  type Severity,
+  shouldFail,
+  STANDARD_CAMPAIGN,
+} from "./lib/diagnosis/mod.ts";
+export {
+  type FindingChange,
+  PosWatch,
+  type PosWatchEventMap,
+  type PosWatchOptions,
+} from "./lib/terminal/watch.ts";

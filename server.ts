@@ -34,7 +34,10 @@ import type { Scenario } from "./lib/terminal/scenario.ts";
 import type { ForwardTransaction } from "./lib/terminal/forward_exchange.ts";
 import type { ScenarioRecorder } from "./lib/terminal/record.ts";
 import type { Transaction } from "./lib/terminal/simulator.ts";
+import type { Campaign } from "./lib/diagnosis/campaign.ts";
+import type { RunInfo } from "./lib/diagnosis/report.ts";
 import {
+  DIAGNOSIS_EXIT,
   parseServerArgs,
   SERVER_NAME as NAME,
   type ServerConfig,
@@ -48,8 +51,10 @@ import type { Keyboard } from "./lib/terminal/tty.ts";
  *
  * @param args The command-line arguments (without the program name).
  * @param control `signal` stops the simulator as SIGTERM would (for tests).
- * @returns The exit code: 0 stopped cleanly (or a valid `--check-scenario`), 2 usage
- * error or invalid scenario, 3 cannot listen or open the journal.
+ * @returns The exit code: 0 stopped cleanly (or a valid `--check-scenario`), 1 a finding
+ * at `--fail-on`'s severity or worse, 2 usage error or invalid scenario or campaign, 3
+ * cannot listen, open the journal or write the report, 4 the campaign was not over within
+ * `--campaign-timeout`.
  *
  * @example
  * ```ts
@@ -70,13 +75,19 @@ export async function main(
   if (config.checkScenario !== undefined) return await checkScenario(config.checkScenario);
   const loaded = config.scenario === undefined ? undefined : await readScenario(config.scenario);
   if (typeof loaded === "number") return loaded;
-  const [{ setupLogging }, { getLogger }, { assembleTerminal }, { logControl, logSimulator }] =
-    await Promise.all([
-      import("./lib/logging.ts"),
-      import("./lib/deps_logging.ts"),
-      import("./lib/terminal/assemble.ts"),
-      import("./lib/terminal/log.ts"),
-    ]);
+  const [
+    { setupLogging },
+    { getLogger },
+    { assembleTerminal },
+    { logControl, logFindings, logSimulator },
+  ] = await Promise.all([
+    import("./lib/logging.ts"),
+    import("./lib/deps_logging.ts"),
+    import("./lib/terminal/assemble.ts"),
+    import("./lib/terminal/log.ts"),
+  ]);
+  const campaign = config.campaign === undefined ? undefined : await readCampaign(config.campaign);
+  if (typeof campaign === "number") return campaign;
   setupLogging({ level: config.logLevel, format: config.logFormat });
   const logger = getLogger(["caisse-ap", "terminal"]);
   const journalFile = config.journal === undefined ? undefined : await openJournal(config.journal);
@@ -93,12 +104,16 @@ export async function main(
     await journalFile?.close();
     return recorder;
   }
-  const terminal = assembleTerminal(
-    await terminalConfig(config, loaded, journalFile, operator, logger),
-  );
+  const terminal = assembleTerminal({
+    ...await terminalConfig(config, loaded, journalFile, operator, logger),
+    ...(config.diagnosis
+      ? { diagnosis: { ...(campaign ? { campaign } : {}), tool: `caisse-ap ${VERSION}` } }
+      : {}),
+  });
   logSimulator(terminal.simulator, logger);
   if (recorder) recordTap(terminal.simulator, recorder);
   if (terminal.control) logControl(terminal.control, logger);
+  if (terminal.watch) logFindings(terminal.watch, logger);
   const release = async (http?: ControlServer) => {
     await http?.close();
     await terminal.close();
@@ -114,7 +129,12 @@ export async function main(
   }
   const { logStart } = await import("./lib/terminal/startup_log.ts");
   logStart(logger, startFacts(config, terminal, loaded?.scenario, started.http));
-  await runUntilStopped(terminal, logger, { signal: control.signal, interrupts });
+  const stops = new AbortController();
+  control.signal?.addEventListener("abort", () => stops.abort("Asked to stop"), { once: true });
+  if (control.signal?.aborted) stops.abort("Asked to stop");
+  const ending = endCampaign(config, terminal, stops, logger);
+  await runUntilStopped(terminal, logger, { signal: stops.signal, interrupts });
+  ending.cancel();
   await release(started.http);
   if (terminal.journal?.failure) {
     logger.error("The journal could not be written: {error}", {
@@ -126,7 +146,103 @@ export async function main(
       error: recorder.failure.message,
     });
   }
+  const code = await finishDiagnosis(config, terminal, ending.how(), logger);
   logger.info("Stopped", {});
+  return code;
+}
+
+/**
+ * With `--fail-on` and a campaign: stops the server when the campaign is over, or at
+ * its time-out.
+ */
+function endCampaign(
+  config: ServerConfig,
+  terminal: Terminal,
+  stops: AbortController,
+  logger: SimulatorLogger,
+): { cancel(): void; how(): RunInfo["ended"] } {
+  let ended: RunInfo["ended"] = "stopped";
+  const watch = terminal.watch;
+  if (!watch?.campaign || config.failOn === undefined) {
+    return { cancel() {}, how: () => ended };
+  }
+  const off = watch.on("campaign-over", () => {
+    if (stops.signal.aborted) return;
+    ended = "over";
+    stops.abort("Campaign over");
+  });
+  const timer = setTimeout(() => {
+    if (stops.signal.aborted) return;
+    ended = "timeout";
+    const unreached = watch.campaign!.unreached();
+    logger.error("Campaign time-out: not over after {timeout}; cases never reached: {cases}", {
+      timeout: `${config.campaignTimeoutMs! / 1000} s`,
+      cases: unreached.map((u) =>
+        `${u.pos ? `register ${u.pos.register} of ${u.pos.address}: ` : ""}${u.cases.join(", ")}`
+      ).join("; "),
+    });
+    stops.abort("Campaign time-out");
+  }, config.campaignTimeoutMs);
+  return {
+    cancel() {
+      off();
+      clearTimeout(timer);
+    },
+    how: () => ended,
+  };
+}
+
+/**
+ * Writes the report (`--report`, atomically: a temporary file renamed) and gives the
+ * exit code: 4 after the campaign time-out, 1 with a finding at `--fail-on`'s severity
+ * or worse, 3 when the report cannot be written, 0 otherwise.
+ */
+async function finishDiagnosis(
+  config: ServerConfig,
+  terminal: Terminal,
+  ended: RunInfo["ended"],
+  logger: SimulatorLogger,
+): Promise<number> {
+  const watch = terminal.watch;
+  if (!watch) return EXIT.ok;
+  const [{ renderReport }, { severityRank, shouldFail }] = await Promise.all([
+    import("./lib/diagnosis/report.ts"),
+    import("./lib/diagnosis/finding.ts"),
+  ]);
+  const data = watch.report({
+    ended,
+    settings: {
+      "time-scale": config.timeScale,
+      "input-timeout": terminal.simulator.settings.inputTimeoutMs / 1000,
+      "no-answer-limit": watch.noAnswerLimitMs / 1000,
+      "resend-window": watch.diagnosis.settings.resendWindowMs / 1000,
+      "duplicate-window": watch.diagnosis.settings.duplicateWindowMs / 1000,
+      "partial-window": watch.diagnosis.settings.partialWindowMs / 1000,
+      ...(config.failOn ? { "fail-on": config.failOn } : {}),
+    },
+  });
+  if (config.report) {
+    const { file, format } = config.report;
+    const temporary = `${file}.${Deno.pid}.tmp`;
+    try {
+      await Deno.writeTextFile(temporary, renderReport(data, format));
+      await Deno.rename(temporary, file);
+      logger.info("Report {file}: {findings} findings", { file, findings: data.findings.length });
+    } catch (error) {
+      await Deno.remove(temporary).catch(() => {});
+      writeStderr(`${NAME}: cannot write the report "${file}": ${(error as Error).message}\n`);
+      return EXIT.io;
+    }
+  }
+  if (ended === "timeout") return DIAGNOSIS_EXIT.campaignTimeout;
+  if (config.failOn && shouldFail(data.findings, config.failOn)) {
+    logger.error("Exit code 1: {count} findings at {severity} or worse", {
+      count: data.findings.filter((f) => severityRank(f.severity) >= severityRank(config.failOn!))
+        .length,
+      severity: config.failOn,
+    });
+    return DIAGNOSIS_EXIT.findings;
+  }
   return EXIT.ok;
 }
 
@@ -280,6 +396,25 @@ function startFacts(
         },
       }
       : {}),
+    ...(terminal.watch
+      ? {
+        diagnosis: {
+          ...(terminal.watch.campaign
+            ? {
+              campaign: {
+                name: terminal.watch.campaign.campaign.name,
+                cases: terminal.watch.campaign.campaign.cases.length,
+              },
+            }
+            : {}),
+          ...(config.report ? { report: config.report.file } : {}),
+          ...(config.failOn ? { failOn: config.failOn } : {}),
+          ...(config.campaignTimeoutMs !== undefined
+            ? { campaignTimeoutMs: config.campaignTimeoutMs }
+            : {}),
+        },
+      }
+      : {}),
   };
 }
 
@@ -388,8 +523,13 @@ async function runUntilStopped(
     const onSigterm = () => stop("Terminated");
     addSignal("SIGINT", onSigint);
     addSignal("SIGTERM", onSigterm);
-    stops.signal?.addEventListener("abort", () => stop("Asked to stop"), { once: true });
-    if (stops.signal?.aborted) stop("Asked to stop");
+    const signal = stops.signal;
+    signal?.addEventListener(
+      "abort",
+      () => stop(typeof signal.reason === "string" ? signal.reason : "Asked to stop"),
+      { once: true },
+    );
+    if (signal?.aborted) stop(typeof signal.reason === "string" ? signal.reason : "Asked to stop");
     stops.interrupts.addEventListener("interrupt", onSigint);
     simulator.on("close", () => {
       removeSignal("SIGINT", onSigint);
@@ -429,6 +569,32 @@ async function readScenario(path: string): Promise<{ scenario: Scenario; text: s
       return usageError(NAME, `No scenario file "${path}"`);
     }
     writeStderr(`${NAME}: cannot read the scenario "${path}": ${(error as Error).message}\n`);
+    return EXIT.io;
+  }
+}
+
+/** Reads the campaign of `--campaign`: built in, or a file; on failure, the exit code. */
+async function readCampaign(name: string): Promise<Campaign | number> {
+  const [{ BUILT_IN_CAMPAIGNS, parseCampaign }, { ScenarioError, scenarioProblems }] = await Promise
+    .all([import("./lib/diagnosis/campaign.ts"), import("./lib/terminal/scenario.ts")]);
+  const builtIn = BUILT_IN_CAMPAIGNS[name];
+  if (builtIn && Object.hasOwn(BUILT_IN_CAMPAIGNS, name)) return builtIn;
+  try {
+    return parseCampaign(await Deno.readTextFile(name), name);
+  } catch (error) {
+    if (error instanceof ScenarioError) {
+      for (const problem of scenarioProblems(error)) writeStderr(`${NAME}: ${problem}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof Deno.errors.NotFound) {
+      return usageError(
+        NAME,
+        `No campaign "${name}": expected ${
+          Object.keys(BUILT_IN_CAMPAIGNS).join(", ")
+        } or a campaign file`,
+      );
+    }
+    writeStderr(`${NAME}: cannot read the campaign "${name}": ${(error as Error).message}\n`);
     return EXIT.io;
   }
 }

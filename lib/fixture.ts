@@ -12,6 +12,9 @@ import { VERSION } from "./cli.ts";
 import { assembleDecision, completeTerminal, type TerminalConfig } from "./terminal/assemble.ts";
 import type { TerminalControl } from "./terminal/control.ts";
 import type { Scenario } from "./terminal/scenario.ts";
+import type { Campaign } from "./diagnosis/campaign.ts";
+import type { DiagnosisFinding } from "./diagnosis/finding.ts";
+import type { PosWatch, PosWatchOptions } from "./terminal/watch.ts";
 import { type SimulatorOptions, TerminalSimulator } from "./terminal/simulator.ts";
 
 /** Where a POS connects to reach a terminal: pass it (or spread it) as connection options. */
@@ -32,6 +35,16 @@ export interface TestTerminalOptions extends SimulatorOptions {
   hold?: boolean;
   /** How many transactions the journal keeps in memory. Default 1000. */
   journalCapacity?: number;
+  /**
+   * Run a campaign: each register's Nth debit or credit gets the Nth case (before the
+   * queues and the scenario's rules); see `STANDARD_CAMPAIGN`.
+   */
+  campaign?: Campaign;
+  /**
+   * The diagnosis's windows and limits, or `false` for none. Default: on, with the
+   * defaults (the input time-out and the time scale are the terminal's).
+   */
+  diagnosis?: Omit<PosWatchOptions, "campaign"> | false;
 }
 
 /**
@@ -55,6 +68,8 @@ export interface TestTerminalOptions extends SimulatorOptions {
 export class TestTerminal extends TerminalSimulator {
   /** Drives this terminal: settings, queues, hold mode, journal, reset. */
   readonly control: TerminalControl;
+  /** The watch on the POS: findings, the campaign, the report; none with `diagnosis: false`. */
+  readonly watch?: PosWatch;
 
   /**
    * Makes the terminal; {@linkcode TerminalSimulator.start} starts it.
@@ -74,14 +89,41 @@ export class TestTerminal extends TerminalSimulator {
       ...(options.decide ? { decide: options.decide } : {}),
       journal: { capacity: options.journalCapacity },
       control: { version: VERSION },
+      ...(options.diagnosis === false ? {} : {
+        diagnosis: {
+          ...options.diagnosis,
+          ...(options.campaign ? { campaign: options.campaign } : {}),
+          tool: `caisse-ap ${VERSION}`,
+        },
+      }),
     };
     const decision = assembleDecision(config);
     super({
+      ...(decision.holdMs !== undefined ? { holdMs: decision.holdMs } : {}),
       ...options,
       settings: decision.settingsFor(options.scenario),
       decide: decision.decide,
     });
     this.control = completeTerminal(this, decision, config).control!;
+    if (decision.watch) this.watch = decision.watch;
+  }
+
+  /**
+   * What the diagnosis found about the POS so far, worst first: assert that a POS test
+   * suite leaves no `money` finding, for example.
+   *
+   * @returns The findings (none with `diagnosis: false`).
+   *
+   * @example
+   * ```ts
+   * import { pay, startTerminal } from "../mod.ts";
+   * await using terminal = await startTerminal();
+   * await pay({ amount: 1250 }, terminal.endpoint);
+   * terminal.findings().filter((f) => f.severity === "money").length; // 0
+   * ```
+   */
+  findings(): DiagnosisFinding[] {
+    return this.watch?.findings() ?? [];
   }
 
   /**
@@ -115,9 +157,10 @@ export class TestTerminal extends TerminalSimulator {
    * @param options `force`: do not wait for answers in flight.
    * @returns When every connection has ended.
    */
-  override close(options: { force?: boolean } = {}): Promise<void> {
+  override async close(options: { force?: boolean } = {}): Promise<void> {
     this.control.close();
-    return super.close(options);
+    await super.close(options);
+    this.watch?.close();
   }
 }
 

@@ -113,6 +113,10 @@ Deno.test("settings: read, change as the options would, refuse what the options 
         "fault": null,
         "strict": false,
         "hold": false,
+        "resend-window": 120,
+        "duplicate-window": 10,
+        "partial-window": 120,
+        "no-answer-limit": 180,
       });
     });
     await t.step("PATCH: what is given changes, the rest stays; payments see it", async () => {

@@ -30,11 +30,13 @@ Deno.test("the benchmark tools run and report", async (t) => {
     ]);
     assert.match(out, /^bare +2 +80 /m);
     assert.match(out, /^caisse-ap +4 +80 /m);
+    assert.match(out, /^\+findings +4 +80 /m);
     assert.match(
       out,
-      /^2 connections: [\d.]+ % of the bare server's throughput \(median of 2 rounds; [\d.]+ to [\d.]+ %\), 0 errors$/m,
+      /^caisse-ap, 2 connections: [\d.]+ % of the bare server's throughput \(median of 2 rounds; [\d.]+ to [\d.]+ %\), 0 errors$/m,
     );
-    assert.match(out, /^4 connections: [\d.]+ % .*, 0 errors$/m);
+    assert.match(out, /^caisse-ap, 4 connections: [\d.]+ % .*, 0 errors$/m);
+    assert.match(out, /^\+findings, 4 connections: [\d.]+ % .*, 0 errors$/m);
     // Forward mode: the tap in front of the simulator.
     assert.match(out, /^tap\+sim +4 +80 /m);
     assert.match(

@@ -33,6 +33,7 @@ Deno.test("the page has no inline script, style or event handler (the CSP forbid
   const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
   assert.deepEqual(scripts.map((s) => [s[1].trim(), s[2].trim()]), [
     ['src="/dashboard.js" defer', ""],
+    ['src="/diagnosis.js" defer', ""],
   ]);
   assert.doesNotMatch(html, /<style\b/);
   assert.doesNotMatch(html, /\sstyle=/);
@@ -45,6 +46,10 @@ Deno.test("the script writes values as text, never as markup", async () => {
   const script = await read("dashboard.js");
   for (const sink of ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("]) {
     assert.ok(!script.includes(sink), `dashboard.js uses ${sink}`);
+  }
+  const diagnosis = await read("diagnosis.js");
+  for (const sink of ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("]) {
+    assert.ok(!diagnosis.includes(sink), `diagnosis.js uses ${sink}`);
   }
   assert.doesNotMatch(script, /new Function|setTimeout\(["'`]/);
   assert.doesNotMatch(script, /https?:\/\//);

@@ -22,6 +22,7 @@ Deno.test("deno.json has what publishing needs: name, version, license, exports"
     "./pos",
     "./testing",
     "./terminal",
+    "./diagnosis",
     "./client",
     "./server",
   ]);

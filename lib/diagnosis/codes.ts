@@ -190,9 +190,9 @@ export const DIAGNOSIS_DEFAULTS: Readonly<DiagnosisSettings> = Object.freeze({
   duplicateWindowMs: 10_000,
   partialWindowMs: 120_000,
   maxTransactions: 1000,
-  maxRecentPerPos: 16,
-  maxPos: 1000,
-  maxFindings: 1000,
+  maxRecentPerPos: 8,
+  maxPos: 200,
+  maxFindings: 500,
   maxEvidence: 5,
 });
 

@@ -69,8 +69,7 @@ export interface DiagnosisOptions extends Partial<DiagnosisSettings> {
  * ```
  */
 export class Diagnosis {
-  /** The settings in force. */
-  readonly settings: Readonly<DiagnosisSettings>;
+  #settings: Readonly<DiagnosisSettings>;
   readonly #catalogue: Catalogue;
   readonly #transactions = new Map<number, TrackedTransaction>();
   readonly #recent = new Map<string, TrackedTransaction[]>();
@@ -85,26 +84,40 @@ export class Diagnosis {
    */
   constructor(options: DiagnosisOptions = {}) {
     const { catalogue, ...settings } = options;
-    const merged: DiagnosisSettings = { ...DIAGNOSIS_DEFAULTS };
-    for (const [key, value] of Object.entries(settings)) {
-      if (value !== undefined) (merged as unknown as Record<string, unknown>)[key] = value;
-    }
-    for (const [key, value] of Object.entries(merged)) {
-      if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) {
-        throw new RangeError(
-          `Invalid diagnosis setting ${key} "${value}": expected a number from 0`,
-        );
-      }
-    }
-    this.settings = Object.freeze(merged);
+    this.#settings = merge(DIAGNOSIS_DEFAULTS, settings);
     this.#catalogue = catalogue ?? ENGLISH;
     const recent = this.#recent;
     this.#context = {
-      settings: this.settings,
+      settings: this.#settings,
       recent: (pos) => recent.get(posKey(pos)) ?? [],
       holds: new Map(),
       partials: new Map(),
     };
+  }
+
+  /** The settings in force. */
+  get settings(): Readonly<DiagnosisSettings> {
+    return this.#settings;
+  }
+
+  /**
+   * Changes some settings (the windows and limits changed through the control API, for
+   * example); what is tracked stays.
+   *
+   * @param changes The settings to change; `undefined` ones are left alone.
+   * @returns The settings now in force.
+   * @throws {RangeError} When a value is not a number from 0.
+   *
+   * @example
+   * ```ts
+   * import { Diagnosis } from "./diagnosis.ts";
+   * new Diagnosis().configure({ duplicateWindowMs: 5000 }).duplicateWindowMs; // 5000
+   * ```
+   */
+  configure(changes: Partial<DiagnosisSettings>): Readonly<DiagnosisSettings> {
+    this.#settings = merge(this.#settings, changes);
+    this.#context.settings = this.#settings;
+    return this.#settings;
   }
 
   /**
@@ -323,6 +336,22 @@ export class Diagnosis {
   #trim<K, V>(map: Map<K, V>, size: number): void {
     while (map.size > Math.max(size, 1)) map.delete(map.keys().next().value as K);
   }
+}
+
+function merge(
+  base: Readonly<DiagnosisSettings>,
+  changes: Partial<DiagnosisSettings>,
+): Readonly<DiagnosisSettings> {
+  const merged: DiagnosisSettings = { ...base };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value !== undefined) (merged as unknown as Record<string, unknown>)[key] = value;
+  }
+  for (const [key, value] of Object.entries(merged)) {
+    if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) {
+      throw new RangeError(`Invalid diagnosis setting ${key} "${value}": expected a number from 0`);
+    }
+  }
+  return Object.freeze(merged);
 }
 
 /**

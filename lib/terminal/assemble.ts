@@ -40,6 +40,7 @@ import { type ScenarioWatcher, watchScenarioFile } from "./scenario_file.ts";
 import { overlaySettings } from "./settings.ts";
 import { type DecisionHook, type SimulatorOptions, TerminalSimulator } from "./simulator.ts";
 import { ForwardTap, type Upstream } from "./forward.ts";
+import { bindWatch, diagnosisSettings, PosWatch, type PosWatchOptions } from "./watch.ts";
 
 /** What a terminal is assembled from. */
 export interface TerminalConfig {
@@ -86,6 +87,12 @@ export interface TerminalConfig {
   forward?: ForwardSource;
   /** Keep a journal (in memory, and in `sink` too). Default: none. */
   journal?: JournalOptions;
+  /**
+   * Watch the POS: findings from what it sends and when it closes, and a campaign as
+   * the first decision source (before the queues and the scenario's rules). The input
+   * time-out and the time scale default to the terminal's. Default: none.
+   */
+  diagnosis?: PosWatchOptions;
   /** Drive the terminal with a control layer (needs `journal`). Default: none. */
   control?: {
     /** Whether a person at the keyboard decides too. */
@@ -119,6 +126,13 @@ export interface Decision {
   readonly decide: DecisionHook;
   /** The settings in force with a scenario: the ones given over the scenario's. */
   readonly settingsFor: (scenario?: Scenario) => TerminalSettings;
+  /** The watch on the POS (findings, campaign), when a diagnosis was asked for. */
+  readonly watch?: PosWatch;
+  /**
+   * With a diagnosis: how long a `no-answer` fault holds a connection (the simulator's
+   * `holdMs`), past the no-answer limit so that a POS that never gives up is seen.
+   */
+  readonly holdMs?: () => number;
 }
 
 /** An assembled terminal: see {@linkcode assembleTerminal}. */
@@ -171,9 +185,24 @@ export function assembleDecision(config: TerminalConfig): Decision {
   const given = config.givenSettings ?? new Set<string>();
   const settingsFor = (scenario?: Scenario) =>
     given === "all" ? { ...base } : overlaySettings(base, scenario?.settings, given);
-  const decide: DecisionHook = config.decide ??
+  const answer: DecisionHook = config.decide ??
     ((request, settings, context) => engine.decide(request, settings, context));
-  return { hold, engine, decide, settingsFor };
+  const watch = config.diagnosis
+    ? new PosWatch({
+      ...diagnosisSettings(settingsFor(config.scenario), config.simulator?.timeScale ?? 1),
+      ...config.diagnosis,
+    })
+    : undefined;
+  // Decision order: the campaign's case, then the answer source (queues, rules, hold...).
+  const decide = watch?.campaign ? watch.decide(answer) : answer;
+  if (!watch) return { hold, engine, decide, settingsFor };
+  // Past the no-answer limit in force (a tenth more, at least 1 s), whatever the idle
+  // time-out: a POS that never gives up is seen still waiting.
+  const holdMs = () => {
+    const limit = watch.noAnswerLimitMs;
+    return Math.ceil(limit + Math.max(1000, limit * 0.1));
+  };
+  return { hold, engine, decide, settingsFor, watch, holdMs };
 }
 
 /**
@@ -211,6 +240,8 @@ export function completeTerminal<S extends TerminalSimulator>(
     ? new Journal({ ...(now ? { now } : {}), ...config.journal })
     : undefined;
   journal?.attach(simulator);
+  // After the journal: its hook has the record when the watch folds it (never awaited).
+  decision.watch?.attach(simulator);
   // The control applies each new version; without one, the engine and the simulator.
   const apply = new Set<(scenario: Scenario) => void>();
   const watcher = config.scenarioFile
@@ -235,6 +266,7 @@ export function completeTerminal<S extends TerminalSimulator>(
       ...(now ? { now } : {}),
     })
     : undefined;
+  if (control && decision.watch) bindWatch(control, decision.watch);
   if (control) {
     apply.add((next) => control.applyScenario(next, settingsFor(next)));
   } else {
@@ -250,6 +282,7 @@ export function completeTerminal<S extends TerminalSimulator>(
     ...(control ? { control } : {}),
     ...(watcher ? { watcher } : {}),
     async close() {
+      decision.watch?.close();
       control?.close();
       await watcher?.close();
       await journal?.flush();
@@ -277,6 +310,7 @@ export function assembleTerminal(config: TerminalConfig): Terminal {
   const decision = assembleDecision(config);
   if (config.forward) return completeTerminal(assembleTap(config, decision), decision, config);
   const simulator = new TerminalSimulator({
+    ...(decision.holdMs !== undefined ? { holdMs: decision.holdMs } : {}),
     ...config.simulator,
     settings: decision.settingsFor(config.scenario),
     decide: decision.decide,

@@ -72,6 +72,27 @@ export interface TerminalSettings {
    * and journaled).
    */
   strict?: boolean;
+  /**
+   * Diagnosis: the same payment again within this time after an outcome the POS could not
+   * know is a resend (`resends-after-unknown`), in milliseconds of real time. Default 120 s.
+   */
+  resendWindowMs?: number;
+  /**
+   * Diagnosis: the same payment again within this time after a delivered approval is a
+   * duplicate (`duplicate-after-approval`), in milliseconds of real time. Default 10 s.
+   */
+  duplicateWindowMs?: number;
+  /**
+   * Diagnosis: the next request within this time after a partial approval must be for the
+   * rest or a cancellation (`ignores-partial-approval`), in milliseconds. Default 120 s.
+   */
+  partialWindowMs?: number;
+  /**
+   * Diagnosis: how long a POS may wait for an answer that never comes
+   * (`no-answer-timeout`), in milliseconds, before the time scale (like the input
+   * time-out). Default 180 s: the default input time-out plus 60 s.
+   */
+  noAnswerLimitMs?: number;
 }
 
 /** What the terminal makes of a request. */
@@ -93,8 +114,15 @@ export type Outcome =
  * - `rule`: a rule of a scenario or of the magic amounts;
  * - `queue`: an outcome queued by a program for the next transaction;
  * - `operator`: a person, in interactive mode (or a program holding the transaction).
+ * - `campaign`: the case of a diagnosis campaign (`--campaign`).
  */
-export type DecisionSource = "protocol" | "settings" | "rule" | "queue" | "operator";
+export type DecisionSource =
+  | "protocol"
+  | "settings"
+  | "rule"
+  | "queue"
+  | "operator"
+  | "campaign";
 
 /** Where a rule comes from, to name it in logs and the journal. */
 export interface RuleRef {

@@ -37,6 +37,10 @@ export const DEFAULT_SETTINGS: Readonly<TerminalSettings> = Object.freeze({
   merchantContract: "424242",
   terminalId: "012345678901",
   inputTimeoutMs: 120_000,
+  resendWindowMs: 120_000,
+  duplicateWindowMs: 10_000,
+  partialWindowMs: 120_000,
+  noAnswerLimitMs: 180_000,
 });
 
 /** The values of `Concurrency`. */

@@ -33,7 +33,6 @@ import { type ForwardTransaction, forwardTransaction, WireCopy } from "./forward
 import {
   type Arrival,
   type BeforeAnswerHook,
-  type ConnectionInfo,
   type ConnectionProblem,
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
@@ -112,6 +111,7 @@ export class ForwardTap extends TerminalSimulator {
   readonly #options: ForwardOptions;
   readonly #hooks = new Set<BeforeAnswerHook>();
   readonly #wire = new Set<(event: ConnectionEvent) => void>();
+  readonly #peers = new Map<number, string>();
   readonly #connections = new Map<number, Link>();
   readonly #tasks = new Set<Promise<unknown>>();
   readonly #random: Random;
@@ -355,11 +355,10 @@ export class ForwardTap extends TerminalSimulator {
           : undefined;
       },
       nextTransaction: () => tap.#nextTransaction(),
-      connection: (info) => tap.emit("connection", info),
-      disconnect: (info) => tap.emit("disconnect", info),
       problem: (problem) => tap.emit("problem", problem),
       arrived: (arrival) => tap.#arrived(arrival),
       wire: (event) => {
+        tap.#announce(event);
         for (const listener of [...tap.#wire]) {
           try {
             listener(event);
@@ -368,6 +367,30 @@ export class ForwardTap extends TerminalSimulator {
       },
       record: (transaction, state, extra) => tap.#record(transaction, state, extra),
     };
+  }
+
+  /**
+   * The simulator's connection events, from the tap's own: the journal's listeners, the
+   * log and the diagnosis (which reads the simulator's events) see the tap as a terminal.
+   */
+  #announce(event: ConnectionEvent): void {
+    if (event.type === "connection") {
+      this.#peers.set(event.connectionId, event.peer);
+      if (this.listened("connection")) {
+        const { type: _, ...info } = event;
+        this.emit("connection", info);
+      }
+    } else if (event.type === "disconnect") {
+      const peer = event.peer ?? this.#peers.get(event.connectionId) ?? "";
+      this.#peers.delete(event.connectionId);
+      if (this.listened("disconnect")) {
+        const { type: _, phase, ...info } = event;
+        this.emit("disconnect", { ...info, peer, phase: phase ?? "idle" });
+      }
+    } else if (event.type === "extra-bytes" && this.listened("extra-bytes")) {
+      const { type: _, ...info } = event;
+      this.emit("extra-bytes", { ...info, peer: this.#peers.get(event.connectionId) ?? "" });
+    }
   }
 
   #nextTransaction(): number {
@@ -422,8 +445,6 @@ interface LinkHost {
   readonly random: Random;
   readonly fallback?: { address: Deno.NetAddr; links: Map<number, Link> };
   nextTransaction(): number;
-  connection(info: ConnectionInfo): void;
-  disconnect(info: ConnectionInfo): void;
   problem(problem: ConnectionProblem): void;
   arrived(arrival: Arrival): void;
   wire(event: ConnectionEvent): void;
@@ -483,7 +504,6 @@ class Link {
 
   async run(): Promise<void> {
     const tap = this.#tap;
-    tap.connection(this.info);
     tap.wire({ type: "connection", ...this.info, at: new Date().toISOString() });
     try {
       this.#terminal = await this.#connect();
@@ -499,7 +519,7 @@ class Link {
       });
       this.#end("terminal");
       this.#closeAll();
-      tap.disconnect(this.info);
+      this.#reportClosed();
       return;
     }
     const fallback = this.#usingFallback;
@@ -527,7 +547,6 @@ class Link {
     this.#closeAll();
     if (fallback) tap.fallback?.links.delete(this.#fallbackPort);
     this.#reportClosed();
-    tap.disconnect(this.info);
   }
 
   #usingFallback = false;

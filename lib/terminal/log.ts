@@ -19,6 +19,7 @@ import { describeRule } from "./rules.ts";
 import type { TerminalControl } from "./control.ts";
 import { describeOutcome } from "./outcome.ts";
 import type { TerminalSimulator, Transaction } from "./simulator.ts";
+import type { PosWatch } from "./watch.ts";
 
 /**
  * Formats records as an aligned table, one line per record, with the tag's name and the
@@ -113,6 +114,8 @@ export function describeDecider(plan: Plan): string {
       return `, by a queued outcome${by.note ? ` (${by.note})` : ""}`;
     case "operator":
       return `, by the operator${by.note ? ` (${by.note})` : ""}`;
+    case "campaign":
+      return `, by the campaign${by.note ? ` (${by.note})` : ""}`;
     default:
       return plan.notMatched && plan.notMatched.length > 0
         ? `, no rule matched (${plan.notMatched.length} consulted)`
@@ -360,6 +363,44 @@ export function logControl(
       id: release.id,
       outcome: release.outcome ? describeOutcome(release.outcome) : "not decided here",
       note: escapeText(release.note),
+    });
+  });
+}
+
+/**
+ * Logs one warning line per new finding of the diagnosis (its code, title and POS), and
+ * the end of the campaign, under the category `["caisse-ap", "terminal"]`.
+ *
+ * @param watch The watch on the POS.
+ * @param logger Where to log. Default: LogTape's `caisse-ap.terminal` logger.
+ *
+ * @example
+ * ```ts ignore
+ * import { logFindings } from "./log.ts";
+ * logFindings(terminal.watch);
+ * ```
+ */
+export function logFindings(
+  watch: PosWatch,
+  logger: SimulatorLogger = getLogger(["caisse-ap", "terminal"]),
+): void {
+  watch.on("finding", ({ detail }) => {
+    if (!detail.new) return;
+    const f = detail.finding;
+    logger.warn("Finding {code} ({severity}): {title}, POS {address} register {register}", {
+      code: f.kind ? `${f.code}/${f.kind}` : f.code,
+      severity: f.severity,
+      title: escapeText(f.title),
+      address: f.pos.address,
+      register: escapeText(f.pos.register || "?"),
+      transactionId: f.first.transactionId,
+    });
+  });
+  watch.on("campaign-over", ({ detail }) => {
+    logger.info("Campaign {campaign} over: {registers} register(s) played its {total} cases", {
+      campaign: detail.campaign,
+      registers: detail.registers.length,
+      total: detail.total,
     });
   });
 }

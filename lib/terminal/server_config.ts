@@ -28,6 +28,9 @@ import type { TerminalSettings } from "./behaviour.ts";
 import { FAULT_KINDS, FAULTS, parseFault } from "./fault.ts";
 import { checkToken, isLoopback, type ListenAddress, parseListenAddress } from "./http/address.ts";
 import { formatMagicAmounts } from "./magic.ts";
+import type { Severity } from "../diagnosis/finding.ts";
+import { FINDING_CODE_NAMES, FINDING_CODES } from "../diagnosis/codes.ts";
+import { formatFromPath, type ReportFormat } from "../diagnosis/report.ts";
 import { legacyOptions, type SettingRow, SETTINGS, terminalSettings } from "./settings.ts";
 import {
   CONCURRENCY_MODES,
@@ -41,6 +44,32 @@ import { environmentLanguage, type Language, LANGUAGES } from "../i18n/language.
 
 /** The server's name, in its messages. */
 export const SERVER_NAME = "caisse-ap-server";
+
+/**
+ * The exit codes of a diagnosis run, besides 0 (stopped cleanly, or the campaign over
+ * without a finding at `--fail-on`'s severity), 2 (usage) and 3 (I/O):
+ * - `findings` (1): a finding at `--fail-on`'s severity or worse exists;
+ * - `campaignTimeout` (4): the campaign was not over within `--campaign-timeout`.
+ */
+export const DIAGNOSIS_EXIT = Object.freeze({ findings: 1, campaignTimeout: 4 });
+
+/**
+ * The default campaign time-out: 30 minutes (a person playing the campaign by hand),
+ * times `--time-scale`, at least 60 s (the unscaled pauses of the faults).
+ *
+ * @param timeScale The time scale.
+ * @returns The time-out, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { defaultCampaignTimeout } from "./server_config.ts";
+ * defaultCampaignTimeout(1); // 1800000
+ * defaultCampaignTimeout(0.01); // 60000
+ * ```
+ */
+export function defaultCampaignTimeout(timeScale: number): number {
+  return Math.max(60_000, 1_800_000 * timeScale);
+}
 
 /** What the command line of `server.ts` asks for. */
 export interface ServerConfig {
@@ -92,6 +121,19 @@ export interface ServerConfig {
   logLevel: CliLogLevel;
   /** The log format. */
   logFormat: LogFormat;
+  /** Watch the POS and report findings (`--no-diagnosis` turns it off). */
+  diagnosis: boolean;
+  /** The campaign: `standard`, or a campaign file. */
+  campaign?: string;
+  /**
+   * With `--fail-on`: how long the campaign may take, in milliseconds (see
+   * {@linkcode defaultCampaignTimeout}).
+   */
+  campaignTimeoutMs?: number;
+  /** Where to write the report when the server stops, and its format by the extension. */
+  report?: { file: string; format: ReportFormat };
+  /** Exit 1 when a finding at this severity or worse exists; with a campaign, exit when it is over. */
+  failOn?: Exclude<Severity, "info">;
   /** Forward mode (`--forward`): its options, when on. */
   forward?: ForwardConfig;
   /**
@@ -212,6 +254,26 @@ function otherOptions(): Option[] {
       "--time-scale <factor>",
       "multiply every delay and the input time-out (0.01 runs 180 s in 1.8 s)",
     ).default(1).argParser(decimal("factor", 0, 1000)),
+    new Option(
+      "--no-diagnosis",
+      "do not watch the POS (no findings, no campaign): the load benchmark's bare server",
+    ),
+    new Option(
+      "--campaign <standard|file>",
+      "play a campaign: each register's Nth debit or credit gets the Nth case (standard: the built-in one; or a YAML file, see lib/diagnosis/README.md)",
+    ),
+    new Option(
+      "--campaign-timeout <seconds>",
+      "with --fail-on: end a campaign not over by then, report written, exit code 4 (default: 1800 x --time-scale, at least 60)",
+    ).argParser(seconds(7 * 86_400, { positive: true })),
+    new Option(
+      "--report <file>",
+      "write the diagnosis report when the server stops, atomically: .xml (JUnit), .html, .json or .md",
+    ),
+    new Option(
+      "--fail-on <severity>",
+      "exit code 1 when a finding at this severity or worse exists: money, failure, warning; with --campaign, stop when it is over",
+    ).argParser(oneOf(["money", "failure", "warning"])),
     logLevelOption("info"),
     logFormatOption(),
     ...forwardOptions(),
@@ -377,9 +439,10 @@ Answers, as the reference Python simulator's: the request's records, CZ first, t
   unknown CD, CE   AE=01 AF=12, AF=13, at once
   CD=I             AE=10 with --terminal-id as CJ, at once (identification)
 
-With --scenario, --magic-amounts, --interactive or --http, who decides a debit, credit or
-cancellation: an outcome queued through the API, then the first matching rule of the
-scenario, then the magic amounts, then the person (--interactive) or the dashboard and
+With --campaign, --scenario, --magic-amounts, --interactive or --http, who decides a
+debit, credit or cancellation: the campaign's case (--campaign: the register's Nth debit
+or credit gets the Nth case), then an outcome queued through the API, then the first
+matching rule of the scenario, then the magic amounts, then the person (--interactive) or the dashboard and
 the API in hold mode (whoever decides first), then the options above. A scenario's
 settings yield to the options given on the command line.
 
@@ -409,6 +472,13 @@ Examples:
   ${name} --concurrency busy           one sale at a time, like a real terminal
   ${name} --http 8080 --hold           decide each payment at http://127.0.0.1:8080/
   ${name} --http 0.0.0.0:8080 --http-token "$(openssl rand -hex 16)"
+  ${name} --campaign standard --http 8080   diagnose a POS by hand, on the dashboard
+  ${name} --campaign standard --fail-on money --report pos.xml --time-scale 0.01
+                                          in CI: exit 1 on a money-losing defect
+
+Diagnosis (on unless --no-diagnosis): the simulator watches each POS and logs a warning
+per new finding, with a stable code (lib/diagnosis/README.md):
+${formatCodeHelp()}
 
 Forward mode (--forward HOST:PORT, see lib/terminal/FORWARD.md): sit between the POS
 and a real terminal; every byte goes through unchanged, both directions are decoded,
@@ -419,8 +489,17 @@ never the tap: when it cannot be reached the POS connection is closed, unless
   ${name} --forward 192.168.1.50:8888 --record desk.yaml
 
 The address listened on is printed on standard output; logs go to standard error. Stop with Ctrl-C: answers in flight are sent first; a second
-Ctrl-C stops at once. Exit codes: 0 stopped cleanly (or a valid --check-scenario), 2 bad
-command line or scenario file, 3 cannot listen (either port) or write the journal.`;
+Ctrl-C stops at once. Exit codes: 0 stopped cleanly (or a valid --check-scenario), 1 a
+finding at --fail-on's severity or worse, 2 bad command line, scenario or campaign file,
+3 cannot listen (either port), write the journal or the report, 4 the campaign was not
+over within --campaign-timeout.`;
+}
+
+/** The finding codes, for the help. */
+function formatCodeHelp(): string {
+  return FINDING_CODE_NAMES.map((code) =>
+    `  ${code.padEnd(26)} ${FINDING_CODES[code].severity.padEnd(8)} ${FINDING_CODES[code].summary}`
+  ).join("\n");
 }
 
 /** The faults and their parameters, for the help. */
@@ -498,7 +577,11 @@ export function parseServerArgs(
     lang: (values.lang as Language | undefined) ??
       (environment.language ?? environmentLanguage)(),
     ...optional(values, ["scenario", "checkScenario", "journal", "seed", "httpToken"]),
+    diagnosis: values.diagnosis !== false,
+    ...optional(values, ["campaign", "failOn"]),
   };
+  const diagnosisProblem = readDiagnosisOptions(config, values);
+  if (diagnosisProblem) return { exit: usageError(SERVER_NAME, diagnosisProblem) };
   if (config.checkScenario !== undefined) return { config };
   const problem = checkSettings(SETTINGS.map((row) => [row, value(row.key)]));
   if (problem) return { exit: usageError(SERVER_NAME, problem) };
@@ -526,6 +609,36 @@ export function parseServerArgs(
   if (typeof forward === "string") return { exit: usageError(SERVER_NAME, forward) };
   if (forward) config.forward = forward;
   return { config };
+}
+
+/** The diagnosis's options: the report's format, what goes with what. */
+function readDiagnosisOptions(config: ServerConfig, values: Values): string | undefined {
+  const report = values.report as string | undefined;
+  if (report !== undefined) {
+    try {
+      config.report = { file: report, format: formatFromPath(report) };
+    } catch (error) {
+      return (error as Error).message.replace(/^Unknown report format of/, "Invalid --report");
+    }
+  }
+  const timeout = values.campaignTimeout as number | undefined;
+  if (!config.diagnosis) {
+    const needing = ["campaign", "report", "failOn"].find((name) => values[name] !== undefined);
+    if (needing) {
+      return `--no-diagnosis leaves nothing for --${
+        needing.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+      }`;
+    }
+  }
+  if (timeout !== undefined && config.campaign === undefined) {
+    return "--campaign-timeout goes with --campaign";
+  }
+  if (config.campaign !== undefined && config.failOn !== undefined) {
+    config.campaignTimeoutMs = timeout ?? defaultCampaignTimeout(config.timeScale);
+  } else if (timeout !== undefined) {
+    return "--campaign-timeout goes with --fail-on: without it, the campaign never ends the server";
+  }
+  return undefined;
 }
 
 /** The checks commander cannot make on the settings' values: lengths and record formats. */

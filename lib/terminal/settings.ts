@@ -236,6 +236,54 @@ export const SETTINGS: readonly SettingRow[] = Object.freeze(
       scenario: false,
       option: { flags: "--hold" },
     },
+    {
+      key: "resend-window",
+      field: "resendWindowMs",
+      scope: "terminal",
+      type: { kind: "seconds", max: 86_400 },
+      what: "the resend window",
+      help:
+        "diagnosis: the same payment again within this time after an outcome the POS could not know is resends-after-unknown (real time)",
+      default: DEFAULT_SETTINGS.resendWindowMs,
+      scenario: true,
+      option: { flags: "--resend-window <seconds>", defaultLabel: "120" },
+    },
+    {
+      key: "duplicate-window",
+      field: "duplicateWindowMs",
+      scope: "terminal",
+      type: { kind: "seconds", max: 86_400 },
+      what: "the duplicate window",
+      help:
+        "diagnosis: the same payment again within this time after its approval is duplicate-after-approval (real time)",
+      default: DEFAULT_SETTINGS.duplicateWindowMs,
+      scenario: true,
+      option: { flags: "--duplicate-window <seconds>", defaultLabel: "10" },
+    },
+    {
+      key: "partial-window",
+      field: "partialWindowMs",
+      scope: "terminal",
+      type: { kind: "seconds", max: 86_400 },
+      what: "the partial approval window",
+      help:
+        "diagnosis: after a partial approval, the next request within this time must be for the rest or a cancellation (real time)",
+      default: DEFAULT_SETTINGS.partialWindowMs,
+      scenario: true,
+      option: { flags: "--partial-window <seconds>", defaultLabel: "120" },
+    },
+    {
+      key: "no-answer-limit",
+      field: "noAnswerLimitMs",
+      scope: "terminal",
+      type: { kind: "seconds", max: 86_400, positive: true },
+      what: "the no-answer limit",
+      help:
+        "diagnosis: a connection still open this long under no-answer is no-answer-timeout; the fault holds it that long and a bit more (scaled by --time-scale, like --input-timeout)",
+      default: DEFAULT_SETTINGS.noAnswerLimitMs,
+      scenario: true,
+      option: { flags: "--no-answer-limit <seconds>", defaultLabel: "180" },
+    },
   ] satisfies SettingRow[],
 );
 

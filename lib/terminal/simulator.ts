@@ -85,6 +85,12 @@ export interface SimulatorOptions {
    * AE=01 AF=09, in milliseconds. Default {@linkcode DEFAULT_RECORD_TIMEOUT_MS}.
    */
   recordTimeoutMs?: number;
+  /**
+   * Longest time a `no-answer` fault holds a connection open and silent, in milliseconds
+   * (not scaled). Default: the idle time-out. The diagnosis sets it past its no-answer
+   * limit, so that a POS without an answer time-out is seen still waiting.
+   */
+  holdMs?: number | (() => number);
   /** Keep the connection open after an answer, for the next request. Default: close it. */
   keepOpen?: boolean;
   /** Source of random card data. Default: `crypto.getRandomValues`. */
@@ -222,6 +228,64 @@ export interface ConnectionInfo {
   peer: string;
 }
 
+/** A POS connected: the `connection` event. */
+export interface ConnectionOpenedInfo extends ConnectionInfo {
+  /** When it was accepted (ISO 8601). */
+  at: string;
+}
+
+/**
+ * What the terminal was doing on a connection when it ended: `idle` (no request in
+ * progress), `reading` (a request partly received), `waiting` (decided, the answer not
+ * started: the cardholder "paying"), `answering` (between the first and the last piece
+ * of the answer), `held` (a `no-answer` fault keeps it open), `answered` (after the
+ * whole answer).
+ */
+export type ConnectionPhase = "idle" | "reading" | "waiting" | "answering" | "held" | "answered";
+
+/**
+ * A connection ended: the `disconnect` event, emitted once per connection, when the
+ * POS's end of stream (FIN) or reset is seen (`by: "pos"`, which may be before the
+ * transaction in progress ends: while its answer is delayed or held) or, when the
+ * terminal closed first, once it is closed (`by: "terminal"`).
+ */
+export interface ConnectionClosedInfo extends ConnectionInfo {
+  /** When the end was seen (ISO 8601). */
+  at: string;
+  /** Who ended the connection first. */
+  by: "pos" | "terminal";
+  /** What the terminal was doing then. */
+  phase: ConnectionPhase;
+  /** The transaction in progress, or the last one of the connection. */
+  transactionId?: number;
+  /** In `answering`: pieces of the answer written when the POS's end was seen. */
+  segmentsSent?: number;
+  /** In `answering`: pieces the answer was planned in. */
+  segmentsPlanned?: number;
+}
+
+/**
+ * Bytes the POS sent after an answer that make no request (an ACK and an EOT, for
+ * example): the `extra-bytes` event, emitted only when someone listens, after a short
+ * read ({@linkcode EXTRA_BYTES_WINDOW_MS}, at most {@linkcode EXTRA_BYTES_MAX} bytes).
+ */
+export interface ExtraBytesInfo extends ConnectionInfo {
+  /** When they arrived (ISO 8601). */
+  at: string;
+  /** The transaction they followed. */
+  transactionId?: number;
+  /** The bytes, one character per byte. */
+  bytes: string;
+}
+
+/**
+ * How long the simulator reads after an answer when someone listens to `extra-bytes`,
+ * on a connection not kept open: 300 ms. A POS that closes ends it at once.
+ */
+export const EXTRA_BYTES_WINDOW_MS = 300;
+/** Most bytes read after an answer for `extra-bytes`: 64. */
+export const EXTRA_BYTES_MAX = 64;
+
 /** A connection problem that is not a transaction: idle, oversize, I/O error. */
 export interface ConnectionProblem extends ConnectionInfo {
   /** What went wrong. */
@@ -275,7 +339,7 @@ export interface SimulatorEventMap {
   /** Listening: the address. */
   listening: CustomEvent<Deno.NetAddr>;
   /** A POS connected. */
-  connection: CustomEvent<ConnectionInfo>;
+  connection: CustomEvent<ConnectionOpenedInfo>;
   /** A request was read whole, before anything decides it; `request` follows once decided. */
   arrived: CustomEvent<Arrival>;
   /** A request was read and decided; the answer is pending. */
@@ -284,8 +348,13 @@ export interface SimulatorEventMap {
   answer: CustomEvent<Transaction>;
   /** A decided transaction ended without its answer (POS gone, forced stop, failed hook). */
   abandon: CustomEvent<Transaction>;
-  /** A connection ended. */
-  disconnect: CustomEvent<ConnectionInfo>;
+  /**
+   * A connection ended: once per connection, when the POS's end is seen (it may be before
+   * the transaction in progress ends), or once the terminal closed it.
+   */
+  disconnect: CustomEvent<ConnectionClosedInfo>;
+  /** Bytes after an answer that make no request (only read when someone listens). */
+  "extra-bytes": CustomEvent<ExtraBytesInfo>;
   /** A connection failed outside a transaction (idle time-out, I/O error). */
   problem: CustomEvent<ConnectionProblem>;
   /** A connection beyond the cap was closed at once. */
@@ -664,8 +733,11 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
       peer = formatHostPort(conn.remoteAddr);
     } catch { /* the POS is gone already */ }
     const info = { connectionId: id, peer };
-    this.emit("connection", info);
+    if (this.listened("connection")) {
+      this.emit("connection", { ...info, at: this.#now().toISOString() });
+    }
     const reader = new MessageReader(conn, { now: () => this.#now().getTime() });
+    const watch: Watch = { info, reader, phase: "idle", ended: false };
     try {
       let open = true;
       do {
@@ -673,8 +745,17 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
         if (this.#closing) break;
         const received = await this.#readRequest(reader, info);
         this.#idle.delete(id);
-        if (!received) break;
-        open = await this.#transact(conn, reader, info, received);
+        if (!received) {
+          // Ended by the POS, unless the terminal closed it (a stop).
+          if (reader.ended && this.#connections.has(id) && !this.#closing) {
+            this.#posEnded(watch, "idle");
+          }
+          break;
+        }
+        if (this.#afterAnswer(watch, received.message)) continue;
+        watch.phase = "reading";
+        if (reader.ended) this.#posEnded(watch);
+        open = await this.#transact(conn, reader, watch, received);
       } while (open && this.#options.keepOpen && !reader.ended && !this.#closing);
     } catch (error) {
       if (!this.#closing) {
@@ -682,15 +763,91 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
       }
     } finally {
       this.#closeConnection(id);
-      this.emit("disconnect", info);
+      if (!watch.ended) {
+        watch.ended = true;
+        this.emit(
+          "disconnect",
+          this.#closedInfo(watch, reader.ended && !this.#closing ? "pos" : "terminal"),
+        );
+      }
     }
+  }
+
+  /** The POS's end of stream is seen: `disconnect` now, once per connection. */
+  #posEnded(watch: Watch, phase?: ConnectionPhase): void {
+    if (watch.ended) return;
+    watch.ended = true;
+    if (phase) watch.phase = phase;
+    this.emit("disconnect", this.#closedInfo(watch, "pos"));
+  }
+
+  #closedInfo(watch: Watch, by: "pos" | "terminal"): ConnectionClosedInfo {
+    return {
+      ...watch.info,
+      at: this.#now().toISOString(),
+      by,
+      phase: watch.phase,
+      ...(watch.transactionId !== undefined ? { transactionId: watch.transactionId } : {}),
+      ...(watch.phase === "answering"
+        ? { segmentsSent: watch.segmentsSent ?? 0, segmentsPlanned: watch.segmentsPlanned ?? 0 }
+        : {}),
+    };
+  }
+
+  /**
+   * On a connection kept open, after an answer: bytes that make no request (control
+   * characters only, such as ACK and EOT) are reported as `extra-bytes` and skipped,
+   * when someone listens. `true` when they were.
+   */
+  #afterAnswer(watch: Watch, message: Message): boolean {
+    if (
+      watch.phase !== "answered" || message.text.length > EXTRA_BYTES_MAX ||
+      !this.listened("extra-bytes") || !CONTROL_ONLY.test(message.text)
+    ) return false;
+    this.emit("extra-bytes", {
+      ...watch.info,
+      at: this.#now().toISOString(),
+      ...(watch.transactionId !== undefined ? { transactionId: watch.transactionId } : {}),
+      bytes: message.text,
+    });
+    return true;
+  }
+
+  /**
+   * After an answer on a connection that is not kept open, when someone listens to
+   * `extra-bytes`: reads briefly what the POS sends (an ACK, an EOT), bounded in time and
+   * size; a POS that closes ends the read at once. The terminal's side is closed already.
+   */
+  async #readExtra(watch: Watch): Promise<void> {
+    let bytes = "";
+    try {
+      const message = await watch.reader.read({
+        quietMs: 50,
+        maxBytes: EXTRA_BYTES_MAX,
+        timeoutMs: EXTRA_BYTES_WINDOW_MS,
+      });
+      if (message) bytes = message.text;
+    } catch (error) {
+      if (error instanceof MessageTimeoutError || error instanceof MessageSizeError) {
+        bytes = error.received;
+      }
+    }
+    if (bytes.length > 0) {
+      this.emit("extra-bytes", {
+        ...watch.info,
+        at: this.#now().toISOString(),
+        ...(watch.transactionId !== undefined ? { transactionId: watch.transactionId } : {}),
+        bytes: bytes.slice(0, EXTRA_BYTES_MAX),
+      });
+    }
+    if (watch.reader.ended) this.#posEnded(watch);
   }
 
   /** Reads one request; `undefined` when the connection ended or idled out without one. */
   async #readRequest(
     reader: MessageReader,
     info: ConnectionInfo,
-  ): Promise<{ message: Message; end: Transaction["end"] } | undefined> {
+  ): Promise<{ message: Message; end: Transaction["end"] } | null | undefined> {
     const options = this.#options;
     try {
       const message = await reader.read({
@@ -700,7 +857,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
         stallMs: options.recordTimeoutMs ?? DEFAULT_RECORD_TIMEOUT_MS,
         isComplete: options.waitQuiet ? undefined : holdsMandatoryRecords,
       });
-      return message ? { message, end: message.end } : undefined;
+      return message ? { message, end: message.end } : message === null ? null : undefined;
     } catch (error) {
       if (this.#closing) return undefined;
       const partial = error instanceof MessageTimeoutError || error instanceof MessageSizeError
@@ -730,10 +887,12 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
   async #transact(
     conn: Deno.TcpConn,
     reader: MessageReader,
-    info: ConnectionInfo,
+    watch: Watch,
     received: { message: Message; end: Transaction["end"] },
   ): Promise<boolean> {
+    const info = watch.info;
     const id = ++this.#transactionCount;
+    watch.transactionId = id;
     // Concurrency: who is in progress decides whether this one waits or is busy.
     let busyWith: number | undefined;
     let release: (() => void) | undefined;
@@ -747,7 +906,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     }
     if (busyWith === undefined) this.#inProgress.add(id);
     try {
-      return await this.#carryOut(id, conn, reader, info, received, busyWith);
+      return await this.#carryOut(id, conn, reader, watch, received, busyWith);
     } finally {
       this.#inProgress.delete(id);
       release?.();
@@ -783,10 +942,11 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     id: number,
     conn: Deno.TcpConn,
     reader: MessageReader,
-    info: ConnectionInfo,
+    watch: Watch,
     received: { message: Message; end: Transaction["end"] },
     busyWith: number | undefined,
   ): Promise<boolean> {
+    const info = watch.info;
     const { message } = received;
     const plan = await this.#decideRequest(id, message, info, busyWith);
     if (!plan) return false;
@@ -806,12 +966,13 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     this.emit("request", transaction);
     if (!await this.#runHooks(transaction)) return false;
     afterDecision(plan.fault?.spec, this, id);
+    watch.phase = "waiting";
     if (transaction.delayMs > 0) {
-      const waited = await this.#wait(transaction.delayMs, reader);
+      const waited = await this.#wait(transaction.delayMs, reader, () => this.#posEnded(watch));
       if (waited === "peer-closed") transaction.peerClosedEarly = true;
       if (waited === "stopped") return this.#abandon(transaction, "cancelled");
     }
-    return await this.#answer(conn, reader, transaction);
+    return await this.#answer(conn, reader, transaction, watch);
   }
 
   /**
@@ -888,17 +1049,22 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     conn: Deno.TcpConn,
     reader: MessageReader,
     transaction: Transaction,
+    watch: Watch,
   ): Promise<boolean> {
     const fault = transaction.plan.fault;
     const delivery = fault?.delivery ??
       planDelivery(undefined, transaction.answerText, this.#random);
     if (delivery.end === "hold") {
-      const held = await this.#hold(reader);
+      watch.phase = "held";
+      const held = await this.#hold(reader, () => this.#posEnded(watch));
       transaction.sent = "";
       transaction.note = `${delivery.description}; ${HOLD_ENDS[held]}`;
       return this.#abandon(transaction, "dropped");
     }
-    const result = await deliver(conn, delivery, this.#stopDelays.signal);
+    watch.phase = "answering";
+    const result = delivery.segments.length > 1 && !watch.ended
+      ? await this.#deliverWatched(conn, reader, delivery, watch)
+      : await deliver(conn, delivery, this.#stopDelays.signal);
     if (fault) {
       if (result.sent !== transaction.answerText) transaction.sent = result.sent;
       transaction.note = delivery.description;
@@ -912,32 +1078,83 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     }
     transaction.state = "answered";
     transaction.answeredAt = this.#now().toISOString();
+    watch.phase = "answered";
     this.emit("answer", transaction);
     if (!this.#options.keepOpen) {
       try {
         await conn.closeWrite();
       } catch { /* the POS is gone already */ }
+      if (this.listened("extra-bytes") && !reader.ended) await this.#readExtra(watch);
     }
     return true;
   }
 
   /**
-   * Keeps a connection open and silent (`no-answer`) until the POS closes it, the idle
-   * time-out, or a stop: a POS that never gives up cannot hold a connection forever.
+   * Delivers an answer in several pieces while watching for the POS's end: a POS that
+   * closes after the first piece is seen when it does (`disconnect`, phase `answering`,
+   * with the pieces written so far).
    */
-  async #hold(reader: MessageReader): Promise<"peer-closed" | "idle" | "stopped"> {
+  async #deliverWatched(
+    conn: Deno.TcpConn,
+    reader: MessageReader,
+    delivery: Parameters<typeof deliver>[1],
+    watch: Watch,
+  ): Promise<Awaited<ReturnType<typeof deliver>>> {
+    const ends: number[] = [];
+    let total = 0;
+    for (const segment of delivery.segments) ends.push(total += segment.text.length);
+    watch.segmentsPlanned = ends.length;
+    watch.segmentsSent = 0;
+    let written = 0;
+    const counting = {
+      write: async (bytes: Uint8Array) => {
+        const n = await conn.write(bytes);
+        written += n;
+        while (watch.segmentsSent! < ends.length && ends[watch.segmentsSent!] <= written) {
+          watch.segmentsSent!++;
+        }
+        return n;
+      },
+      setNoDelay: (on: boolean) => conn.setNoDelay(on),
+    };
+    const stopWatch = new AbortController();
+    const watching = reader.waitForEnd(stopWatch.signal).catch(() => true).then((ended) => {
+      if (ended) this.#posEnded(watch);
+    });
+    try {
+      return await deliver(counting, delivery, this.#stopDelays.signal);
+    } finally {
+      stopWatch.abort();
+      await watching;
+    }
+  }
+
+  /**
+   * Keeps a connection open and silent (`no-answer`) until the POS closes it, the hold
+   * limit (`holdMs`, by default the idle time-out), or a stop: a POS that never gives up cannot hold a connection forever.
+   */
+  async #hold(
+    reader: MessageReader,
+    onPeerEnd: () => void,
+  ): Promise<"peer-closed" | "idle" | "stopped"> {
     const stop = this.#stopHolds.signal;
     if (stop.aborted) return "stopped";
     const timer = new AbortController();
     const timeout = setTimeout(
       () => timer.abort(),
-      this.#options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      (typeof this.#options.holdMs === "function"
+        ? this.#options.holdMs()
+        : this.#options.holdMs) ??
+        this.#options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     );
     const onStop = () => timer.abort();
     stop.addEventListener("abort", onStop, { once: true });
     try {
       const closed = await reader.waitForEnd(timer.signal).catch(() => true);
-      if (closed) return "peer-closed";
+      if (closed) {
+        onPeerEnd();
+        return "peer-closed";
+      }
       return stop.aborted ? "stopped" : "idle";
     } finally {
       clearTimeout(timeout);
@@ -949,6 +1166,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
   async #wait(
     delayMs: number,
     reader: MessageReader,
+    onPeerEnd: () => void,
   ): Promise<"done" | "peer-closed" | "stopped"> {
     const stop = this.#stopDelays.signal;
     if (stop.aborted) return "stopped";
@@ -960,6 +1178,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     try {
       // A POS that closes its side may still read the answer (half-close): keep waiting.
       peerClosed = await reader.waitForEnd(timer.signal).catch(() => true);
+      if (peerClosed) onPeerEnd();
       if (peerClosed && !timer.signal.aborted) {
         await new Promise<void>((resolve) =>
           timer.signal.addEventListener("abort", () => resolve(), { once: true })
@@ -973,6 +1192,22 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     return peerClosed ? "peer-closed" : "done";
   }
 }
+
+/** What the simulator knows of a connection, for its `disconnect` event. */
+interface Watch {
+  info: ConnectionInfo;
+  reader: MessageReader;
+  phase: ConnectionPhase;
+  transactionId?: number;
+  segmentsSent?: number;
+  segmentsPlanned?: number;
+  /** Whether `disconnect` was emitted. */
+  ended: boolean;
+}
+
+/** Bytes that are no request: control characters only (ACK, EOT, NAK...). */
+// deno-lint-ignore no-control-regex
+const CONTROL_ONLY = /^[\x00-\x1F\x7F]+$/;
 
 /** How a connection held by `no-answer` ended, in words. */
 const HOLD_ENDS = {

@@ -8,6 +8,7 @@
 
 import type { TerminalSettings } from "./behaviour.ts";
 import { describeFault } from "./fault.ts";
+import { formatMs } from "../framing.ts";
 import type { SimulatorLogger } from "./log.ts";
 import type { Concurrency } from "./simulator.ts";
 
@@ -35,6 +36,16 @@ export interface StartFacts {
   journal?: { file: string; run: string };
   /** How overlapping transactions are served. */
   concurrency: Concurrency;
+  /**
+   * The diagnosis, when on: the campaign (name and cases), the report file, `--fail-on`
+   * and the campaign time-out.
+   */
+  diagnosis?: {
+    campaign?: { name: string; cases: number };
+    report?: string;
+    failOn?: string;
+    campaignTimeoutMs?: number;
+  };
   /** Forward mode, when on. */
   forward?: ForwardFacts;
 }
@@ -138,6 +149,26 @@ export function logStart(logger: SimulatorLogger, facts: StartFacts): void {
       rest: facts.concurrency === "queue"
         ? ", the others wait for their turn"
         : ", the others are answered busy (AE=01 AF=07)",
+    });
+  }
+  const d = facts.diagnosis;
+  if (d?.campaign) {
+    logger.info(
+      "Campaign {name}: {cases} cases, the Nth debit or credit of a register gets the Nth",
+      {
+        ...d.campaign,
+      },
+    );
+  }
+  if (d?.report) logger.info("Report {file} written when the server stops", { file: d.report });
+  if (d?.failOn) {
+    logger.info("Exit code 1 on a finding at {severity} or worse{end}", {
+      severity: d.failOn,
+      end: d.campaignTimeoutMs === undefined
+        ? ""
+        : `; the server stops when the campaign is over, or with code 4 after ${
+          formatMs(d.campaignTimeoutMs)
+        }`,
     });
   }
 }

@@ -1,13 +1,16 @@
 // Load tool: N concurrent POS, M transactions in all, one fresh TCP connection per
 // transaction (as real POS do), against the simulator (server.ts, no delay) and, in the same
-// run, against a bare Deno server that answers a fixed frame without parsing, and (with
-// --tap, the default) against forward mode: a second server.ts forwarding to the
-// simulator (`--forward`), the tap's cost on top of the simulator's. Each server runs in
-// its own process; this process is the load. Prints throughput, latency, errors and the
-// peak memory, our throughput as a share of the bare server's, and the tap's as a share of
-// the simulator alone's.
+// run, against a bare Deno server that answers a fixed frame without parsing. Each server
+// runs in its own process; this process is the load. Prints throughput, latency, errors and
+// the simulator's peak memory, and our throughput as a share of the bare server's.
 //
-//   deno task bench:load [--concurrency 20,50] [--total 20000] [--warmup 1000] [--tap no]
+//   deno task bench:load [--concurrency 20,50] [--total 20000] [--warmup 1000]
+//                        [--simulators caisse-ap,+findings] [--tap no]
+//
+// Two simulators by default: `caisse-ap` (--no-diagnosis) and `+findings` (the diagnosis on,
+// as server.ts runs by default). With `--tap yes` (the default), forward mode too: a third
+// server.ts forwarding to the first simulator (`--forward`), the tap's cost on top of the
+// simulator's, as a share of that simulator alone's throughput.
 import {
   cpuTime,
   fixed,
@@ -134,87 +137,123 @@ function median(runs: { result: LoadResult; cpu?: number; peak?: number }[]) {
   return { result, cpu: mid(by((r) => r.cpu)), peak: Math.max(...by((r) => r.peak)) };
 }
 
+/** The simulators measured: without the diagnosis, and with it (the default of server.ts). */
+const SIMULATORS: Record<string, string[]> = {
+  "caisse-ap": ["--no-diagnosis"],
+  "+findings": [],
+};
+
 if (import.meta.main) {
   const args = options(Deno.args, {
     concurrency: "20,50",
     total: "10000",
     rounds: "5",
     warmup: "1000",
+    simulators: "caisse-ap,+findings",
     tap: "yes",
   });
-  const withTap = args.tap !== "no";
   const levels = args.concurrency.split(",").map(Number);
   const total = Number(args.total);
   const rounds = Number(args.rounds);
   const warmup = Number(args.warmup);
-  let simulator: Program | undefined;
+  const names = args.simulators.split(",").filter((name) => name in SIMULATORS);
+  const simulators = new Map<string, Program>();
   let bare: Program | undefined;
   let tap: Program | undefined;
   try {
-    simulator = await startProgram("server.ts", [
-      "--host",
-      "127.0.0.1",
-      "--port",
-      "0",
-      "--duration",
-      "0",
-      "--log-level",
-      "error",
-    ]);
-    bare = await startProgram("tests/bench/bare_server.ts", []);
-    if (withTap) {
+    for (const name of names) {
+      simulators.set(
+        name,
+        await startProgram("server.ts", [
+          "--host",
+          "127.0.0.1",
+          "--port",
+          "0",
+          "--duration",
+          "0",
+          "--log-level",
+          "error",
+          ...SIMULATORS[name],
+        ]),
+      );
+    }
+    const [behind] = [...simulators.values()];
+    if (args.tap !== "no" && behind) {
       tap = await startProgram("server.ts", [
         "--host",
         "127.0.0.1",
         "--port",
         "0",
         "--forward",
-        `127.0.0.1:${simulator.port}`,
+        `127.0.0.1:${behind.port}`,
         "--log-level",
         "error",
       ]);
     }
+    bare = await startProgram("tests/bench/bare_server.ts", []);
     if (warmup > 0) {
       await load(bare.port, levels[0], warmup);
-      await load(simulator.port, levels[0], warmup);
+      for (const simulator of simulators.values()) await load(simulator.port, levels[0], warmup);
       if (tap) await load(tap.port, levels[0], warmup);
     }
     console.log(
       `${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}; ` +
-        `${rounds} rounds of ${total} transactions per server and concurrency, the two servers ` +
-        `alternating, one connection per transaction, after ${warmup} to warm up; medians of ` +
-        `the rounds, max and errors over all of them`,
+        `${rounds} rounds of ${total} transactions per server and concurrency, the servers ` +
+        `taking turns, one connection per transaction, after ${warmup} to warm up; medians of ` +
+        `the rounds, max and errors over all of them. caisse-ap: --no-diagnosis; +findings: ` +
+        `the diagnosis on (the default)`,
     );
     console.log(
       "server      conc  transact   seconds     tx/s   p50 ms   p99 ms   max ms  errors  peak MiB  CPU µs/tx",
     );
     const shares: string[] = [];
     for (const concurrency of levels) {
-      const bareRuns = [];
-      const ourRuns = [];
-      const tapRuns = [];
-      const ratios: number[] = [];
+      const servers: [string, Program][] = [["bare", bare], ...simulators];
+      const runs = new Map<string, Awaited<ReturnType<typeof measured>>[]>(
+        servers.map(([name]) => [name, []]),
+      );
+      const ratios = new Map<string, number[]>(names.map((name) => [name, []]));
+      const tapRuns: Awaited<ReturnType<typeof measured>>[] = [];
       const tapRatios: number[] = [];
       for (let round = 0; round < rounds; round++) {
-        // Alternate who goes first, so a drift of the machine weighs on both alike.
-        const first = round % 2 === 0;
-        const a = await measured(first ? bare : simulator, concurrency, total);
-        const b = await measured(first ? simulator : bare, concurrency, total);
-        const [bareRun, ourRun] = first ? [a, b] : [b, a];
-        bareRuns.push(bareRun);
-        ourRuns.push(ourRun);
-        ratios.push(ourRun.result.perSecond / bareRun.result.perSecond);
+        // Take turns at going first, so a drift of the machine weighs on all alike.
+        const order = [
+          ...servers.slice(round % servers.length),
+          ...servers.slice(0, round % servers.length),
+        ];
+        const results = new Map<string, Awaited<ReturnType<typeof measured>>>();
+        for (const [name, server] of order) {
+          results.set(name, await measured(server, concurrency, total));
+        }
+        for (const [name, result] of results) runs.get(name)!.push(result);
         if (tap) {
-          // The tap's cost: the tap and the simulator behind it, against the simulator alone.
+          // The tap's cost: the tap and the simulator behind it, against that simulator alone.
           const tapRun = await measured(tap, concurrency, total);
           tapRuns.push(tapRun);
-          tapRatios.push(tapRun.result.perSecond / ourRun.result.perSecond);
+          tapRatios.push(tapRun.result.perSecond / results.get(names[0])!.result.perSecond);
+        }
+        for (const name of names) {
+          ratios.get(name)!.push(
+            results.get(name)!.result.perSecond / results.get("bare")!.result.perSecond,
+          );
         }
       }
-      const base = median(bareRuns);
-      const ours = median(ourRuns);
+      const base = median(runs.get("bare")!);
       console.log(row("bare", concurrency, base.result, base.peak, base.cpu));
-      console.log(row("caisse-ap", concurrency, ours.result, ours.peak, ours.cpu));
+      for (const name of names) {
+        const ours = median(runs.get(name)!);
+        console.log(row(name, concurrency, ours.result, ours.peak, ours.cpu));
+        const sorted = ratios.get(name)!.sort((x, y) => x - y);
+        shares.push(
+          `${name}, ${concurrency} connections: ${
+            fixed(sorted[sorted.length >> 1] * 100)
+          } % of the bare server's throughput (median of ${rounds} rounds; ${
+            fixed(sorted[0] * 100)
+          } to ${fixed(sorted[sorted.length - 1] * 100)} %), ${
+            ours.result.errors + base.result.errors
+          } errors`,
+        );
+      }
       if (tap) {
         const tapped = median(tapRuns);
         console.log(row("tap+sim", concurrency, tapped.result, tapped.peak, tapped.cpu));
@@ -227,21 +266,11 @@ if (import.meta.main) {
           } %), ${tapped.result.errors} errors`,
         );
       }
-      ratios.sort((x, y) => x - y);
-      shares.push(
-        `${concurrency} connections: ${
-          fixed(ratios[ratios.length >> 1] * 100)
-        } % of the bare server's throughput (median of ${rounds} rounds; ${
-          fixed(ratios[0] * 100)
-        } to ${fixed(ratios[ratios.length - 1] * 100)} %), ${
-          ours.result.errors + base.result.errors
-        } errors`,
-      );
     }
     for (const line of shares) console.log(line);
   } finally {
     await tap?.stop();
-    await simulator?.stop();
+    for (const simulator of simulators.values()) await simulator.stop();
     await bare?.stop();
   }
 }

@@ -22,5 +22,6 @@ export const DASHBOARD_FILES: readonly DashboardFile[] = Object.freeze([
   { path: "/", file: "index.html", type: "text/html; charset=utf-8" },
   { path: "/dashboard.css", file: "dashboard.css", type: "text/css; charset=utf-8" },
   { path: "/dashboard.js", file: "dashboard.js", type: "text/javascript; charset=utf-8" },
+  { path: "/diagnosis.js", file: "diagnosis.js", type: "text/javascript; charset=utf-8" },
   { path: "/favicon.svg", file: "favicon.svg", type: "image/svg+xml" },
 ]);

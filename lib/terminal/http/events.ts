@@ -25,6 +25,7 @@
 
 import type { ControlEventMap, TerminalControl } from "../control.ts";
 import { ApiError, SECURITY_HEADERS } from "./responses.ts";
+import { watchOf } from "../watch.ts";
 import {
   arrivalView,
   heldView,
@@ -206,6 +207,14 @@ export class EventHub {
             write(text);
           };
           unsubscribe.push(control.on(type, listener));
+        }
+        // The diagnosis: each new or changed finding, and the campaign's moves.
+        const watch = watchOf(control);
+        if (watch) {
+          unsubscribe.push(
+            watch.on("finding", ({ detail }) => write(formatEvent("findings", detail))),
+            watch.on("campaign", ({ detail }) => write(formatEvent("campaign", detail))),
+          );
         }
         const heartbeat = setInterval(() => write(": keep-alive\n\n"), this.#heartbeatMs);
         cleanup = () => {

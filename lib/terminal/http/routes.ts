@@ -10,6 +10,8 @@
 
 import { DASHBOARD_FILES } from "../dashboard/files.ts";
 import { dashboardCatalogue } from "../../i18n/dashboard.ts";
+import { renderReport, REPORT_FORMATS, type ReportFormat } from "../../diagnosis/report.ts";
+import { watchOf } from "../watch.ts";
 import type { TerminalControl } from "../control.ts";
 import { scenarioProblems } from "../scenario.ts";
 import { type AccessPolicy, checkAccess } from "./auth.ts";
@@ -274,6 +276,7 @@ function controlRoutes(control: TerminalControl, events: EventHub): Route[] {
       if (!entry) throw new ApiError(404, `No transaction ${id} in the journal`);
       return json(transactionView(entry));
     }),
+    ...diagnosisRoutes(control),
     plain("GET", "/api/held/:id([^/]*)", (_request, match) => {
       const id = idOf(match);
       const held = control.held.find((h) => h.id === id);
@@ -285,6 +288,55 @@ function controlRoutes(control: TerminalControl, events: EventHub): Route[] {
       const { outcome, note } = parseDecision(await readJson(request), control.settings);
       if (!control.decideHeld(id, outcome, note)) throw notHeld(id);
       return json(releaseView({ id, outcome, note }));
+    }),
+  ];
+}
+
+/** The content types of the report's formats. */
+const REPORT_TYPES: Readonly<Record<ReportFormat, string>> = {
+  json: "application/json; charset=utf-8",
+  xml: "application/xml; charset=utf-8",
+  html: "text/html; charset=utf-8",
+  md: "text/markdown; charset=utf-8",
+};
+
+/** The diagnosis's endpoints: findings, the campaign, the report. */
+function diagnosisRoutes(control: TerminalControl): Route[] {
+  const watch = () => {
+    const found = watchOf(control);
+    if (!found) {
+      throw new ApiError(409, "The diagnosis is off: start the simulator without --no-diagnosis");
+    }
+    return found;
+  };
+  const campaign = () => {
+    const found = watch();
+    if (!found.campaign) {
+      throw new ApiError(
+        404,
+        "No campaign: start the simulator with --campaign standard (or a campaign file)",
+      );
+    }
+    return found;
+  };
+  return [
+    plain("GET", "/api/findings", () => json({ findings: watch().findings() })),
+    // Without a campaign: {"campaign": null} (the dashboard asks, and hides its panel).
+    plain("GET", "/api/campaign", () => json(watch().campaignState() ?? { campaign: null })),
+    plain("POST", "/api/campaign/restart", async (request) => {
+      expectNothing(await readJson(request));
+      return json(campaign().restartCampaign());
+    }),
+    query("GET", "/api/report", ["format"], (_request, parameters) => {
+      const format = parameters.get("format") ?? "json";
+      if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
+        throw new ApiError(
+          400,
+          `Invalid format "${format}": expected one of ${REPORT_FORMATS.join(", ")}`,
+        );
+      }
+      const report = renderReport(watch().report(), format as ReportFormat);
+      return text(report, REPORT_TYPES[format as ReportFormat]);
     }),
   ];
 }
