@@ -116,10 +116,11 @@ export class TestTerminal extends TerminalSimulator {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { pay, startTerminal } from "../mod.ts";
    * await using terminal = await startTerminal();
    * await pay({ amount: 1250 }, terminal.endpoint);
-   * terminal.findings().filter((f) => f.severity === "money").length; // 0
+   * assert.equal(terminal.findings().filter((f) => f.severity === "money").length, 0);
    * ```
    */
   findings(): DiagnosisFinding[] {

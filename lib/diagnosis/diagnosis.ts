@@ -110,8 +110,9 @@ export class Diagnosis {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Diagnosis } from "./diagnosis.ts";
-   * new Diagnosis().configure({ duplicateWindowMs: 5000 }).duplicateWindowMs; // 5000
+   * assert.equal(new Diagnosis().configure({ duplicateWindowMs: 5000 }).duplicateWindowMs, 5000);
    * ```
    */
   configure(changes: Partial<DiagnosisSettings>): Readonly<DiagnosisSettings> {

@@ -376,6 +376,7 @@ export function logControl(
  *
  * @example
  * ```ts ignore
+ * // Not run: needs an assembled terminal with its watch (see server.ts)
  * import { logFindings } from "./log.ts";
  * logFindings(terminal.watch);
  * ```

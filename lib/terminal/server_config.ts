@@ -62,9 +62,10 @@ export const DIAGNOSIS_EXIT = Object.freeze({ findings: 1, campaignTimeout: 4 })
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultCampaignTimeout } from "./server_config.ts";
- * defaultCampaignTimeout(1); // 1800000
- * defaultCampaignTimeout(0.01); // 60000
+ * assert.equal(defaultCampaignTimeout(1), 1_800_000);
+ * assert.equal(defaultCampaignTimeout(0.01), 60_000);
  * ```
  */
 export function defaultCampaignTimeout(timeScale: number): number {

@@ -7,6 +7,7 @@
  *
  * @example
  * ```ts ignore
+ * // Not run: needs a running simulator (tests/diagnosis_e2e_test.ts runs one)
  * import { PosWatch } from "./watch.ts";
  * const watch = new PosWatch({ timeScale: 0.01 });
  * watch.attach(simulator);
@@ -74,9 +75,10 @@ export interface PosWatchEventMap {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { diagnosisSettings } from "./watch.ts";
  * import { DEFAULT_SETTINGS } from "./behaviour.ts";
- * diagnosisSettings(DEFAULT_SETTINGS, 0.01).noAnswerLimitMs; // 1800
+ * assert.equal(diagnosisSettings(DEFAULT_SETTINGS, 0.01).noAnswerLimitMs, 1800);
  * ```
  */
 export function diagnosisSettings(
@@ -110,9 +112,10 @@ type Queued =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PosWatch } from "./watch.ts";
  * const watch = new PosWatch();
- * watch.findings(); // []
+ * assert.deepEqual(watch.findings(), []);
  * watch.close();
  * ```
  */
@@ -415,11 +418,12 @@ const WATCHES = new WeakMap<object, PosWatch>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bindWatch, PosWatch, watchOf } from "./watch.ts";
  * const control = {};
  * const watch = new PosWatch();
  * bindWatch(control, watch);
- * watchOf(control) === watch; // true
+ * assert.equal(watchOf(control) === watch, true);
  * watch.close();
  * ```
  */
@@ -435,8 +439,9 @@ export function bindWatch(control: object, watch: PosWatch): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { watchOf } from "./watch.ts";
- * watchOf({}); // undefined
+ * assert.equal(watchOf({}), undefined);
  * ```
  */
 export function watchOf(control: object): PosWatch | undefined {
