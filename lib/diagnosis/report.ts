@@ -206,7 +206,7 @@ function posName(pos: PosRef, lang: Language = "en"): string {
  * const finding = {
  *   code: "request-nonconformant",
  *   kind: "bf-sent",
- *   title: "The POS sends BF (partial approval allowed)",
+ *   title: "The POS sends BF (partial payment allowed)",
  *   facts: { kind: "bf-sent", family: "bf-sent" },
  * } as unknown as DiagnosisFinding;
  * const [french] = findingsInLanguage([finding], "fr");
