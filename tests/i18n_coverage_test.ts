@@ -129,7 +129,7 @@ function proseIn(source: string, allowed: readonly string[] = []): string[] {
 /** The source of the named top-level functions of a module. */
 function functionSources(source: string, names: readonly string[]): string {
   return names.map((name) => {
-    const start = source.search(new RegExp(`\\nexport function ${name}\\(|\\nfunction ${name}\\(`));
+    const start = source.search(new RegExp(`\\n(export )?(async )?function ${name}\\(`));
     assert.ok(start >= 0, `function ${name}`);
     const end = source.indexOf("\n}\n", start);
     return source.slice(start, end + 3);
@@ -250,6 +250,14 @@ Deno.test("the client's words: from the catalogue", async () => {
     "amountText",
   ]);
   const run = functionSources(await read("lib/client_run.ts"), ["answerLines", "errorText"]);
+  const explain = functionSources(await read("lib/report.ts"), [
+    "formatReport",
+    "meaningIn",
+    "describeRequest",
+  ]);
+  const usage = functionSources(await read("client.ts"), ["usageIn"]);
   assert.deepEqual(proseIn(message), []);
   assert.deepEqual(proseIn(run), []);
+  assert.deepEqual(proseIn(explain), []);
+  assert.deepEqual(proseIn(usage), []);
 });

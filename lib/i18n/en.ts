@@ -59,6 +59,50 @@ export const EN = {
   "error.io": "The exchange with {where} failed: the payment may still have been taken",
   "error.detail": "Detail: {message}",
 
+  // --- The client: usage errors (the command line's own problems) ---
+  "usage.see-help": "{name}: {message}. See '{name} --help'.",
+  "usage.command-line": "{message}",
+  "usage.unknown-currency":
+    'Unknown currency "{currency}": expected an ISO 4217 code such as EUR or 978',
+  "usage.amount-syntax": 'Invalid amount "{amount}": expected a decimal number such as "112.45"',
+  "usage.amount-comma":
+    'Invalid amount "{amount}": expected a decimal number such as "112.45": use a dot as the decimal separator',
+  "usage.amount-decimals-one": 'Invalid amount "{amount}": {currency} has 1 decimal, not {given}',
+  "usage.amount-decimals":
+    'Invalid amount "{amount}": {currency} has {digits} decimals, not {given}',
+  "usage.amount-digits":
+    'Invalid amount "{amount}": {minor} minor units of {currency} is more than the 12 digits CB can carry',
+  "usage.amount-zero": 'Invalid amount "{amount}": it must not be zero',
+  "usage.negative-cancel": "A negative amount is a refund and cannot be combined with --{flag}",
+  "usage.identify-amount":
+    "--identify sends no amount and cannot be combined with --amount or --check",
+  "usage.request": "{message}",
+  "usage.raw-combined": "--raw sends the frame as given and cannot be combined with --{option}",
+  "usage.raw-empty": "--raw needs a frame",
+  "usage.actions-combined": "--{first} and --{second} cannot be combined",
+  "usage.explain-empty": "--explain needs a frame",
+
+  // --- The client: --explain, the conformance report of a frame ---
+  "explain.answer": "Answer",
+  "explain.request": "Request ({action}{amount})",
+  "explain.request-cheque": "Request (cheque {action}{amount})",
+  "explain.request-amount": " of {amount} {currency}",
+  "explain.action-code": "action {code}",
+  "explain.no-action": "no action",
+  "explain.summary": "{what}, {count}: {verdict}",
+  "explain.records-one": "{count} record",
+  "explain.records": "{count} records",
+  "explain.conforms": "conforms to the protocol",
+  "explain.errors-one": "{count} error",
+  "explain.errors": "{count} errors",
+  "explain.warnings-one": "{count} warning",
+  "explain.warnings": "{count} warnings",
+  "explain.malformed": "Malformed at offset {offset}:",
+  "explain.at-offset": "at offset {offset}",
+  "explain.level.error": "error",
+  "explain.level.warning": "warning",
+  "explain.finding": "{level}{where}: {message}",
+
   // --- The virtual terminal's screen ---
   "screen.ready": "READY",
   "screen.insert-card": "INSERT OR\nPRESENT CARD",

@@ -81,6 +81,53 @@ const MESSAGES: Record<MessageKey, string> = {
   "error.io": "L'échange avec {where} a échoué : le paiement a peut-être été pris",
   "error.detail": "Détail (en anglais) : {message}",
 
+  // --- The client: usage errors (the command line's own problems) ---
+  "usage.see-help": "{name} : {message}. Voir '{name} --help'.",
+  "usage.command-line": "ligne de commande incorrecte (détail en anglais) : {message}",
+  "usage.unknown-currency":
+    "Devise inconnue « {currency} » : un code ISO 4217 est attendu, comme EUR ou 978",
+  "usage.amount-syntax":
+    "Montant invalide « {amount} » : un nombre décimal est attendu, comme « 112.45 »",
+  "usage.amount-comma":
+    "Montant invalide « {amount} » : un nombre décimal est attendu, comme « 112.45 » ; le séparateur décimal est le point",
+  "usage.amount-decimals-one":
+    "Montant invalide « {amount} » : {currency} a 1 décimale, pas {given}",
+  "usage.amount-decimals":
+    "Montant invalide « {amount} » : {currency} a {digits} décimales, pas {given}",
+  "usage.amount-digits":
+    "Montant invalide « {amount} » : {minor} unités mineures de {currency} dépassent les 12 chiffres que CB peut porter",
+  "usage.amount-zero": "Montant invalide « {amount} » : il ne doit pas être nul",
+  "usage.negative-cancel":
+    "Un montant négatif est un remboursement et ne peut pas aller avec --{flag}",
+  "usage.identify-amount":
+    "--identify n'envoie pas de montant et ne peut pas aller avec --amount ni --check",
+  "usage.request": "la demande ne peut pas être construite (détail en anglais) : {message}",
+  "usage.raw-combined": "--raw envoie la trame telle quelle et ne peut pas aller avec --{option}",
+  "usage.raw-empty": "--raw attend une trame",
+  "usage.actions-combined": "--{first} et --{second} ne peuvent pas aller ensemble",
+  "usage.explain-empty": "--explain attend une trame",
+
+  // --- The client: --explain, the conformance report of a frame ---
+  "explain.answer": "Réponse",
+  "explain.request": "Demande ({action}{amount})",
+  "explain.request-cheque": "Demande ({action} par chèque{amount})",
+  "explain.request-amount": " de {amount} {currency}",
+  "explain.action-code": "opération {code}",
+  "explain.no-action": "sans opération",
+  "explain.summary": "{what}, {count} : {verdict}",
+  "explain.records-one": "{count} enregistrement",
+  "explain.records": "{count} enregistrements",
+  "explain.conforms": "conforme au protocole",
+  "explain.errors-one": "{count} erreur",
+  "explain.errors": "{count} erreurs",
+  "explain.warnings-one": "{count} avertissement",
+  "explain.warnings": "{count} avertissements",
+  "explain.malformed": "Mal formée à la position {offset} :",
+  "explain.at-offset": "à la position {offset}",
+  "explain.level.error": "erreur",
+  "explain.level.warning": "avertissement",
+  "explain.finding": "{level}{where} : {message} (en anglais)",
+
   // --- The virtual terminal's screen ---
   "screen.ready": "PRET",
   "screen.insert-card": "INSEREZ OU\nPRESENTEZ CARTE",
