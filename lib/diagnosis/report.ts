@@ -273,6 +273,12 @@ export function campaignInLanguage(state: CampaignState, lang: Language): Campai
   };
 }
 
+/** How a case's transaction ended, in the language (English: the state as it is). */
+function stateWord(state: string | undefined, lang: Language): string {
+  const key = `diag.state.${state}`;
+  return lang !== "en" && Object.hasOwn(EN, key) ? t(lang, key as MessageKey) : state ?? "";
+}
+
 /** A case's name for a person: the standard campaign's title in the language, else its name. */
 function caseTitle(campaign: string, name: string, lang: Language): string {
   const key = caseKey(campaign, name, "title");
@@ -689,7 +695,9 @@ function htmlCampaign(campaign: CampaignState, lang: Language): string[] {
       ? result.findings.map((x) => `<code>${e(x)}</code>`).join(" ")
       : `<span class="ok">${tHtml(lang, "report.no-finding-case")}</span>`;
     return `<td>#${result.transactionId} ${
-      result.status === "done" ? e(result.state ?? "") : tHtml(lang, "report.in-progress")
+      result.status === "done"
+        ? e(stateWord(result.state, lang))
+        : tHtml(lang, "report.in-progress")
     }<br>${seen}</td>`;
   };
   return [
