@@ -11,9 +11,15 @@
  * @module
  */
 
-import { EXIT, usageError, writeStdout } from "./lib/cli.ts";
-import { CLIENT_NAME, parseClientArgs, type SendConfig } from "./lib/client_config.ts";
-import { environmentLanguage } from "./lib/i18n/language.ts";
+import { EXIT, usageError, writeStderr, writeStdout } from "./lib/cli.ts";
+import {
+  CLIENT_NAME,
+  languageOfArgs,
+  parseClientArgs,
+  type SendConfig,
+  type UsageProblem,
+} from "./lib/client_config.ts";
+import { environmentLanguage, type Language } from "./lib/i18n/language.ts";
 
 /** The module that does the work, loaded once the command line is read. */
 type ClientRun = typeof import("./lib/client_run.ts");
@@ -38,12 +44,13 @@ type ClientRun = typeof import("./lib/client_run.ts");
  */
 export async function main(args: string[]): Promise<number> {
   // 1. The command line, read without loading anything else: --help stays quick.
-  const config = parseClientArgs(args, { lang: environmentLanguage() });
+  const lang = languageOfArgs(args) ?? environmentLanguage();
+  const config = parseClientArgs(args, { lang });
   if (config.kind === "exit") {
     writeStdout(config.output);
     return EXIT.ok;
   }
-  if (config.kind === "usage") return usageError(CLIENT_NAME, config.message);
+  if (config.kind === "usage") return await usageIn(lang, config);
 
   // 2. The rest of the client: the codec, the currencies, the network.
   const client = await import("./lib/client_run.ts");
@@ -52,9 +59,25 @@ export async function main(args: string[]): Promise<number> {
     : await send(client, config);
 
   // 3. What happened, in words or JSON.
-  if ("kind" in result) return usageError(CLIENT_NAME, result.message);
+  if ("kind" in result) return await usageIn(lang, result);
   writeStdout(result.output);
   return result.code;
+}
+
+/**
+ * Prints a usage error in the language (English: as `usageError` does; French: the
+ * catalogue's words, commander's own messages quoted as an English detail), exit code 2.
+ */
+async function usageIn(lang: Language, problem: UsageProblem): Promise<number> {
+  if (lang === "en") return usageError(CLIENT_NAME, problem.message);
+  const { t } = await import("./lib/i18n/mod.ts");
+  const words = problem.words ?? {
+    key: "usage.command-line" as const,
+    params: { message: problem.message.replace(/\s*\n\s*/g, " ").replace(/\.$/, "") },
+  };
+  const message = t(lang, words.key, words.params);
+  writeStderr(t(lang, "usage.see-help", { name: CLIENT_NAME, message }) + "\n");
+  return EXIT.usage;
 }
 
 /** Builds the request (or finds what is wrong with the options), then sends it. */

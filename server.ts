@@ -225,7 +225,7 @@ async function finishDiagnosis(
     const { file, format } = config.report;
     const temporary = `${file}.${Deno.pid}.tmp`;
     try {
-      await Deno.writeTextFile(temporary, renderReport(data, format));
+      await Deno.writeTextFile(temporary, renderReport(data, format, config.lang));
       await Deno.rename(temporary, file);
       logger.info("Report {file}: {findings} findings", { file, findings: data.findings.length });
     } catch (error) {

@@ -22,6 +22,7 @@ import { DEFAULT_MAX_BYTES, DEFAULT_QUIET_MS } from "./framing.ts";
 import type { CliLogLevel, LogFormat } from "./log_levels.ts";
 import { kebabCase } from "./words.ts";
 import { environmentLanguage, type Language, LANGUAGES } from "./i18n/language.ts";
+import type { MessageKey } from "./i18n/en.ts";
 import {
   DEFAULT_ANSWER_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -122,8 +123,14 @@ export interface CommandLineExit {
 export interface UsageProblem {
   /** What went wrong. */
   kind: "usage";
-  /** The message, without the program's name or the pointer to `--help`. */
+  /** The message, in English, without the program's name or the pointer to `--help`. */
   message: string;
+  /**
+   * The message's key in the catalogues and its values, to write it in another language
+   * (`client.ts` does, with `--lang`). Without it, the message is commander's own, shown
+   * in another language as the English detail of `usage.command-line`.
+   */
+  words?: { key: MessageKey; params: Readonly<Record<string, string>> };
 }
 
 /** The options as commander returns them. */
@@ -347,11 +354,14 @@ export function parseClientArgs(
 /** `--raw`: the frame, unless it is empty or a request option was given too. */
 function rawRequest(frame: string, clashing: readonly string[]): { raw: string } | UsageProblem {
   if (clashing.length > 0) {
+    const option = kebabCase(clashing[0]);
     return usage(
-      `--raw sends the frame as given and cannot be combined with --${kebabCase(clashing[0])}`,
+      `--raw sends the frame as given and cannot be combined with --${option}`,
+      "usage.raw-combined",
+      { option },
     );
   }
-  if (frame.length === 0) return usage("--raw needs a frame");
+  if (frame.length === 0) return usage("--raw needs a frame", "usage.raw-empty");
   return { raw: frame };
 }
 
@@ -359,7 +369,12 @@ function rawRequest(frame: string, clashing: readonly string[]): { raw: string }
 function requestArgs(options: ClientOptions, amountGiven: boolean): RequestArgs | UsageProblem {
   const flags = (Object.keys(ACTION_FLAGS) as (keyof typeof ACTION_FLAGS)[])
     .filter((flag) => options[flag]);
-  if (flags.length > 1) return usage(`--${flags[0]} and --${flags[1]} cannot be combined`);
+  if (flags.length > 1) {
+    return usage(`--${flags[0]} and --${flags[1]} cannot be combined`, "usage.actions-combined", {
+      first: flags[0],
+      second: flags[1],
+    });
+  }
   const actionFlag = flags[0] as keyof typeof ACTION_FLAGS | undefined;
   return {
     action: actionFlag ? ACTION_FLAGS[actionFlag] : "debit",
@@ -376,6 +391,58 @@ function requestArgs(options: ClientOptions, amountGiven: boolean): RequestArgs 
   };
 }
 
-function usage(message: string): UsageProblem {
-  return { kind: "usage", message };
+/**
+ * A usage problem: its English message and, for another language, its key and values
+ * (`usage.*` of the catalogues, whose English is the message).
+ *
+ * @param message The message in English.
+ * @param key Its key in the catalogues; none for commander's own messages.
+ * @param params The key's values.
+ * @returns The problem.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { usage } from "./client_config.ts";
+ * assert.deepEqual(usage("--raw needs a frame", "usage.raw-empty").words, {
+ *   key: "usage.raw-empty",
+ *   params: {},
+ * });
+ * ```
+ */
+export function usage(
+  message: string,
+  key?: MessageKey,
+  params: Readonly<Record<string, string>> = {},
+): UsageProblem {
+  return key ? { kind: "usage", message, words: { key, params } } : { kind: "usage", message };
+}
+
+/**
+ * The language `--lang` asks for in a command line (its last `--lang X` or `--lang=X`),
+ * read without commander: a usage error found while reading the options is still
+ * written in the language asked for.
+ *
+ * @param args The command-line arguments.
+ * @returns `en`, `fr`, or `undefined` when `--lang` is not given (or not one of them).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { languageOfArgs } from "./client_config.ts";
+ * assert.equal(languageOfArgs(["-a", "1,5", "--lang", "fr"]), "fr");
+ * assert.equal(languageOfArgs(["--lang=en"]), "en");
+ * assert.equal(languageOfArgs(["--lang", "de"]), undefined);
+ * ```
+ */
+export function languageOfArgs(args: readonly string[]): Language | undefined {
+  let found: string | undefined;
+  for (const [index, arg] of args.entries()) {
+    if (arg === "--") break;
+    if (arg === "--lang") found = args[index + 1];
+    else if (arg.startsWith("--lang=")) found = arg.slice("--lang=".length);
+  }
+  return (LANGUAGES as readonly (string | undefined)[]).includes(found)
+    ? found as Language
+    : undefined;
 }

@@ -8,7 +8,13 @@
  */
 
 import { EXIT } from "./cli.ts";
-import type { ExplainConfig, RequestArgs, SendConfig, UsageProblem } from "./client_config.ts";
+import {
+  type ExplainConfig,
+  type RequestArgs,
+  type SendConfig,
+  usage,
+  type UsageProblem,
+} from "./client_config.ts";
 import { getLogger } from "./deps_logging.ts";
 import { formatMs } from "./framing.ts";
 import { formatHostPort } from "./net.ts";
@@ -22,7 +28,7 @@ import {
   explainAnswer,
   parseRequest,
 } from "./message.ts";
-import { findCurrency, formatAmount, parseAmount } from "./money.ts";
+import { type Currency, findCurrency, formatAmount, parseAmount } from "./money.ts";
 import { exchange, type ExchangeResult, PosError } from "./pos.ts";
 import { formatReport, reportFrame } from "./report.ts";
 import { encode, escapeText, type Field } from "./tlv.ts";
@@ -70,26 +76,39 @@ export function buildClientRequest(
   if (!currency) {
     return usage(
       `Unknown currency "${request.currency}": expected an ISO 4217 code such as EUR or 978`,
+      "usage.unknown-currency",
+      { currency: request.currency },
     );
   }
   let action: Action = request.action;
   let minor = 0;
   if (action === "identification") {
     if (request.amountGiven || request.cheque) {
-      return usage("--identify sends no amount and cannot be combined with --amount or --check");
+      return usage(
+        "--identify sends no amount and cannot be combined with --amount or --check",
+        "usage.identify-amount",
+      );
     }
   } else {
     let amount;
     try {
       amount = parseAmount(request.amount, currency);
     } catch (error) {
-      return usage((error as Error).message);
+      return amountProblem(request.amount, currency, error as Error);
     }
-    if (amount.minor === 0) return usage(`Invalid amount "${request.amount}": it must not be zero`);
+    if (amount.minor === 0) {
+      return usage(
+        `Invalid amount "${request.amount}": it must not be zero`,
+        "usage.amount-zero",
+        { amount: request.amount },
+      );
+    }
     if (amount.negative) {
       if (action === "cancellation") {
         return usage(
           `A negative amount is a refund and cannot be combined with --${request.actionFlag}`,
+          "usage.negative-cancel",
+          { flag: request.actionFlag ?? "cancel" },
         );
       }
       action = "credit";
@@ -109,8 +128,42 @@ export function buildClientRequest(
     });
     return { request: fields, fields, text: encode(fields) };
   } catch (error) {
-    return usage((error as Error).message);
+    const message = (error as Error).message;
+    return usage(message, "usage.request", { message });
   }
+}
+
+/**
+ * An amount `parseAmount` refused, as a usage problem: its message (the English), and
+ * which of its rules it broke with the figures, for another language.
+ */
+function amountProblem(text: string, currency: Currency, error: Error): UsageProblem {
+  const amount = text;
+  const trimmed = text.trim();
+  const match = /^[+-]?([0-9]+)(?:\.([0-9]+))?$/.exec(trimmed);
+  if (error instanceof SyntaxError || !match) {
+    const comma = /^[+-]?[0-9]+,[0-9]+$/.test(trimmed);
+    return usage(error.message, comma ? "usage.amount-comma" : "usage.amount-syntax", { amount });
+  }
+  const [, whole, fraction = ""] = match;
+  if (fraction.length > currency.digits) {
+    return usage(
+      error.message,
+      currency.digits === 1 ? "usage.amount-decimals-one" : "usage.amount-decimals",
+      {
+        amount,
+        currency: currency.code,
+        digits: String(currency.digits),
+        given: String(fraction.length),
+      },
+    );
+  }
+  const minor = (whole + fraction.padEnd(currency.digits, "0")).replace(/^0+(?=.)/, "");
+  return usage(error.message, "usage.amount-digits", {
+    amount,
+    minor,
+    currency: currency.code,
+  });
 }
 
 /**
@@ -187,11 +240,10 @@ export async function explainFrame(
   readInput: () => Promise<string>,
 ): Promise<ClientOutput | UsageProblem> {
   const frame = config.frame === "-" ? (await readInput()).replace(/\r?\n$/, "") : config.frame;
-  if (frame.length === 0) return usage("--explain needs a frame");
+  if (frame.length === 0) return usage("--explain needs a frame", "usage.explain-empty");
   const report = reportFrame(new TextEncoder().encode(frame));
   const code = report.findings.length === 0 ? EXIT.ok : EXIT.notDone;
-  // The conformance report (lib/report.ts) is in English whatever the language.
-  if (!config.json) return { output: lines(formatReport(report)), code };
+  if (!config.json) return { output: lines(formatReport(report, config.lang ?? "en")), code };
   const error = report.error
     ? { kind: report.error.kind, offset: report.error.offset, message: report.error.message }
     : null;
@@ -311,8 +363,4 @@ function json(value: unknown): string {
 
 function lines(texts: readonly string[]): string {
   return texts.map((line) => line + "\n").join("");
-}
-
-function usage(message: string): UsageProblem {
-  return { kind: "usage", message };
 }

@@ -15,7 +15,15 @@ import {
   parseRequest,
 } from "./message.ts";
 import { formatAmount } from "./money.ts";
-import { tagName, valueMeaning } from "./tags.ts";
+import { valueMeaning } from "./tags.ts";
+import {
+  CODE_TABLES,
+  codeMeaning,
+  type CodeTable,
+  type Language,
+  t,
+  tagNameIn,
+} from "./i18n/mod.ts";
 import { decodePartial, escapeText, type Field, type FrameError, toText } from "./tlv.ts";
 
 /** What {@linkcode reportFrame} found in a frame. */
@@ -63,66 +71,106 @@ export function reportFrame(input: string | Uint8Array): FrameReport {
 /**
  * Writes a report for people: a summary line, the table of records with their names and
  * meanings, the defect with a caret under its offset, the findings, and for an answer its
- * explanation in words.
+ * explanation in words. In French, the findings' own messages (from the checks of
+ * `message.ts`) are quoted in English, said so.
  *
  * @param report The report.
+ * @param lang The language of the words. Default English.
  * @returns The lines.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { formatReport, reportFrame } from "./report.ts";
+ * const report = reportFrame("CZ0040300AE00201AF00204");
+ * assert.equal(formatReport(report)[0], "Answer, 3 records: conforms to the protocol");
  * assert.equal(
- *   formatReport(reportFrame("CZ0040300AE00201AF00204"))[0],
- *   "Answer, 3 records: conforms to the protocol",
+ *   formatReport(report, "fr")[0],
+ *   "Réponse, 3 enregistrements\u00a0: conforme au protocole",
  * );
  * ```
  */
-export function formatReport(report: FrameReport): string[] {
-  const count = `${report.fields.length} record${report.fields.length === 1 ? "" : "s"}`;
+export function formatReport(report: FrameReport, lang: Language = "en"): string[] {
+  const n = report.fields.length;
+  const count = t(lang, n === 1 ? "explain.records-one" : "explain.records", { count: n });
   const errors = report.findings.filter((f) => f.level === "error").length;
   const warnings = report.findings.length - errors;
-  const verdict = report.findings.length === 0 ? "conforms to the protocol" : [
-    errors && `${errors} error${errors === 1 ? "" : "s"}`,
-    warnings && `${warnings} warning${warnings === 1 ? "" : "s"}`,
+  const verdict = report.findings.length === 0 ? t(lang, "explain.conforms") : [
+    errors && t(lang, errors === 1 ? "explain.errors-one" : "explain.errors", { count: errors }),
+    warnings &&
+    t(lang, warnings === 1 ? "explain.warnings-one" : "explain.warnings", { count: warnings }),
   ]
     .filter(Boolean).join(", ");
-  const lines = [
-    `${report.kind === "answer" ? "Answer" : describeRequest(report.fields)}, ${count}: ${verdict}`,
-  ];
+  const what = report.kind === "answer"
+    ? t(lang, "explain.answer")
+    : describeRequest(report.fields, lang);
+  const lines = [t(lang, "explain.summary", { what, count, verdict })];
+  // The names' column: 25 wide, wider for a longer name (French names are).
+  const width = Math.max(25, ...report.fields.map(({ tag }) => tagNameIn(lang, tag).length));
   for (const { tag, value } of report.fields) {
-    const meaning = valueMeaning(tag, value);
+    const meaning = meaningIn(lang, tag, value);
     lines.push(
-      `  ${tag}  ${tagName(tag).padEnd(25)}  ${escapeText(value)}${
+      `  ${tag}  ${tagNameIn(lang, tag).padEnd(width)}  ${escapeText(value)}${
         meaning ? `  (${meaning})` : ""
       }`,
     );
   }
   if (report.error) {
     lines.push(
-      `Malformed at offset ${report.error.offset}:`,
+      t(lang, "explain.malformed", { offset: report.error.offset }),
       ...caret(report.text, report.error.offset),
     );
   }
   for (const finding of report.findings) {
     const where = [
       finding.tag,
-      finding.offset !== undefined ? `at offset ${finding.offset}` : undefined,
+      finding.offset !== undefined
+        ? t(lang, "explain.at-offset", { offset: finding.offset })
+        : undefined,
     ].filter(Boolean).join(" ");
-    lines.push(`${finding.level}${where ? ` (${where})` : ""}: ${finding.message}`);
+    lines.push(t(lang, "explain.finding", {
+      level: t(lang, `explain.level.${finding.level}`),
+      where: where ? ` (${where})` : "",
+      message: finding.message,
+    }));
   }
-  if (report.answer) lines.push(...explainAnswer(report.answer).map((line) => `  ${line}`));
+  if (report.answer) {
+    lines.push(...explainAnswer(report.answer, lang).map((line) => `  ${line}`));
+  }
   return lines;
 }
 
-function describeRequest(fields: Field[]): string {
+/** What a record's value means, in the language: the coded values of the catalogues. */
+function meaningIn(lang: Language, tag: string, value: string): string | undefined {
+  if (lang !== "en" && Object.hasOwn(CODE_TABLES[lang], tag)) {
+    const meaning = codeMeaning(lang, tag as CodeTable, value);
+    if (meaning !== undefined) return meaning;
+  }
+  return valueMeaning(tag, value);
+}
+
+function describeRequest(fields: Field[], lang: Language): string {
   const request = parseRequest(fields);
-  const action = request.action ??
-    (request.actionCode ? `action ${request.actionCode}` : "no action");
+  // English as the request names it; another language from its catalogue's CD names.
+  const named = lang === "en" || !request.actionCode
+    ? request.action
+    : codeMeaning(lang, "CD", request.actionCode) ?? request.action;
+  const action = named ??
+    (request.actionCode
+      ? t(lang, "explain.action-code", { code: request.actionCode })
+      : t(lang, "explain.no-action"));
   const amount = request.amount !== undefined && request.currency
-    ? ` of ${formatAmount(request.amount, request.currency)} ${request.currency.code}`
+    ? t(lang, "explain.request-amount", {
+      amount: lang === "fr"
+        ? formatAmount(request.amount, request.currency).replace(".", ",")
+        : formatAmount(request.amount, request.currency),
+      currency: request.currency.code,
+    })
     : "";
-  return `Request (${request.cheque ? "cheque " : ""}${action}${amount})`;
+  return t(lang, request.cheque ? "explain.request-cheque" : "explain.request", {
+    action,
+    amount,
+  });
 }
 
 /** The frame around `offset`, escaped, with a caret under the byte at `offset`. */

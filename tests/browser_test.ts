@@ -375,6 +375,41 @@ Deno.test({
         },
       );
 
+      await t.step("a POS that sends BF: the finding in French on the Findings panel", async () => {
+        const raw = "CZ0040300CJ012012345678901CA00201CE003978BA0010CD0010CB0041250BF0010";
+        const sent = await client(["-p", port, "--raw", raw]);
+        assert.equal(sent.code, 0, sent.stderr);
+        const card = page.locator('#findings .finding[data-code="request-nonconformant"]', {
+          hasText: "BF",
+        }).first();
+        await card.waitFor(WAIT);
+        assert.equal(
+          await textOf(page, '#findings-title > [data-i18n="diag.findings"]'),
+          "Constats",
+        );
+        assert.equal(
+          await card.locator(".finding-title").textContent(),
+          "La caisse envoie BF (paiement partiel autorisé)",
+        );
+        assert.equal(await card.locator(".finding-advice").textContent(), "Ne jamais envoyer BF.");
+        assert.equal(await card.locator(".badge").textContent(), "échec");
+        assert.equal(
+          await card.locator(".finding-code").textContent(),
+          "request-nonconformant/bf-sent",
+        );
+        assert.equal(await card.locator(".finding-pos").textContent(), "Caisse 127.0.0.1 · n° 01");
+        assert.deepEqual(await card.locator("h4").allTextContents(), [
+          "Ce qui a été vu",
+          "Comment corriger",
+        ]);
+        assert.equal(
+          await page.locator("#report-html").getAttribute("href"),
+          "/api/report?format=html&lang=fr",
+        );
+        await card.scrollIntoViewIfNeeded();
+        await screenshot(page, "dashboard-fr-findings-desktop");
+      });
+
       await t.step("the choice is remembered; ?lang= wins over it", async () => {
         await page.reload();
         await page.locator("#connection", { hasText: "En direct" }).waitFor(WAIT);
@@ -383,6 +418,14 @@ Deno.test({
         await page.locator("#connection", { hasText: "Live" }).waitFor(WAIT);
         assert.equal(await textOf(page, "#screen-state"), "PAYMENT APPROVED");
         assert.equal(await textOf(page, "#settings-title"), "Settings");
+        // The finding again, in English: its words follow the page.
+        await page.locator("#findings .finding-title", {
+          hasText: "The POS sends BF (partial payment allowed)",
+        }).waitFor(WAIT);
+        assert.equal(
+          await textOf(page, '#findings-title > [data-i18n="diag.findings"]'),
+          "Findings",
+        );
         await screenshot(page, "dashboard-en-after-fr-desktop");
         assert.deepEqual(errors, []);
       });

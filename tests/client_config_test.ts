@@ -386,7 +386,11 @@ Deno.test("--explain: the report, its exit code, and a missing frame", async (t)
     assert.equal(JSON.parse(result.output).frame, valid);
   });
   await t.step("no frame: a usage problem", async () => {
-    const problem = { kind: "usage", message: "--explain needs a frame" };
+    const problem = {
+      kind: "usage",
+      message: "--explain needs a frame",
+      words: { key: "usage.explain-empty", params: {} },
+    };
     assert.deepEqual(
       await explainFrame({ kind: "explain", frame: "", json: false }, noInput),
       problem,

@@ -6,6 +6,9 @@ import { fileURLToPath } from "node:url";
 import { startTerminal } from "../lib/fixture.ts";
 import { seededRandom } from "../lib/random.ts";
 import { type Output, run } from "./processes.ts";
+import { parseClientArgs } from "../lib/client_config.ts";
+import { buildClientRequest, explainFrame } from "../lib/client_run.ts";
+import { t } from "../lib/i18n/mod.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const NBSP = "\u00a0";
@@ -134,5 +137,113 @@ Deno.test("--json is the same bytes in English and in French", async (t) => {
       assert.equal(fr.stdout, en.stdout);
       assert.equal(fr.code, en.code);
     }
+  });
+});
+
+/** The command lines of every usage problem the client finds itself. */
+const BAD_LINES = [
+  ["-a", "1,50"],
+  ["-a", "abc"],
+  ["-a", "1.234"],
+  ["-a", "1.5", "-c", "JPY"],
+  ["-a", "1.5555", "-c", "BHD"],
+  ["-a", "9999999999999"],
+  ["-a", "0"],
+  ["-c", "XYZ"],
+  ["-a", "-3", "--cancel"],
+  ["--identify", "-a", "3"],
+  ["--refund", "--cancel"],
+  ["--raw", "X", "-a", "3"],
+  ["--raw", ""],
+  ["--register", "1"],
+];
+
+Deno.test("the client's usage errors: a key whose English is the message", async (t) => {
+  await t.step("each problem the client finds, in both catalogues", () => {
+    for (const args of BAD_LINES) {
+      const config = parseClientArgs(args, { lang: "en" });
+      const problem = config.kind === "send" ? buildClientRequest(config.request) : config;
+      assert.ok("kind" in problem && problem.kind === "usage", args.join(" "));
+      assert.ok(problem.words, `${args.join(" ")}: no key`);
+      const { key, params } = problem.words;
+      assert.equal(translate("en", key, params), problem.message, args.join(" "));
+      const french = translate("fr", key, params);
+      assert.notEqual(french, problem.message, key);
+      for (const value of Object.values(params)) assert.ok(french.includes(value), key);
+    }
+  });
+  await t.step("--explain without a frame", async () => {
+    const problem = await explainFrame(
+      { kind: "explain", frame: "", json: false, lang: "fr" },
+      () => Promise.resolve(""),
+    );
+    assert.ok("kind" in problem);
+    assert.equal(
+      translate("fr", problem.words!.key, problem.words!.params),
+      "--explain attend une trame",
+    );
+  });
+});
+
+function translate(lang: "en" | "fr", key: string, params: Readonly<Record<string, string>>) {
+  return t(lang, key as Parameters<typeof t>[1], params);
+}
+
+Deno.test("the client's usage errors and --explain, spawned in both languages", async (t) => {
+  await t.step("a bad amount, a bad currency: French with --lang fr, exit code 2", async () => {
+    const comma = await client(["-a", "1,50", "--lang", "fr"]);
+    assert.equal(comma.code, 2);
+    assert.equal(
+      comma.stderr,
+      `caisse-ap-client${NBSP}: Montant invalide «${NBSP}1,50${NBSP}»${NBSP}: un nombre décimal est attendu, comme «${NBSP}112.45${NBSP}»${NBSP}; le séparateur décimal est le point. Voir 'caisse-ap-client --help'.\n`,
+    );
+    const currency = await client(["-c", "XYZ"], { LC_ALL: "", LANG: "fr_FR.UTF-8" });
+    assert.equal(currency.code, 2);
+    assert.match(currency.stderr, /^caisse-ap-client\u00a0: Devise inconnue «\u00a0XYZ\u00a0»/);
+    const english = await client(["-c", "XYZ", "--lang", "en"], { LANG: "fr_FR.UTF-8" });
+    assert.equal(
+      english.stderr,
+      `caisse-ap-client: Unknown currency "XYZ": expected an ISO 4217 code such as EUR or 978. See 'caisse-ap-client --help'.\n`,
+    );
+  });
+  await t.step("commander's own: said in French, its detail in English", async () => {
+    const { code, stderr } = await client(["--lang", "fr", "--nope"]);
+    assert.equal(code, 2);
+    assert.equal(
+      stderr,
+      `caisse-ap-client${NBSP}: ligne de commande incorrecte (détail en anglais)${NBSP}: unknown option '--nope'. Voir 'caisse-ap-client --help'.\n`,
+    );
+  });
+  await t.step("--explain in French: the summary, the names, the meanings", async () => {
+    const frame = "CZ0040300CJ003012CA00201CE003978CD0010CB0041250";
+    const fr = await client(["--explain", frame, "--lang", "fr"]);
+    assert.equal(fr.code, 1);
+    const lines = fr.stdout.split("\n");
+    assert.equal(
+      lines[0],
+      `Demande (débit de 12,50 EUR), 6 enregistrements${NBSP}: 1 avertissement`,
+    );
+    assert.match(fr.stdout, /^ {2}CD {2}type d'opération +0 {2}\(débit\)$/m);
+    assert.match(
+      fr.stdout,
+      new RegExp(
+        `^avertissement \\(CJ à la position 9\\)${NBSP}: CJ must be 12 digits \\(en anglais\\)$`,
+        "m",
+      ),
+    );
+    const en = await client(["--explain", frame, "--lang", "en"]);
+    assert.equal(en.stdout.split("\n")[0], "Request (debit of 12.50 EUR), 6 records: 1 warning");
+    assert.match(en.stdout, /^ {2}CD {2}action type +0 {2}\(debit\)$/m);
+    assert.match(en.stdout, /^warning \(CJ at offset 9\): CJ must be 12 digits$/m);
+  });
+  await t.step("--explain of an answer: its explanation in French", async () => {
+    const fr = await client(["--explain", "CZ0040300AE00201AF00204", "--lang", "fr"]);
+    assert.equal(fr.code, 0);
+    assert.equal(
+      fr.stdout.split("\n")[0],
+      `Réponse, 3 enregistrements${NBSP}: conforme au protocole`,
+    );
+    assert.match(fr.stdout, /^ {2}AF {2}complément de statut +04 {2}\(refusé\)$/m);
+    assert.match(fr.stdout, new RegExp(`^ {2}Non effectué \\(AE=01\\)${NBSP}: AF=04 refusé$`, "m"));
   });
 });

@@ -2,7 +2,8 @@
 // downloaded one), headless, driven by playwright-core. A naive POS plays the standard
 // campaign with an XSS probe in a wire value (CF, and an unknown tag); the dashboard's
 // Findings and Campaign panels show what was found, and the HTML report, opened as a
-// file, shows the probe as text. Screenshots go to tests/artifacts/.
+// file, shows the probe as text. Then the same panels and report in French. Screenshots go
+// to tests/artifacts/.
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { type BrowserContext, chromium, type Page } from "./deps.ts";
@@ -139,6 +140,44 @@ Deno.test({
         assert.deepEqual(dialogs, []);
         await report.screenshot({ path: `${ARTIFACTS}diagnosis-report.png`, fullPage: true });
         await report.close();
+      });
+      await t.step("in French: the panels, the findings and the cases", async () => {
+        await page.locator("#language").selectOption("fr");
+        await page.locator("#campaign-now .case-over", {
+          hasText: "La campagne est terminée",
+        }).waitFor(WAIT);
+        const title = page.locator('#findings .finding[data-code="reads-once"] .finding-title');
+        await title.first().waitFor(WAIT);
+        assert.equal(
+          await title.first().textContent(),
+          "La caisse lit la réponse une seule fois et en perd la suite",
+        );
+        const cases = await page.locator("#campaign-done li strong").allTextContents();
+        assert.equal(cases[0], "paiement accepté");
+        assert.ok(cases.includes("acceptation perdue"), cases.join(", "));
+        assert.match(
+          (await page.locator("#campaign-name").textContent())!,
+          /^standard, 20 cas$/,
+        );
+        // The codes stay as they are, for people to search for.
+        const codes = await page.locator("#findings .finding-code").allTextContents();
+        assert.ok(codes.some((c) => c === "reads-once"), codes.join(", "));
+        await page.screenshot({ path: `${ARTIFACTS}diagnosis-dashboard-fr.png`, fullPage: true });
+        const file = `${ARTIFACTS}diagnosis-report-fr.html`;
+        await Deno.writeTextFile(
+          file,
+          renderReport(terminal.watch!.report({ ended: "over" }), "html", "fr"),
+        );
+        const report = await context!.newPage();
+        watchPage(report, dialogs, errors);
+        await report.goto(`file://${file}`);
+        const text = (await report.locator("body").textContent())!;
+        assert.ok(text.includes("Diagnostic de la caisse"));
+        assert.ok(text.includes(PROBE), "the probe shows as the characters sent");
+        assert.equal(await report.locator("img").count(), 0);
+        await report.screenshot({ path: `${ARTIFACTS}diagnosis-report-fr.png`, fullPage: true });
+        await report.close();
+        assert.deepEqual(dialogs, []);
       });
       assert.deepEqual(errors, []);
     } finally {

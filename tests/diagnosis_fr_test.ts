@@ -101,6 +101,10 @@ Deno.test("the report in French: HTML and Markdown in French, XML and JSON uncha
     assert.match(html, /<strong>Correction\u00a0:<\/strong>/);
     assert.match(html, /Caisse 10\.0\.0\.5 n° 01/);
     assert.match(html, /arrêté/);
+    // The cases: their French names, and how their transactions ended in French.
+    assert.match(html, /<code>approval<\/code> paiement accepté/);
+    assert.match(html, /<td>#1 répondu<br>/);
+    assert.doesNotMatch(html, /<td>#\d+ answered/);
     // The finding codes stay as they are; the wire's text is still escaped.
     assert.match(html, /<code>duplicate-after-approval<\/code>/);
     assert.doesNotMatch(html, /<script>alert/);

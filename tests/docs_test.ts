@@ -211,7 +211,8 @@ Deno.test("documentation pages", async (t) => {
     for (const { page, line, code } of examples) {
       const [command, ...output] = code.split("\n");
       const frame = command.split(" ").at(-1)!;
-      assert.deepEqual(output, formatReport(reportFrame(frame)), `${page}:${line}`);
+      const lang = command.includes(" --lang fr ") ? "fr" : "en";
+      assert.deepEqual(output, formatReport(reportFrame(frame), lang), `${page}:${line}`);
     }
   });
 

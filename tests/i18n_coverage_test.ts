@@ -4,7 +4,7 @@
 //   the English one), or inside an element marked translate="no" (brand, shortcut keys,
 //   the languages' own names), or is the <title> (the script writes it); every aria-label
 //   has its data-i18n-aria-label.
-// - dashboard.js and the client's functions that write words (lib/message.ts,
+// - dashboard.js, diagnosis.js (the Findings and Campaign panels) and the client's functions that write words (lib/message.ts,
 //   lib/client_run.ts): no string literal holds prose, that is two words of letters in a
 //   row ("Waiting for the card", "approved, contactless", "refused (AF=04)") or a
 //   capitalised word ("Saved"); the words come from tr()/t() with a key. Checked against
@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { EN } from "../lib/i18n/en.ts";
 import { CATALOGUES, LANGUAGES } from "../lib/i18n/mod.ts";
+import { dashboardCatalogue } from "../lib/i18n/dashboard.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const read = (path: string) => Deno.readTextFile(`${ROOT}${path}`);
@@ -128,7 +129,7 @@ function proseIn(source: string, allowed: readonly string[] = []): string[] {
 /** The source of the named top-level functions of a module. */
 function functionSources(source: string, names: readonly string[]): string {
   return names.map((name) => {
-    const start = source.search(new RegExp(`\\nexport function ${name}\\(|\\nfunction ${name}\\(`));
+    const start = source.search(new RegExp(`\\n(export )?(async )?function ${name}\\(`));
     assert.ok(start >= 0, `function ${name}`);
     const end = source.indexOf("\n}\n", start);
     return source.slice(start, end + 3);
@@ -168,6 +169,36 @@ Deno.test("dashboard.js: every word from the catalogue", async () => {
       assert.ok(catalogue[key] !== undefined, `${key} in ${lang}`);
     }
   }
+});
+
+Deno.test("diagnosis.js: every word from the catalogue", async () => {
+  const script = await read("lib/terminal/dashboard/diagnosis.js");
+  assert.deepEqual(proseIn(script, ["use strict"]), []);
+  // Every key the script names exists in both languages, and the catalogue the page loads
+  // (GET /api/i18n) serves it.
+  const keys = [...script.matchAll(/tr\(\s*"([a-z.-]+)"/g)].map((m) => m[1]);
+  assert.ok(keys.length > 10, `${keys.length} keys`);
+  const served = dashboardCatalogue();
+  for (const key of keys) {
+    for (const lang of LANGUAGES) {
+      const catalogue: Readonly<Record<string, string>> = CATALOGUES[lang];
+      assert.ok(catalogue[key] !== undefined, `${key} in ${lang}`);
+      assert.ok(served.messages[lang][key] !== undefined, `${key} served in ${lang}`);
+    }
+  }
+  // The keys it builds: severities, the campaign's states and the standard cases' words.
+  for (
+    const [built, example] of [
+      ["`diag.severity.${", "diag.severity.money"],
+      ["`diag.state.${", "diag.state.dropped"],
+      ["`campaign.${", "campaign.approval.instruction"],
+    ]
+  ) {
+    assert.ok(script.includes(built), built);
+    for (const lang of LANGUAGES) assert.ok(served.messages[lang][example], `${example} ${lang}`);
+  }
+  // No English words kept aside for later (the first version had a DIAGNOSIS_WORDS table).
+  assert.doesNotMatch(script, /DIAGNOSIS_WORDS/);
 });
 
 Deno.test("index.html: every text under a data-i18n key or translate=no", async () => {
@@ -219,6 +250,14 @@ Deno.test("the client's words: from the catalogue", async () => {
     "amountText",
   ]);
   const run = functionSources(await read("lib/client_run.ts"), ["answerLines", "errorText"]);
+  const explain = functionSources(await read("lib/report.ts"), [
+    "formatReport",
+    "meaningIn",
+    "describeRequest",
+  ]);
+  const usage = functionSources(await read("client.ts"), ["usageIn"]);
   assert.deepEqual(proseIn(message), []);
   assert.deepEqual(proseIn(run), []);
+  assert.deepEqual(proseIn(explain), []);
+  assert.deepEqual(proseIn(usage), []);
 });

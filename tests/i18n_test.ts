@@ -189,7 +189,11 @@ Deno.test("the dashboard's catalogue: both languages, the codes, the tags, the p
   assert.deepEqual(catalogue.languages, LANGUAGES);
   for (const lang of LANGUAGES) {
     const keys = Object.keys(catalogue.messages[lang]);
-    assert.ok(keys.every((key) => key.startsWith("dash.") || key.startsWith("screen.")));
+    // The page's, the screen's, the diagnosis panels' and the standard campaign's; not the
+    // client's nor the reports'.
+    assert.ok(keys.every((key) => /^(dash|screen|diag|campaign)\./.test(key)));
+    assert.ok(keys.some((key) => key.startsWith("diag.")));
+    assert.ok(keys.some((key) => key.startsWith("campaign.")));
     assert.equal(catalogue.messages[lang]["screen.ready"], t(lang, "screen.ready"));
   }
   assert.equal(catalogue.codes.fr.AF["04"], "refusé");

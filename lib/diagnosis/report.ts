@@ -8,7 +8,8 @@
  */
 
 import { type Language, type MessageKey, type MessageParams, t } from "../i18n/mod.ts";
-import type { CampaignState, CaseResult } from "./campaign.ts";
+import { EN } from "../i18n/en.ts";
+import type { CampaignState, CaseInfo, CaseResult } from "./campaign.ts";
 import { FINDING_CODE_NAMES, FINDING_CODES } from "./codes.ts";
 import {
   type DiagnosisFinding,
@@ -189,15 +190,111 @@ function posName(pos: PosRef, lang: Language = "en"): string {
 }
 
 /**
- * The findings with their words in the language, written again from their facts (the
- * diagnosis wrote them with its own catalogue, English by default).
+ * Findings with their title, explanation and advice written again in a language from
+ * their facts (the diagnosis writes them in English). Codes, kinds, severities, counts,
+ * evidence and facts are kept as they are; English gives the findings back unchanged.
+ *
+ * @param findings The findings, as the diagnosis gives them.
+ * @param lang The language.
+ * @returns The findings in the language (copies; the given ones are not changed).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findingsInLanguage } from "./report.ts";
+ * import type { DiagnosisFinding } from "./finding.ts";
+ * const finding = {
+ *   code: "request-nonconformant",
+ *   kind: "bf-sent",
+ *   title: "The POS sends BF (partial payment allowed)",
+ *   facts: { kind: "bf-sent", family: "bf-sent" },
+ * } as unknown as DiagnosisFinding;
+ * const [french] = findingsInLanguage([finding], "fr");
+ * assert.equal(french.title, "La caisse envoie BF (paiement partiel autorisé)");
+ * assert.equal(french.code, "request-nonconformant");
+ * ```
+ */
+export function findingsInLanguage(
+  findings: readonly DiagnosisFinding[],
+  lang: Language,
+): DiagnosisFinding[] {
+  if (lang === "en") return [...findings];
+  const catalogue = lang === "fr" ? FRENCH : ENGLISH;
+  return findings.map((f) => ({ ...f, ...wordsOf(catalogue, f.code, f.facts) }));
+}
+
+/** The catalogue's key of a standard campaign case's words, if it has one. */
+function caseKey(
+  campaign: string,
+  name: string,
+  part: "title" | "instruction" | "outcome",
+): MessageKey | undefined {
+  // The built-in campaign's name (`STANDARD_CAMPAIGN.name`; a file's is its path).
+  if (campaign !== "standard") return undefined;
+  const key = `campaign.${name}.${part}`;
+  return Object.hasOwn(EN, key) ? key as MessageKey : undefined;
+}
+
+/**
+ * A campaign's state with the words shown to a person in a language: the standard
+ * campaign's instructions and outcomes from the catalogues. A campaign file's words are
+ * the tester's own and stay as written; names, positions and results are kept.
+ *
+ * @param state The campaign's state (`CampaignRun.state()`).
+ * @param lang The language.
+ * @returns The state in the language (a copy).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { campaignInLanguage } from "./report.ts";
+ * import { CampaignRun, STANDARD_CAMPAIGN } from "./campaign.ts";
+ * const state = campaignInLanguage(new CampaignRun(STANDARD_CAMPAIGN).state(), "fr");
+ * assert.match(state.now!.instruction, /^Payez maintenant un montant quelconque/);
+ * assert.equal(state.cases[1].outcome, "refusé, AF=04");
+ * assert.equal(state.cases[1].name, "refused");
+ * ```
+ */
+export function campaignInLanguage(state: CampaignState, lang: Language): CampaignState {
+  const words = <T extends CaseInfo>(info: T): T => {
+    const instruction = caseKey(state.campaign, info.name, "instruction");
+    const outcome = caseKey(state.campaign, info.name, "outcome");
+    return {
+      ...info,
+      ...(instruction ? { instruction: t(lang, instruction) } : {}),
+      ...(outcome ? { outcome: t(lang, outcome) } : {}),
+    };
+  };
+  if (lang === "en") return state;
+  return {
+    ...state,
+    ...(state.now ? { now: words(state.now) } : {}),
+    cases: state.cases.map(words),
+  };
+}
+
+/** How a case's transaction ended, in the language (English: the state as it is). */
+function stateWord(state: string | undefined, lang: Language): string {
+  const key = `diag.state.${state}`;
+  return lang !== "en" && Object.hasOwn(EN, key) ? t(lang, key as MessageKey) : state ?? "";
+}
+
+/** A case's name for a person: the standard campaign's title in the language, else its name. */
+function caseTitle(campaign: string, name: string, lang: Language): string {
+  const key = caseKey(campaign, name, "title");
+  return key ? t(lang, key) : name;
+}
+
+/**
+ * The findings and the campaign with their words in the language, written again from
+ * their facts (the diagnosis wrote them with its own catalogue, English by default).
  */
 function inLanguage(data: ReportData, lang: Language): ReportData {
-  const catalogue = lang === "fr" ? FRENCH : ENGLISH;
   if (lang === "en") return data;
   return {
     ...data,
-    findings: data.findings.map((f) => ({ ...f, ...wordsOf(catalogue, f.code, f.facts) })),
+    findings: findingsInLanguage(data.findings, lang),
+    ...(data.campaign ? { campaign: campaignInLanguage(data.campaign, lang) } : {}),
   };
 }
 
@@ -598,7 +695,9 @@ function htmlCampaign(campaign: CampaignState, lang: Language): string[] {
       ? result.findings.map((x) => `<code>${e(x)}</code>`).join(" ")
       : `<span class="ok">${tHtml(lang, "report.no-finding-case")}</span>`;
     return `<td>#${result.transactionId} ${
-      result.status === "done" ? e(result.state ?? "") : tHtml(lang, "report.in-progress")
+      result.status === "done"
+        ? e(stateWord(result.state, lang))
+        : tHtml(lang, "report.in-progress")
     }<br>${seen}</td>`;
   };
   return [
@@ -608,9 +707,11 @@ function htmlCampaign(campaign: CampaignState, lang: Language): string[] {
     }` +
     registers.map((r) => `<th>${e(posName(r.pos, lang))}</th>`).join("") + "</tr>",
     ...campaign.cases.map((info) =>
-      `<tr><td>${info.position}</td><td><code>${e(info.name)}</code></td><td>${
-        e(info.outcome)
-      }</td><td>${e(info.instruction)}</td>${
+      `<tr><td>${info.position}</td><td><code>${e(info.name)}</code>${
+        caseTitle(campaign.campaign, info.name, lang) === info.name
+          ? ""
+          : ` ${e(caseTitle(campaign.campaign, info.name, lang))}`
+      }</td><td>${e(info.outcome)}</td><td>${e(info.instruction)}</td>${
         registers.map((r) => cell(r, info.position)).join("")
       }</tr>`
     ),

@@ -1,7 +1,8 @@
 /**
  * What the dashboard's script needs to speak both languages, as one JSON document served
- * at `GET /api/i18n`: the messages of the page (`dash.*`) and of the virtual terminal's
- * screen (`screen.*`) in each language, the names of the coded values (CD, CC, CI, AE,
+ * at `GET /api/i18n`: the messages of the page (`dash.*`), of the virtual terminal's
+ * screen (`screen.*`), of the diagnosis panels (`diag.*`) and of the standard campaign's
+ * cases (`campaign.*`) in each language, the names of the coded values (CD, CC, CI, AE,
  * AF), the locales for `Intl`, and the language the request's `Accept-Language` prefers.
  *
  * @module
@@ -16,6 +17,17 @@ import {
   negotiateLanguage,
   TAG_NAMES,
 } from "./mod.ts";
+
+/**
+ * The keys the page uses: its own (`dash.*`), the terminal's screen (`screen.*`), the
+ * diagnosis panels (`diag.*`) and the standard campaign's cases (`campaign.*`).
+ */
+export const DASHBOARD_PREFIXES: readonly string[] = Object.freeze([
+  "dash.",
+  "screen.",
+  "diag.",
+  "campaign.",
+]);
 
 /** The dashboard's catalogue, as `GET /api/i18n` sends it. */
 export interface DashboardCatalogue {
@@ -53,7 +65,7 @@ export function dashboardCatalogue(acceptLanguage: string | null = null): Dashbo
   for (const lang of LANGUAGES) {
     messages[lang] = Object.fromEntries(
       Object.entries(CATALOGUES[lang]).filter(([key]) =>
-        key.startsWith("dash.") || key.startsWith("screen.")
+        DASHBOARD_PREFIXES.some((prefix) => key.startsWith(prefix))
       ),
     );
   }

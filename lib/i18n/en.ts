@@ -59,6 +59,50 @@ export const EN = {
   "error.io": "The exchange with {where} failed: the payment may still have been taken",
   "error.detail": "Detail: {message}",
 
+  // --- The client: usage errors (the command line's own problems) ---
+  "usage.see-help": "{name}: {message}. See '{name} --help'.",
+  "usage.command-line": "{message}",
+  "usage.unknown-currency":
+    'Unknown currency "{currency}": expected an ISO 4217 code such as EUR or 978',
+  "usage.amount-syntax": 'Invalid amount "{amount}": expected a decimal number such as "112.45"',
+  "usage.amount-comma":
+    'Invalid amount "{amount}": expected a decimal number such as "112.45": use a dot as the decimal separator',
+  "usage.amount-decimals-one": 'Invalid amount "{amount}": {currency} has 1 decimal, not {given}',
+  "usage.amount-decimals":
+    'Invalid amount "{amount}": {currency} has {digits} decimals, not {given}',
+  "usage.amount-digits":
+    'Invalid amount "{amount}": {minor} minor units of {currency} is more than the 12 digits CB can carry',
+  "usage.amount-zero": 'Invalid amount "{amount}": it must not be zero',
+  "usage.negative-cancel": "A negative amount is a refund and cannot be combined with --{flag}",
+  "usage.identify-amount":
+    "--identify sends no amount and cannot be combined with --amount or --check",
+  "usage.request": "{message}",
+  "usage.raw-combined": "--raw sends the frame as given and cannot be combined with --{option}",
+  "usage.raw-empty": "--raw needs a frame",
+  "usage.actions-combined": "--{first} and --{second} cannot be combined",
+  "usage.explain-empty": "--explain needs a frame",
+
+  // --- The client: --explain, the conformance report of a frame ---
+  "explain.answer": "Answer",
+  "explain.request": "Request ({action}{amount})",
+  "explain.request-cheque": "Request (cheque {action}{amount})",
+  "explain.request-amount": " of {amount} {currency}",
+  "explain.action-code": "action {code}",
+  "explain.no-action": "no action",
+  "explain.summary": "{what}, {count}: {verdict}",
+  "explain.records-one": "{count} record",
+  "explain.records": "{count} records",
+  "explain.conforms": "conforms to the protocol",
+  "explain.errors-one": "{count} error",
+  "explain.errors": "{count} errors",
+  "explain.warnings-one": "{count} warning",
+  "explain.warnings": "{count} warnings",
+  "explain.malformed": "Malformed at offset {offset}:",
+  "explain.at-offset": "at offset {offset}",
+  "explain.level.error": "error",
+  "explain.level.warning": "warning",
+  "explain.finding": "{level}{where}: {message}",
+
   // --- The virtual terminal's screen ---
   "screen.ready": "READY",
   "screen.insert-card": "INSERT OR\nPRESENT CARD",
@@ -210,6 +254,122 @@ export const EN = {
   "dash.outcome.declined": "declined",
   "dash.outcome.rejected": "rejected",
   "dash.outcome.acknowledged": "acknowledged",
+
+  // --- The dashboard: the diagnosis panels (Findings, Campaign) ---
+  "diag.findings": "Findings",
+  "diag.findings-subtitle": "what the POS does wrong, worst first",
+  "diag.no-finding": "No finding yet: the POS has done nothing wrong that the terminal can see.",
+  "diag.pos": "POS {address} · register {register}",
+  "diag.seen-once": "seen once",
+  "diag.seen-times": "seen {count} times",
+  "diag.evidence": "Evidence",
+  "diag.advice": "How to fix it",
+  "diag.severity.money": "money",
+  "diag.severity.failure": "failure",
+  "diag.severity.warning": "warning",
+  "diag.severity.info": "info",
+  "diag.campaign": "Campaign",
+  "diag.campaign-of": "{name}, {total} cases",
+  "diag.case-now": "Case {position} of {total}: {name}",
+  "diag.case-next": "next",
+  "diag.case-in-progress": "in progress",
+  "diag.over": "The campaign is over: every register played every case.",
+  "diag.restart": "Restart the campaign",
+  "diag.restarted": "Campaign restarted from its first case",
+  "diag.cases-done": "Cases played",
+  "diag.no-case-done": "No case played yet.",
+  "diag.register": "{address} · register {register}",
+  "diag.result": "{outcome}, {state}",
+  "diag.nothing-seen": "nothing seen",
+  "diag.report": "Report:",
+  "diag.state.pending": "pending",
+  "diag.state.answered": "answered",
+  "diag.state.client-gone": "POS gone",
+  "diag.state.cancelled": "cancelled",
+  "diag.state.failed": "failed",
+  "diag.state.dropped": "answer lost (fault)",
+
+  // --- The standard campaign's cases (lib/diagnosis/campaign.ts): name, instruction, outcome ---
+  "campaign.approval.title": "approval",
+  "campaign.approval.instruction":
+    "Pay any amount on the POS now (for every case, use an amount not used before in this campaign: the diagnosis recognises a payment sent again by its register, amount and currency). The payment is approved: check the POS shows the authorisation number and the card.",
+  "campaign.approval.outcome": "approved",
+  "campaign.refused.title": "refused",
+  "campaign.refused.instruction":
+    "Pay a new amount: the card is refused (AF=04). Check the POS says refused; paying again is fine.",
+  "campaign.refused.outcome": "refused, AF=04",
+  "campaign.forbidden.title": "forbidden",
+  "campaign.forbidden.instruction":
+    "Pay a new amount: the card is forbidden (AF=05). Check the POS says so.",
+  "campaign.forbidden.outcome": "forbidden, AF=05",
+  "campaign.phone-call.title": "phone-call",
+  "campaign.phone-call.instruction":
+    "Pay a new amount: the terminal asks for a phone call to the bank (AF=02). Check the POS says the payment is not done.",
+  "campaign.phone-call.outcome": "phone call required, AF=02",
+  "campaign.cardholder-abandon.title": "cardholder-abandon",
+  "campaign.cardholder-abandon.instruction":
+    "Pay a new amount: the cardholder abandons (AF=06). Check the POS says the payment is not done.",
+  "campaign.cardholder-abandon.outcome": "cardholder abandon, AF=06",
+  "campaign.cheque.title": "cheque",
+  "campaign.cheque.instruction":
+    "Pay a new amount by cheque if the POS offers it (CC=00C), by card otherwise: it is approved.",
+  "campaign.cheque.outcome": "approved",
+  "campaign.partial-approval.title": "partial-approval",
+  "campaign.partial-approval.instruction":
+    "Pay a new amount of at least 1.00: the terminal approves only half of it. A careful POS asks for the rest (pay it as the next case) or cancels the payment.",
+  "campaign.partial-approval.outcome": "approved, partial: 50%",
+  "campaign.terminal-timeout.title": "terminal-timeout",
+  "campaign.terminal-timeout.instruction":
+    "Pay a new amount and wait: the cardholder never finishes, and the terminal gives up after its input time-out (2 minutes, scaled by --time-scale, AF=08). The POS must wait for it.",
+  "campaign.terminal-timeout.outcome": "input time-out, AF=08",
+  "campaign.operator-abandon.title": "operator-abandon",
+  "campaign.operator-abandon.instruction":
+    "Pay a new amount: the operator abandons on the terminal (AF=11). Check the POS says the payment is not done.",
+  "campaign.operator-abandon.outcome": "operator abandon, AF=11",
+  "campaign.busy.title": "busy",
+  "campaign.busy.instruction":
+    "Pay a new amount: the terminal answers at once that it is busy with another sale (AF=07). Check the POS says so; paying the same amount again is fine.",
+  "campaign.busy.outcome": "approved, fault busy",
+  "campaign.refuse-connections.title": "refuse-connections",
+  "campaign.refuse-connections.instruction":
+    "Pay a new amount: it is approved, then the terminal refuses connections for 5 s. Start the next case at once: the POS should say the terminal cannot be reached, and work when it is back.",
+  "campaign.refuse-connections.outcome": "approved, fault refuse-connections (for 5 s)",
+  "campaign.split-answer.title": "split-answer",
+  "campaign.split-answer.instruction":
+    "Pay a new amount: the approval comes in two pieces, half a second apart. Check the POS shows the authorisation number and the card, not a failure.",
+  "campaign.split-answer.outcome": "approved, fault split-answer (2 pieces, 0.5 s apart)",
+  "campaign.slow-answer.title": "slow-answer",
+  "campaign.slow-answer.instruction":
+    "Pay a new amount: the approval comes 4 bytes every 0.1 s. Check the POS shows the authorisation number and the card.",
+  "campaign.slow-answer.outcome": "approved, fault slow-answer (4 bytes every 0.1 s)",
+  "campaign.garbage-answer.title": "garbage-answer",
+  "campaign.garbage-answer.instruction":
+    "Pay a new amount: the terminal approves, and the POS receives bytes that are no answer. The answer will not reach the POS. Do what the POS tells the cashier: if it invites you to take the payment again, do it with the same amount, as a cashier would; if it says the outcome is unknown and to check the terminal, go on with the next case.",
+  "campaign.garbage-answer.outcome": "approved, fault garbage-answer (32 bytes)",
+  "campaign.truncated-answer.title": "truncated-answer",
+  "campaign.truncated-answer.instruction":
+    "Pay a new amount: the terminal approves, and the answer is cut short. The answer will not reach the POS. Do what the POS tells the cashier: if it invites you to take the payment again, do it with the same amount, as a cashier would; if it says the outcome is unknown and to check the terminal, go on with the next case.",
+  "campaign.truncated-answer.outcome": "approved, fault truncated-answer (inside AE)",
+  "campaign.approve-then-drop.title": "approve-then-drop",
+  "campaign.approve-then-drop.instruction":
+    "Pay a new amount: the terminal approves and closes the connection without the answer. The answer will not reach the POS. Do what the POS tells the cashier: if it invites you to take the payment again, do it with the same amount, as a cashier would; if it says the outcome is unknown and to check the terminal, go on with the next case.",
+  "campaign.approve-then-drop.outcome": "approved, fault approve-then-drop",
+  "campaign.no-answer.title": "no-answer",
+  "campaign.no-answer.instruction":
+    "Pay a new amount: the terminal never answers and keeps the connection open. Wait for the POS to give up (a careful POS does within the input time-out plus a minute). The answer will not reach the POS. Do what the POS tells the cashier: if it invites you to take the payment again, do it with the same amount, as a cashier would; if it says the outcome is unknown and to check the terminal, go on with the next case.",
+  "campaign.no-answer.outcome": "approved, fault no-answer",
+  "campaign.close.title": "close",
+  "campaign.close.instruction":
+    "Pay a new amount: the terminal closes the connection as soon as it has read the request. The answer will not reach the POS. Do what the POS tells the cashier: if it invites you to take the payment again, do it with the same amount, as a cashier would; if it says the outcome is unknown and to check the terminal, go on with the next case.",
+  "campaign.close.outcome": "approved, fault close-before-answer",
+  "campaign.reset.title": "reset",
+  "campaign.reset.instruction":
+    "Pay a new amount: the terminal aborts the connection as soon as it has read the request. The answer will not reach the POS. Do what the POS tells the cashier: if it invites you to take the payment again, do it with the same amount, as a cashier would; if it says the outcome is unknown and to check the terminal, go on with the next case.",
+  "campaign.reset.outcome": "approved, fault reset",
+  "campaign.approval-after-faults.title": "approval-after-faults",
+  "campaign.approval-after-faults.instruction":
+    "Pay a new amount: it is approved. The POS must work normally after the faults.",
+  "campaign.approval-after-faults.outcome": "approved",
 
   // --- The diagnosis reports (HTML and Markdown) ---
   "report.title": "caisse-ap: POS diagnosis",

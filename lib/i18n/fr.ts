@@ -81,6 +81,53 @@ const MESSAGES: Record<MessageKey, string> = {
   "error.io": "L'échange avec {where} a échoué : le paiement a peut-être été pris",
   "error.detail": "Détail (en anglais) : {message}",
 
+  // --- The client: usage errors (the command line's own problems) ---
+  "usage.see-help": "{name} : {message}. Voir '{name} --help'.",
+  "usage.command-line": "ligne de commande incorrecte (détail en anglais) : {message}",
+  "usage.unknown-currency":
+    "Devise inconnue « {currency} » : un code ISO 4217 est attendu, comme EUR ou 978",
+  "usage.amount-syntax":
+    "Montant invalide « {amount} » : un nombre décimal est attendu, comme « 112.45 »",
+  "usage.amount-comma":
+    "Montant invalide « {amount} » : un nombre décimal est attendu, comme « 112.45 » ; le séparateur décimal est le point",
+  "usage.amount-decimals-one":
+    "Montant invalide « {amount} » : {currency} a 1 décimale, pas {given}",
+  "usage.amount-decimals":
+    "Montant invalide « {amount} » : {currency} a {digits} décimales, pas {given}",
+  "usage.amount-digits":
+    "Montant invalide « {amount} » : {minor} unités mineures de {currency} dépassent les 12 chiffres que CB peut porter",
+  "usage.amount-zero": "Montant invalide « {amount} » : il ne doit pas être nul",
+  "usage.negative-cancel":
+    "Un montant négatif est un remboursement et ne peut pas aller avec --{flag}",
+  "usage.identify-amount":
+    "--identify n'envoie pas de montant et ne peut pas aller avec --amount ni --check",
+  "usage.request": "la demande ne peut pas être construite (détail en anglais) : {message}",
+  "usage.raw-combined": "--raw envoie la trame telle quelle et ne peut pas aller avec --{option}",
+  "usage.raw-empty": "--raw attend une trame",
+  "usage.actions-combined": "--{first} et --{second} ne peuvent pas aller ensemble",
+  "usage.explain-empty": "--explain attend une trame",
+
+  // --- The client: --explain, the conformance report of a frame ---
+  "explain.answer": "Réponse",
+  "explain.request": "Demande ({action}{amount})",
+  "explain.request-cheque": "Demande ({action} par chèque{amount})",
+  "explain.request-amount": " de {amount} {currency}",
+  "explain.action-code": "opération {code}",
+  "explain.no-action": "sans opération",
+  "explain.summary": "{what}, {count} : {verdict}",
+  "explain.records-one": "{count} enregistrement",
+  "explain.records": "{count} enregistrements",
+  "explain.conforms": "conforme au protocole",
+  "explain.errors-one": "{count} erreur",
+  "explain.errors": "{count} erreurs",
+  "explain.warnings-one": "{count} avertissement",
+  "explain.warnings": "{count} avertissements",
+  "explain.malformed": "Mal formée à la position {offset} :",
+  "explain.at-offset": "à la position {offset}",
+  "explain.level.error": "erreur",
+  "explain.level.warning": "avertissement",
+  "explain.finding": "{level}{where} : {message} (en anglais)",
+
   // --- The virtual terminal's screen ---
   "screen.ready": "PRET",
   "screen.insert-card": "INSEREZ OU\nPRESENTEZ CARTE",
@@ -235,6 +282,123 @@ const MESSAGES: Record<MessageKey, string> = {
   "dash.outcome.declined": "refusé",
   "dash.outcome.rejected": "rejeté",
   "dash.outcome.acknowledged": "pris en compte",
+
+  // --- The dashboard: the diagnosis panels (Findings, Campaign) ---
+  "diag.findings": "Constats",
+  "diag.findings-subtitle": "ce que la caisse fait mal, le plus grave d'abord",
+  "diag.no-finding":
+    "Aucun constat pour l'instant : la caisse n'a rien fait de mal que le terminal puisse voir.",
+  "diag.pos": "Caisse {address} · n° {register}",
+  "diag.seen-once": "vu une fois",
+  "diag.seen-times": "vu {count} fois",
+  "diag.evidence": "Ce qui a été vu",
+  "diag.advice": "Comment corriger",
+  "diag.severity.money": "argent",
+  "diag.severity.failure": "échec",
+  "diag.severity.warning": "avertissement",
+  "diag.severity.info": "info",
+  "diag.campaign": "Campagne",
+  "diag.campaign-of": "{name}, {total} cas",
+  "diag.case-now": "Cas {position} sur {total} : {name}",
+  "diag.case-next": "à jouer",
+  "diag.case-in-progress": "en cours",
+  "diag.over": "La campagne est terminée : chaque caisse a joué chaque cas.",
+  "diag.restart": "Relancer la campagne",
+  "diag.restarted": "Campagne relancée depuis son premier cas",
+  "diag.cases-done": "Cas joués",
+  "diag.no-case-done": "Aucun cas joué pour l'instant.",
+  "diag.register": "{address} · caisse {register}",
+  "diag.result": "{outcome}, {state}",
+  "diag.nothing-seen": "rien vu",
+  "diag.report": "Rapport :",
+  "diag.state.pending": "en cours",
+  "diag.state.answered": "répondu",
+  "diag.state.client-gone": "caisse partie",
+  "diag.state.cancelled": "annulé",
+  "diag.state.failed": "en échec",
+  "diag.state.dropped": "réponse perdue (panne)",
+
+  // --- The standard campaign's cases (lib/diagnosis/campaign.ts): name, instruction, outcome ---
+  "campaign.approval.title": "paiement accepté",
+  "campaign.approval.instruction":
+    "Payez maintenant un montant quelconque sur la caisse (pour chaque cas, prenez un montant pas encore utilisé dans cette campagne : le diagnostic reconnaît un paiement envoyé à nouveau à sa caisse, son montant et sa devise). Le paiement est accepté : vérifiez que la caisse affiche le numéro d'autorisation et la carte.",
+  "campaign.approval.outcome": "accepté",
+  "campaign.refused.title": "carte refusée",
+  "campaign.refused.instruction":
+    "Payez un nouveau montant : la carte est refusée (AF=04). Vérifiez que la caisse dit « refusé » ; payer à nouveau est permis.",
+  "campaign.refused.outcome": "refusé, AF=04",
+  "campaign.forbidden.title": "opération interdite",
+  "campaign.forbidden.instruction":
+    "Payez un nouveau montant : la carte est interdite (AF=05). Vérifiez que la caisse le dit.",
+  "campaign.forbidden.outcome": "interdit, AF=05",
+  "campaign.phone-call.title": "appel phonie",
+  "campaign.phone-call.instruction":
+    "Payez un nouveau montant : le terminal demande un appel à la banque (AF=02). Vérifiez que la caisse dit que le paiement n'est pas effectué.",
+  "campaign.phone-call.outcome": "appel phonie demandé, AF=02",
+  "campaign.cardholder-abandon.title": "abandon du porteur",
+  "campaign.cardholder-abandon.instruction":
+    "Payez un nouveau montant : le porteur abandonne (AF=06). Vérifiez que la caisse dit que le paiement n'est pas effectué.",
+  "campaign.cardholder-abandon.outcome": "abandon du porteur, AF=06",
+  "campaign.cheque.title": "chèque",
+  "campaign.cheque.instruction":
+    "Payez un nouveau montant par chèque si la caisse le propose (CC=00C), par carte sinon : il est accepté.",
+  "campaign.cheque.outcome": "accepté",
+  "campaign.partial-approval.title": "acceptation partielle",
+  "campaign.partial-approval.instruction":
+    "Payez un nouveau montant d'au moins 1.00 : le terminal n'en accepte que la moitié. Une caisse soigneuse demande le reste (payez-le comme cas suivant) ou annule le paiement.",
+  "campaign.partial-approval.outcome": "accepté, partiellement : 50 %",
+  "campaign.terminal-timeout.title": "délai du terminal dépassé",
+  "campaign.terminal-timeout.instruction":
+    "Payez un nouveau montant et attendez : le porteur ne termine jamais, et le terminal abandonne au bout de son délai de saisie (2 minutes, multipliées par --time-scale, AF=08). La caisse doit l'attendre.",
+  "campaign.terminal-timeout.outcome": "délai de saisie dépassé, AF=08",
+  "campaign.operator-abandon.title": "abandon de l'opérateur",
+  "campaign.operator-abandon.instruction":
+    "Payez un nouveau montant : l'opérateur abandonne sur le terminal (AF=11). Vérifiez que la caisse dit que le paiement n'est pas effectué.",
+  "campaign.operator-abandon.outcome": "abandon de l'opérateur, AF=11",
+  "campaign.busy.title": "terminal occupé",
+  "campaign.busy.instruction":
+    "Payez un nouveau montant : le terminal répond aussitôt qu'il est occupé par une autre vente (AF=07). Vérifiez que la caisse le dit ; payer à nouveau le même montant est permis.",
+  "campaign.busy.outcome": "accepté, panne busy",
+  "campaign.refuse-connections.title": "connexions refusées",
+  "campaign.refuse-connections.instruction":
+    "Payez un nouveau montant : il est accepté, puis le terminal refuse les connexions pendant 5 s. Lancez aussitôt le cas suivant : la caisse doit dire que le terminal est injoignable, et fonctionner quand il revient.",
+  "campaign.refuse-connections.outcome": "accepté, panne refuse-connections (pendant 5 s)",
+  "campaign.split-answer.title": "réponse en deux morceaux",
+  "campaign.split-answer.instruction":
+    "Payez un nouveau montant : l'acceptation arrive en deux morceaux, à une demi-seconde d'écart. Vérifiez que la caisse affiche le numéro d'autorisation et la carte, pas un échec.",
+  "campaign.split-answer.outcome": "accepté, panne split-answer (2 morceaux, à 0,5 s d'écart)",
+  "campaign.slow-answer.title": "réponse lente",
+  "campaign.slow-answer.instruction":
+    "Payez un nouveau montant : l'acceptation arrive 4 octets toutes les 0,1 s. Vérifiez que la caisse affiche le numéro d'autorisation et la carte.",
+  "campaign.slow-answer.outcome": "accepté, panne slow-answer (4 octets toutes les 0,1 s)",
+  "campaign.garbage-answer.title": "réponse illisible",
+  "campaign.garbage-answer.instruction":
+    "Payez un nouveau montant : le terminal accepte, et la caisse reçoit des octets qui ne sont pas une réponse. La réponse n'atteindra pas la caisse. Faites ce que la caisse dit au caissier : si elle invite à reprendre le paiement, faites-le avec le même montant, comme le ferait un caissier ; si elle dit que l'issue est inconnue et qu'il faut vérifier le terminal, passez au cas suivant.",
+  "campaign.garbage-answer.outcome": "accepté, panne garbage-answer (32 octets)",
+  "campaign.truncated-answer.title": "réponse tronquée",
+  "campaign.truncated-answer.instruction":
+    "Payez un nouveau montant : le terminal accepte, et la réponse est coupée. La réponse n'atteindra pas la caisse. Faites ce que la caisse dit au caissier : si elle invite à reprendre le paiement, faites-le avec le même montant, comme le ferait un caissier ; si elle dit que l'issue est inconnue et qu'il faut vérifier le terminal, passez au cas suivant.",
+  "campaign.truncated-answer.outcome": "accepté, panne truncated-answer (dans AE)",
+  "campaign.approve-then-drop.title": "acceptation perdue",
+  "campaign.approve-then-drop.instruction":
+    "Payez un nouveau montant : le terminal accepte et ferme la connexion sans la réponse. La réponse n'atteindra pas la caisse. Faites ce que la caisse dit au caissier : si elle invite à reprendre le paiement, faites-le avec le même montant, comme le ferait un caissier ; si elle dit que l'issue est inconnue et qu'il faut vérifier le terminal, passez au cas suivant.",
+  "campaign.approve-then-drop.outcome": "accepté, panne approve-then-drop",
+  "campaign.no-answer.title": "pas de réponse",
+  "campaign.no-answer.instruction":
+    "Payez un nouveau montant : le terminal ne répond jamais et garde la connexion ouverte. Attendez que la caisse abandonne (une caisse soigneuse le fait dans le délai de saisie plus une minute). La réponse n'atteindra pas la caisse. Faites ce que la caisse dit au caissier : si elle invite à reprendre le paiement, faites-le avec le même montant, comme le ferait un caissier ; si elle dit que l'issue est inconnue et qu'il faut vérifier le terminal, passez au cas suivant.",
+  "campaign.no-answer.outcome": "accepté, panne no-answer",
+  "campaign.close.title": "connexion fermée",
+  "campaign.close.instruction":
+    "Payez un nouveau montant : le terminal ferme la connexion dès qu'il a lu la demande. La réponse n'atteindra pas la caisse. Faites ce que la caisse dit au caissier : si elle invite à reprendre le paiement, faites-le avec le même montant, comme le ferait un caissier ; si elle dit que l'issue est inconnue et qu'il faut vérifier le terminal, passez au cas suivant.",
+  "campaign.close.outcome": "accepté, panne close-before-answer",
+  "campaign.reset.title": "connexion coupée",
+  "campaign.reset.instruction":
+    "Payez un nouveau montant : le terminal coupe la connexion dès qu'il a lu la demande. La réponse n'atteindra pas la caisse. Faites ce que la caisse dit au caissier : si elle invite à reprendre le paiement, faites-le avec le même montant, comme le ferait un caissier ; si elle dit que l'issue est inconnue et qu'il faut vérifier le terminal, passez au cas suivant.",
+  "campaign.reset.outcome": "accepté, panne reset",
+  "campaign.approval-after-faults.title": "paiement accepté après les pannes",
+  "campaign.approval-after-faults.instruction":
+    "Payez un nouveau montant : il est accepté. La caisse doit fonctionner normalement après les pannes.",
+  "campaign.approval-after-faults.outcome": "accepté",
 
   // --- The diagnosis reports (HTML and Markdown) ---
   "report.title": "caisse-ap : diagnostic de la caisse",

@@ -22,6 +22,8 @@
   /** The catalogue from /api/i18n; until it comes, the page's English stays. */
   let catalogue = null;
   let lang = "en";
+  /** Whether the page has chosen its language once (the catalogue came, or failed to). */
+  let languageApplied = false;
 
   /** A message of the catalogue in the page's language, its {placeholders} filled in. */
   function tr(key, params) {
@@ -69,6 +71,7 @@
   /** Writes every text of the page in the language, then the live parts again. */
   function applyLanguage(language) {
     lang = language;
+    languageApplied = true;
     document.documentElement.lang = lang;
     document.title = tr("dash.title");
     byId("language").value = lang;
@@ -87,7 +90,22 @@
     }
     setConnectionText();
     renderAll();
+    // The diagnosis panels (diagnosis.js) write their live parts again.
+    document.dispatchEvent(new CustomEvent("caisse-ap:language", { detail: { lang } }));
   }
+
+  // The diagnosis panels (diagnosis.js) speak through the same catalogue.
+  globalThis.caisseApI18n = Object.freeze({
+    tr,
+    /** The page's language: `en` or `fr`. */
+    language: () => lang,
+    /** The locale of the page's language, for Intl (undefined before the catalogue). */
+    locale: () => (catalogue ? catalogue.locales[lang] : undefined),
+    /** Whether the page has chosen its language (then "caisse-ap:language" tells of changes). */
+    ready: () => languageApplied,
+    /** Whether the catalogue has a key (false before it comes). */
+    has: (key) => Boolean(catalogue && catalogue.messages.en[key] !== undefined),
+  });
 
   async function loadLanguage() {
     try {

@@ -4,41 +4,18 @@
 // from a POS is written with textContent: it is text, never markup. Hidden when the
 // simulator runs with --no-diagnosis (the API answers 409), the campaign panel without
 // --campaign (404).
+// Every word comes from the catalogue through dashboard.js's tr() (globalThis.caisseApI18n):
+// the panels' fixed texts carry data-i18n keys in index.html; the findings' titles,
+// explanations and advice come from GET /api/findings?lang= (written again from their
+// facts on the server); the standard campaign's cases from the catalogue's campaign.* keys.
 "use strict";
 
 (() => {
-  // --- The words of the diagnosis panels: move them into the catalogue as they are ---
-  const DIAGNOSIS_WORDS = {
-    findingsTitle: "Findings",
-    findingsSubtitle: "what the POS does wrong, worst first",
-    noFinding: "No finding yet: the POS has done nothing wrong that the terminal can see.",
-    pos: (address, register) => `POS ${address} · register ${register || "?"}`,
-    count: (n) => (n === 1 ? "seen once" : `seen ${n} times`),
-    evidence: "Evidence",
-    advice: "How to fix it",
-    transaction: (id) => `#${id}`,
-    severity: {
-      money: "money",
-      failure: "failure",
-      warning: "warning",
-      info: "info",
-    },
-    campaignTitle: "Campaign",
-    campaignOf: (name, total) => `${name}, ${total} cases`,
-    caseNow: (position, total, name) => `Case ${position} of ${total}: ${name}`,
-    caseNext: "next",
-    caseInProgress: "in progress",
-    over: "The campaign is over: every register played every case.",
-    restart: "Restart the campaign",
-    restarted: "Campaign restarted from its first case",
-    casesDone: "Cases played",
-    noCaseDone: "No case played yet.",
-    register: (address, register) => `${address} · register ${register || "?"}`,
-    result: (outcome, state) => `${outcome ?? "…"}${state ? `, ${state}` : ""}`,
-    nothingSeen: "nothing seen",
-    report: "Report:",
-  };
+  const i18n = globalThis.caisseApI18n;
+  const tr = (key, params) => (i18n ? i18n.tr(key, params) : key);
+  const lang = () => (i18n ? i18n.language() : "en");
 
+  const byId = (id) => document.getElementById(id);
   const make = (tag, className, text) => {
     const node = document.createElement(tag);
     if (className) node.className = className;
@@ -62,52 +39,24 @@
     return data;
   }
 
-  // --- The panels, made here so the page's markup stays as it is ---
+  // --- The panels: their markup is in index.html ---
 
-  const layout = document.querySelector("main.layout");
-  const findingsPanel = make("section", "panel findings-panel");
-  findingsPanel.id = "findings-panel";
-  findingsPanel.hidden = true;
-  findingsPanel.setAttribute("aria-labelledby", "findings-title");
-  const findingsTitle = make("h2", "", DIAGNOSIS_WORDS.findingsTitle + " ");
-  findingsTitle.id = "findings-title";
-  findingsTitle.append(make("span", "subtitle", DIAGNOSIS_WORDS.findingsSubtitle));
-  const findingsList = make("div", "findings");
-  findingsList.id = "findings";
-  findingsList.setAttribute("aria-live", "polite");
-  const findingsEmpty = make("p", "empty", DIAGNOSIS_WORDS.noFinding);
-  findingsEmpty.id = "findings-empty";
-  const reports = make("p", "reports", DIAGNOSIS_WORDS.report + " ");
-  for (const format of ["html", "xml", "json", "md"]) {
-    const link = make("a", "", format);
-    link.href = `/api/report?format=${format}`;
-    link.target = "_blank";
-    link.rel = "noopener";
-    reports.append(link, " ");
+  const findingsPanel = byId("findings-panel");
+  const findingsList = byId("findings");
+  const findingsEmpty = byId("findings-empty");
+  const campaignPanel = byId("campaign-panel");
+  const campaignName = byId("campaign-name");
+  const caseNow = byId("campaign-now");
+  const restart = byId("campaign-restart");
+  const done = byId("campaign-done");
+  const campaignMessage = byId("campaign-message");
+
+  /** The report's links ask for HTML and Markdown in the page's language. */
+  function setReportLinks() {
+    for (const format of ["html", "md"]) {
+      byId(`report-${format}`).href = `/api/report?format=${format}&lang=${lang()}`;
+    }
   }
-  findingsPanel.append(findingsTitle, findingsEmpty, findingsList, reports);
-
-  const campaignPanel = make("section", "panel campaign-panel");
-  campaignPanel.id = "campaign-panel";
-  campaignPanel.hidden = true;
-  campaignPanel.setAttribute("aria-labelledby", "campaign-title");
-  const campaignTitle = make("h2", "", DIAGNOSIS_WORDS.campaignTitle + " ");
-  campaignTitle.id = "campaign-title";
-  const campaignName = make("span", "subtitle");
-  campaignTitle.append(campaignName);
-  const caseNow = make("div", "case-now");
-  caseNow.id = "campaign-now";
-  caseNow.setAttribute("role", "status");
-  const restart = make("button", "button", DIAGNOSIS_WORDS.restart);
-  restart.type = "button";
-  restart.id = "campaign-restart";
-  const doneTitle = make("h3", "", DIAGNOSIS_WORDS.casesDone);
-  const done = make("div", "cases-done");
-  done.id = "campaign-done";
-  const campaignMessage = make("p", "message");
-  campaignMessage.setAttribute("role", "status");
-  campaignPanel.append(campaignTitle, caseNow, restart, campaignMessage, doneTitle, done);
-  layout.append(campaignPanel, findingsPanel);
 
   // --- Findings ---
 
@@ -124,24 +73,33 @@
     findingsEmpty.hidden = sorted.length > 0;
   }
 
+  function severityText(severity) {
+    const key = `diag.severity.${severity}`;
+    return i18n && i18n.has(key) ? tr(key) : severity;
+  }
+
   function findingCard(f) {
     const card = make("article", "finding");
     card.dataset.severity = f.severity;
     card.dataset.code = f.code;
     const head = make("header", "finding-head");
-    const badge = make("span", "badge", DIAGNOSIS_WORDS.severity[f.severity] ?? f.severity);
+    const badge = make("span", "badge", severityText(f.severity));
     badge.dataset.kind = f.severity;
     head.append(
       badge,
       make("code", "finding-code", f.kind ? `${f.code}/${f.kind}` : f.code),
-      make("span", "finding-count", DIAGNOSIS_WORDS.count(f.count)),
+      make(
+        "span",
+        "finding-count",
+        f.count === 1 ? tr("diag.seen-once") : tr("diag.seen-times", { count: f.count }),
+      ),
     );
     const evidence = make("ul", "evidence");
     for (const e of f.evidence) {
       const item = make("li");
       const words = [
-        e.transactionId === undefined ? "" : DIAGNOSIS_WORDS.transaction(e.transactionId),
-        new Date(e.at).toLocaleTimeString(),
+        e.transactionId === undefined ? "" : `#${e.transactionId}`,
+        new Date(e.at).toLocaleTimeString(i18n ? i18n.locale() : undefined),
         e.note ?? "",
       ].filter(Boolean).join(" · ");
       item.append(make("span", "", words));
@@ -151,74 +109,132 @@
     card.append(
       head,
       make("p", "finding-title", f.title),
-      make("p", "finding-pos", DIAGNOSIS_WORDS.pos(f.pos.address, f.pos.register)),
+      make(
+        "p",
+        "finding-pos",
+        tr("diag.pos", { address: f.pos.address, register: f.pos.register || "?" }),
+      ),
       make("p", "finding-explanation", f.explanation),
-      make("h4", "", DIAGNOSIS_WORDS.evidence),
+      make("h4", "", tr("diag.evidence")),
       evidence,
-      make("h4", "", DIAGNOSIS_WORDS.advice),
+      make("h4", "", tr("diag.advice")),
       make("p", "finding-advice", f.advice),
     );
     return card;
   }
 
+  /** The latest load, so that an older answer (another language) never wins. */
+  let findingsLoad = 0;
+
   async function loadFindings() {
+    const mine = ++findingsLoad;
     try {
-      const data = await api("GET", "/api/findings");
+      const data = await api("GET", `/api/findings?lang=${lang()}`);
+      if (mine !== findingsLoad) return;
       findings.clear();
       for (const f of data.findings) findings.set(keyOf(f), f);
       findingsPanel.hidden = false;
       renderFindings();
     } catch (error) {
+      if (mine !== findingsLoad) return;
       // 409: the diagnosis is off; the panel stays hidden.
       findingsPanel.hidden = true;
       if (error.status !== 409) console.warn(error);
     }
   }
 
+  /** Findings that changed while the page speaks another language than the server's. */
+  let reloadQueued = false;
+  function reloadFindingsSoon() {
+    if (reloadQueued) return;
+    reloadQueued = true;
+    setTimeout(() => {
+      reloadQueued = false;
+      loadFindings();
+    }, 200);
+  }
+
   // --- Campaign ---
 
+  /** The latest state, to write it again when the language changes. */
+  let campaignState = null;
+
+  /** The standard campaign's words for a case in the page's language, else the server's. */
+  function caseText(state, name, part, given) {
+    const key = `campaign.${name}.${part}`;
+    return state.campaign === "standard" && i18n && i18n.has(key) ? tr(key) : given;
+  }
+
+  function stateText(value) {
+    const key = `diag.state.${value}`;
+    return i18n && i18n.has(key) ? tr(key) : value;
+  }
+
+  function outcomeText(value) {
+    if (value === undefined) return "…";
+    const key = `dash.outcome.${value}`;
+    return i18n && i18n.has(key) ? tr(key) : value;
+  }
+
   function renderCampaign(state) {
+    campaignState = state;
     campaignPanel.hidden = false;
-    campaignName.textContent = DIAGNOSIS_WORDS.campaignOf(state.campaign, state.total);
+    campaignName.textContent = tr("diag.campaign-of", {
+      name: state.campaign,
+      total: state.total,
+    });
     if (state.over) {
-      caseNow.replaceChildren(make("p", "case-over", DIAGNOSIS_WORDS.over));
+      caseNow.replaceChildren(make("p", "case-over", tr("diag.over")));
     } else if (state.now) {
       const now = state.now;
       const status = now.status === "in-progress"
-        ? DIAGNOSIS_WORDS.caseInProgress
-        : DIAGNOSIS_WORDS.caseNext;
+        ? tr("diag.case-in-progress")
+        : tr("diag.case-next");
       const title = make(
         "p",
         "case-title",
-        DIAGNOSIS_WORDS.caseNow(now.position, state.total, now.name),
+        tr("diag.case-now", {
+          position: now.position,
+          total: state.total,
+          name: caseText(state, now.name, "title", now.name),
+        }),
       );
       const badge = make("span", "badge", status);
       badge.dataset.kind = now.status === "in-progress" ? "pending" : "next";
       title.append(" ", badge);
       caseNow.replaceChildren(
         title,
-        make("p", "case-instruction", now.instruction),
-        make("p", "case-outcome", now.outcome),
+        make("p", "case-instruction", caseText(state, now.name, "instruction", now.instruction)),
+        make("p", "case-outcome", caseText(state, now.name, "outcome", now.outcome)),
       );
     }
     const blocks = state.registers.map((run) => {
       const block = make("div", "register-run");
-      block.append(make("h4", "", DIAGNOSIS_WORDS.register(run.pos.address, run.pos.register)));
+      block.append(
+        make(
+          "h4",
+          "",
+          tr("diag.register", { address: run.pos.address, register: run.pos.register || "?" }),
+        ),
+      );
       const list = make("ol", "case-list");
       for (const result of run.results) {
         const item = make("li");
         item.dataset.status = result.status;
         item.value = result.position;
+        const outcome = outcomeText(result.outcome);
         item.append(
-          make("strong", "", result.name),
-          make("span", "", ` ${DIAGNOSIS_WORDS.transaction(result.transactionId)} · `),
-          make("span", "", DIAGNOSIS_WORDS.result(result.outcome, result.state)),
+          make("strong", "", caseText(state, result.name, "title", result.name)),
+          make("span", "", ` #${result.transactionId} · `),
+          make(
+            "span",
+            "",
+            result.state ? tr("diag.result", { outcome, state: stateText(result.state) }) : outcome,
+          ),
           make(
             "span",
             "case-findings",
-            ` · ${
-              result.findings.length ? result.findings.join(", ") : DIAGNOSIS_WORDS.nothingSeen
-            }`,
+            ` · ${result.findings.length ? result.findings.join(", ") : tr("diag.nothing-seen")}`,
           ),
         );
         list.append(item);
@@ -227,7 +243,7 @@
       return block;
     });
     done.replaceChildren(
-      ...(blocks.length ? blocks : [make("p", "empty", DIAGNOSIS_WORDS.noCaseDone)]),
+      ...(blocks.length ? blocks : [make("p", "empty", tr("diag.no-case-done"))]),
     );
   }
 
@@ -247,24 +263,49 @@
       renderCampaign(await api("POST", "/api/campaign/restart"));
       findings.clear();
       renderFindings();
-      campaignMessage.textContent = DIAGNOSIS_WORDS.restarted;
+      campaignMessage.textContent = tr("diag.restarted");
     } catch (error) {
       campaignMessage.textContent = error.message;
     }
   });
 
-  // --- Live ---
+  // --- Live, once the page has its language ---
 
-  const source = new EventSource("/api/events");
-  source.addEventListener("snapshot", () => {
-    loadFindings();
-    loadCampaign();
-  });
-  source.addEventListener("findings", (event) => {
+  let source = null;
+
+  function start() {
+    source = new EventSource("/api/events");
+    source.addEventListener("snapshot", () => {
+      loadFindings();
+      loadCampaign();
+    });
+    source.addEventListener("findings", onFinding);
+    source.addEventListener("campaign", (event) => renderCampaign(JSON.parse(event.data)));
+  }
+
+  function onFinding(event) {
     const { finding } = JSON.parse(event.data);
+    // The event's words are the server's (English): other languages ask for them again.
+    if (lang() !== "en") {
+      reloadFindingsSoon();
+      return;
+    }
     findings.set(keyOf(finding), finding);
     findingsPanel.hidden = false;
     renderFindings();
+  }
+
+  // The language changed (or came): the panels' live parts are written again.
+  document.addEventListener("caisse-ap:language", () => {
+    setReportLinks();
+    if (!source) {
+      start();
+      return;
+    }
+    if (campaignState) renderCampaign(campaignState);
+    loadFindings();
   });
-  source.addEventListener("campaign", (event) => renderCampaign(JSON.parse(event.data)));
+
+  setReportLinks();
+  if (!i18n || i18n.ready()) start();
 })();

@@ -10,7 +10,13 @@
 
 import { DASHBOARD_FILES } from "../dashboard/files.ts";
 import { dashboardCatalogue } from "../../i18n/dashboard.ts";
-import { renderReport, REPORT_FORMATS, type ReportFormat } from "../../diagnosis/report.ts";
+import {
+  findingsInLanguage,
+  renderReport,
+  REPORT_FORMATS,
+  type ReportFormat,
+} from "../../diagnosis/report.ts";
+import { type Language, LANGUAGES, negotiateLanguage } from "../../i18n/language.ts";
 import { watchOf } from "../watch.ts";
 import type { TerminalControl } from "../control.ts";
 import { scenarioProblems } from "../scenario.ts";
@@ -292,6 +298,15 @@ function controlRoutes(control: TerminalControl, events: EventHub): Route[] {
   ];
 }
 
+/** The `lang` query parameter: `en`, `fr` or absent (`undefined`); anything else is a 400. */
+function languageOf(given: string | null): Language | undefined {
+  if (given === null) return undefined;
+  if (!(LANGUAGES as readonly string[]).includes(given)) {
+    throw new ApiError(400, `Invalid lang "${given}": expected one of ${LANGUAGES.join(", ")}`);
+  }
+  return given as Language;
+}
+
 /** The content types of the report's formats. */
 const REPORT_TYPES: Readonly<Record<ReportFormat, string>> = {
   json: "application/json; charset=utf-8",
@@ -320,14 +335,18 @@ function diagnosisRoutes(control: TerminalControl): Route[] {
     return found;
   };
   return [
-    plain("GET", "/api/findings", () => json({ findings: watch().findings() })),
+    // ?lang=fr: the findings' words in French (codes, kinds and facts as they are).
+    query("GET", "/api/findings", ["lang"], (_request, parameters) => {
+      const lang = languageOf(parameters.get("lang"));
+      return json({ findings: findingsInLanguage(watch().findings(), lang ?? "en") });
+    }),
     // Without a campaign: {"campaign": null} (the dashboard asks, and hides its panel).
     plain("GET", "/api/campaign", () => json(watch().campaignState() ?? { campaign: null })),
     plain("POST", "/api/campaign/restart", async (request) => {
       expectNothing(await readJson(request));
       return json(campaign().restartCampaign());
     }),
-    query("GET", "/api/report", ["format"], (_request, parameters) => {
+    query("GET", "/api/report", ["format", "lang"], (request, parameters) => {
       const format = parameters.get("format") ?? "json";
       if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
         throw new ApiError(
@@ -335,7 +354,10 @@ function diagnosisRoutes(control: TerminalControl): Route[] {
           `Invalid format "${format}": expected one of ${REPORT_FORMATS.join(", ")}`,
         );
       }
-      const report = renderReport(watch().report(), format as ReportFormat);
+      // HTML and Markdown in ?lang=, else Accept-Language's language; XML and JSON as they are.
+      const lang = languageOf(parameters.get("lang")) ??
+        negotiateLanguage(request.headers.get("accept-language"));
+      const report = renderReport(watch().report(), format as ReportFormat, lang);
       return text(report, REPORT_TYPES[format as ReportFormat]);
     }),
   ];
