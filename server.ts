@@ -21,11 +21,13 @@
 // Only what reading the options needs is imported here, so that --help stays quick; the
 // rest is loaded once the options say what is needed, with `import()` of fixed paths (so
 // that `deno compile` and a run from a URL find them): the terminal at launch, the YAML
-// reader with --scenario, the journal file with --journal, the control API with --http.
+// reader with --scenario, the journal file with --journal, the control API with --http,
+// forward mode's tap with --forward; the diagnosis after listening (or at once with a
+// campaign, which decides).
 import { EXIT, usageError, VERSION, writeStderr, writeStdout } from "./lib/cli.ts";
 import { formatHostPort } from "./lib/net.ts";
 import { cryptoRandom, seededRandom } from "./lib/random.ts";
-import type { Terminal, TerminalConfig } from "./lib/terminal/assemble.ts";
+import type { Terminal, TerminalConfig } from "./lib/terminal/assemble_core.ts";
 import type { ControlServer } from "./lib/terminal/http/serve.ts";
 import type { Operator } from "./lib/terminal/interactive.ts";
 import type { JournalFile } from "./lib/terminal/journal_file.ts";
@@ -80,11 +82,18 @@ export async function main(
     { getLogger },
     { assembleTerminal },
     { logControl, logFindings, logSimulator },
+    watchModule,
+    forwardModule,
   ] = await Promise.all([
     import("./lib/logging.ts"),
     import("./lib/deps_logging.ts"),
-    import("./lib/terminal/assemble.ts"),
+    import("./lib/terminal/assemble_core.ts"),
     import("./lib/terminal/log.ts"),
+    // A campaign decides: its watch is made at once. Without one, after listening.
+    config.diagnosis && config.campaign !== undefined
+      ? import("./lib/terminal/watch.ts")
+      : undefined,
+    config.forward ? import("./lib/terminal/forward.ts") : undefined,
   ]);
   const campaign = config.campaign === undefined ? undefined : await readCampaign(config.campaign);
   if (typeof campaign === "number") return campaign;
@@ -109,11 +118,16 @@ export async function main(
     ...(config.diagnosis
       ? { diagnosis: { ...(campaign ? { campaign } : {}), tool: `caisse-ap ${VERSION}` } }
       : {}),
+  }, {
+    ...(watchModule ? { watch: watchModule } : {}),
+    ...(forwardModule ? { forward: forwardModule } : {}),
   });
   logSimulator(terminal.simulator, logger);
   if (recorder) recordTap(terminal.simulator, recorder);
   if (terminal.control) logControl(terminal.control, logger);
   if (terminal.watch) logFindings(terminal.watch, logger);
+  // Listens to the watch made late before it folds what it was kept.
+  terminal.lazyWatch?.use((watch) => logFindings(watch, logger));
   const release = async (http?: ControlServer) => {
     await http?.close();
     await terminal.close();
@@ -127,6 +141,8 @@ export async function main(
     await release();
     return started;
   }
+  // The diagnosis, after "Listening on" (with --http, before the control API served).
+  await terminal.lazyWatch?.load();
   const { logStart } = await import("./lib/terminal/startup_log.ts");
   logStart(logger, startFacts(config, terminal, loaded?.scenario, started.http));
   const stops = new AbortController();
@@ -446,7 +462,11 @@ async function listen(
   }
   let http: ControlServer | undefined;
   if (terminal.control && config.http) {
-    const { startControlServer } = await import("./lib/terminal/http/serve.ts");
+    // The control API shows the findings: the diagnosis is loaded before it serves.
+    const [{ startControlServer }] = await Promise.all([
+      import("./lib/terminal/http/serve.ts"),
+      terminal.lazyWatch?.load(),
+    ]);
     try {
       http = startControlServer(terminal.control, {
         ...config.http,
