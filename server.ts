@@ -31,7 +31,7 @@ import type { Terminal, TerminalConfig } from "./lib/terminal/assemble_core.ts";
 import type { ControlServer } from "./lib/terminal/http/serve.ts";
 import type { Operator } from "./lib/terminal/interactive.ts";
 import type { JournalFile } from "./lib/terminal/journal_file.ts";
-import type { SimulatorLogger } from "./lib/terminal/log.ts";
+import type { SimulatorLogger } from "./lib/terminal/log_core.ts";
 import type { Scenario } from "./lib/terminal/scenario.ts";
 import type { ForwardTransaction } from "./lib/terminal/forward_exchange.ts";
 import type { ScenarioRecorder } from "./lib/terminal/record.ts";
@@ -78,17 +78,15 @@ export async function main(
   const loaded = config.scenario === undefined ? undefined : await readScenario(config.scenario);
   if (typeof loaded === "number") return loaded;
   const [
-    { setupLogging },
-    { getLogger },
+    { BufferedLogger },
     { assembleTerminal },
     { logControl, logFindings, logSimulator },
     watchModule,
     forwardModule,
   ] = await Promise.all([
-    import("./lib/logging.ts"),
-    import("./lib/deps_logging.ts"),
+    import("./lib/log_buffer.ts"),
     import("./lib/terminal/assemble_core.ts"),
-    import("./lib/terminal/log.ts"),
+    import("./lib/terminal/log_core.ts"),
     // A campaign decides: its watch is made at once. Without one, after listening.
     config.diagnosis && config.campaign !== undefined
       ? import("./lib/terminal/watch.ts")
@@ -97,8 +95,16 @@ export async function main(
   ]);
   const campaign = config.campaign === undefined ? undefined : await readCampaign(config.campaign);
   if (typeof campaign === "number") return campaign;
-  setupLogging({ level: config.logLevel, format: config.logFormat });
-  const logger = getLogger(["caisse-ap", "terminal"]);
+  // The log is kept until LogTape is loaded, after listening: see connectLogs.
+  const logger = new BufferedLogger(config.logLevel);
+  const connectLogs = async () => {
+    const [{ setupLogging, writtenAt }, { getLogger }] = await Promise.all([
+      import("./lib/logging.ts"),
+      import("./lib/deps_logging.ts"),
+    ]);
+    setupLogging({ level: config.logLevel, format: config.logFormat });
+    logger.connect(getLogger(["caisse-ap", "terminal"]), writtenAt);
+  };
   const journalFile = config.journal === undefined ? undefined : await openJournal(config.journal);
   if (typeof journalFile === "number") return journalFile;
   // Ctrl-C in interactive mode, where the keyboard is in raw mode and sends no SIGINT.
@@ -138,11 +144,13 @@ export async function main(
   };
   const started = await listen(config, terminal, logger);
   if (typeof started === "number") {
+    await connectLogs();
     await release();
     return started;
   }
-  // The diagnosis, after "Listening on" (with --http, before the control API served).
-  await terminal.lazyWatch?.load();
+  // LogTape and the diagnosis, after "Listening on" (with --http, the diagnosis before
+  // the control API served).
+  await Promise.all([connectLogs(), terminal.lazyWatch?.load()]);
   const { logStart } = await import("./lib/terminal/startup_log.ts");
   logStart(logger, startFacts(config, terminal, loaded?.scenario, started.http));
   const stops = new AbortController();

@@ -100,6 +100,12 @@ Deno.test("what each entry point loads before reading its options", async (t) =>
       }
     },
   );
+  await t.step("server.ts's log until LogTape is loaded: no npm package", async () => {
+    for (const module of ["lib/terminal/log_core.ts", "lib/log_buffer.ts"]) {
+      const loaded = await loadedAtOnce(module);
+      assert.deepEqual(loaded.filter((name) => name.startsWith("npm:")), [], module);
+    }
+  });
   await t.step("the library's assembly: the watch and the tap at once", async () => {
     const loaded = await loadedAtOnce("lib/terminal/assemble.ts");
     for (const part of ["lib/terminal/watch.ts", "lib/terminal/forward.ts"]) {
@@ -114,7 +120,7 @@ Deno.test("what each entry point loads before reading its options", async (t) =>
     "server.ts loads the diagnosis, the tap and the campaigns by fixed paths",
     async () => {
       const text = await Deno.readTextFile(new URL("server.ts", ROOT));
-      for (const path of ["watch.ts", "forward.ts", "assemble_core.ts"]) {
+      for (const path of ["watch.ts", "forward.ts", "assemble_core.ts", "log_core.ts"]) {
         assert.match(
           text,
           new RegExp(`import\\("\\./lib/terminal/${path.replace(".", "\\.")}"\\)`),
