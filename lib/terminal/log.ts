@@ -56,6 +56,7 @@ export function logSimulator(
  *
  * @example
  * ```ts ignore
+ * // Not run: needs an assembled terminal (log_core.ts's example runs one).
  * import { logControl } from "./log.ts";
  * logControl(terminal.control);
  * ```
@@ -76,6 +77,7 @@ export function logControl(
  *
  * @example
  * ```ts ignore
+ * // Not run: needs a terminal with a diagnosis, and LogTape configured to show it.
  * import { logFindings } from "./log.ts";
  * logFindings(terminal.watch);
  * ```

@@ -378,6 +378,7 @@ export function logControl(
  *
  * @example
  * ```ts ignore
+ * // Not run: needs a terminal with a diagnosis (tests/watch_lazy_test.ts, server.ts).
  * import { logFindings } from "./log_core.ts";
  * logFindings(terminal.watch, logger);
  * ```

@@ -8,6 +8,7 @@
  *
  * @example
  * ```ts ignore
+ * // Not run: needs a simulator and a POS (tests/watch_lazy_test.ts runs them).
  * import { LazyWatch } from "./watch_lazy.ts";
  * const lazy = new LazyWatch((module) => new module.PosWatch());
  * lazy.attach(simulator); // captures at once
