@@ -132,7 +132,7 @@ export async function main(
   if (recorder) recordTap(terminal.simulator, recorder);
   if (terminal.control) logControl(terminal.control, logger);
   if (terminal.watch) logFindings(terminal.watch, logger);
-  // Listens to the watch made late before it folds what it was kept.
+  // Listens to the watch made late before it folds what was captured before it.
   terminal.lazyWatch?.use((watch) => logFindings(watch, logger));
   const release = async (http?: ControlServer) => {
     await http?.close();
