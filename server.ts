@@ -21,15 +21,17 @@
 // Only what reading the options needs is imported here, so that --help stays quick; the
 // rest is loaded once the options say what is needed, with `import()` of fixed paths (so
 // that `deno compile` and a run from a URL find them): the terminal at launch, the YAML
-// reader with --scenario, the journal file with --journal, the control API with --http.
+// reader with --scenario, the journal file with --journal, the control API with --http,
+// forward mode's tap with --forward; the diagnosis after listening (or at once with a
+// campaign, which decides).
 import { EXIT, usageError, VERSION, writeStderr, writeStdout } from "./lib/cli.ts";
 import { formatHostPort } from "./lib/net.ts";
 import { cryptoRandom, seededRandom } from "./lib/random.ts";
-import type { Terminal, TerminalConfig } from "./lib/terminal/assemble.ts";
+import type { Terminal, TerminalConfig } from "./lib/terminal/assemble_core.ts";
 import type { ControlServer } from "./lib/terminal/http/serve.ts";
 import type { Operator } from "./lib/terminal/interactive.ts";
 import type { JournalFile } from "./lib/terminal/journal_file.ts";
-import type { SimulatorLogger } from "./lib/terminal/log.ts";
+import type { SimulatorLogger } from "./lib/terminal/log_core.ts";
 import type { Scenario } from "./lib/terminal/scenario.ts";
 import type { ForwardTransaction } from "./lib/terminal/forward_exchange.ts";
 import type { ScenarioRecorder } from "./lib/terminal/record.ts";
@@ -76,20 +78,33 @@ export async function main(
   const loaded = config.scenario === undefined ? undefined : await readScenario(config.scenario);
   if (typeof loaded === "number") return loaded;
   const [
-    { setupLogging },
-    { getLogger },
+    { BufferedLogger },
     { assembleTerminal },
     { logControl, logFindings, logSimulator },
+    watchModule,
+    forwardModule,
   ] = await Promise.all([
-    import("./lib/logging.ts"),
-    import("./lib/deps_logging.ts"),
-    import("./lib/terminal/assemble.ts"),
-    import("./lib/terminal/log.ts"),
+    import("./lib/log_buffer.ts"),
+    import("./lib/terminal/assemble_core.ts"),
+    import("./lib/terminal/log_core.ts"),
+    // A campaign decides: its watch is made at once. Without one, after listening.
+    config.diagnosis && config.campaign !== undefined
+      ? import("./lib/terminal/watch.ts")
+      : undefined,
+    config.forward ? import("./lib/terminal/forward.ts") : undefined,
   ]);
   const campaign = config.campaign === undefined ? undefined : await readCampaign(config.campaign);
   if (typeof campaign === "number") return campaign;
-  setupLogging({ level: config.logLevel, format: config.logFormat });
-  const logger = getLogger(["caisse-ap", "terminal"]);
+  // The log is kept until LogTape is loaded, after listening: see connectLogs.
+  const logger = new BufferedLogger(config.logLevel);
+  const connectLogs = async () => {
+    const [{ setupLogging, writtenAt }, { getLogger }] = await Promise.all([
+      import("./lib/logging.ts"),
+      import("./lib/deps_logging.ts"),
+    ]);
+    setupLogging({ level: config.logLevel, format: config.logFormat });
+    logger.connect(getLogger(["caisse-ap", "terminal"]), writtenAt);
+  };
   const journalFile = config.journal === undefined ? undefined : await openJournal(config.journal);
   if (typeof journalFile === "number") return journalFile;
   // Ctrl-C in interactive mode, where the keyboard is in raw mode and sends no SIGINT.
@@ -109,11 +124,16 @@ export async function main(
     ...(config.diagnosis
       ? { diagnosis: { ...(campaign ? { campaign } : {}), tool: `caisse-ap ${VERSION}` } }
       : {}),
+  }, {
+    ...(watchModule ? { watch: watchModule } : {}),
+    ...(forwardModule ? { forward: forwardModule } : {}),
   });
   logSimulator(terminal.simulator, logger);
   if (recorder) recordTap(terminal.simulator, recorder);
   if (terminal.control) logControl(terminal.control, logger);
   if (terminal.watch) logFindings(terminal.watch, logger);
+  // Listens to the watch made late before it folds what was captured before it.
+  terminal.lazyWatch?.use((watch) => logFindings(watch, logger));
   const release = async (http?: ControlServer) => {
     await http?.close();
     await terminal.close();
@@ -124,9 +144,13 @@ export async function main(
   };
   const started = await listen(config, terminal, logger);
   if (typeof started === "number") {
+    await connectLogs();
     await release();
     return started;
   }
+  // LogTape and the diagnosis, after "Listening on" (with --http, the diagnosis before
+  // the control API served).
+  await Promise.all([connectLogs(), terminal.lazyWatch?.load()]);
   const { logStart } = await import("./lib/terminal/startup_log.ts");
   logStart(logger, startFacts(config, terminal, loaded?.scenario, started.http));
   const stops = new AbortController();
@@ -446,7 +470,11 @@ async function listen(
   }
   let http: ControlServer | undefined;
   if (terminal.control && config.http) {
-    const { startControlServer } = await import("./lib/terminal/http/serve.ts");
+    // The control API shows the findings: the diagnosis is loaded before it serves.
+    const [{ startControlServer }] = await Promise.all([
+      import("./lib/terminal/http/serve.ts"),
+      terminal.lazyWatch?.load(),
+    ]);
     try {
       http = startControlServer(terminal.control, {
         ...config.http,

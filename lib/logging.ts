@@ -68,12 +68,45 @@ export function setupLogging(options: LoggingOptions): void {
   const write = options.write ?? writeStderr;
   configureSync({
     reset: true,
-    sinks: { out: (record: LogRecord) => write(format(record)) },
+    sinks: {
+      out: (record: LogRecord) =>
+        write(format(loggedAt === undefined ? record : { ...record, timestamp: loggedAt })),
+    },
     loggers: [
       { category: ["caisse-ap"], lowestLevel: toLogTapeLevel(options.level), sinks: ["out"] },
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["out"] },
     ],
   });
+}
+
+/** The time of the lines written by {@linkcode writtenAt}'s `write`. */
+let loggedAt: number | undefined;
+
+/**
+ * Writes log lines as logged at another time: the lines kept before LogTape was loaded
+ * (`BufferedLogger.connect`), with the time they were logged.
+ *
+ * @param time When they were logged, in milliseconds since the epoch.
+ * @param write Logs them, through a logger that {@linkcode setupLogging} configured.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { setupLogging, writtenAt } from "./logging.ts";
+ * import { getLogger } from "./deps_logging.ts";
+ * const lines: string[] = [];
+ * setupLogging({ level: "info", format: "json", write: (line) => lines.push(line) });
+ * writtenAt(Date.UTC(2026, 11, 3, 9), () => getLogger(["caisse-ap"]).info("kept", {}));
+ * assert.equal(JSON.parse(lines[0])["@timestamp"], "2026-12-03T09:00:00.000Z");
+ * ```
+ */
+export function writtenAt(time: number, write: () => void): void {
+  loggedAt = time;
+  try {
+    write();
+  } finally {
+    loggedAt = undefined;
+  }
 }
 
 function categoryName(category: readonly string[]): string {

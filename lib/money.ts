@@ -5,7 +5,9 @@
  * @module
  */
 
-import { currencyCodes } from "./deps_currency.ts";
+// A generated table of the currency-codes package (.ci/currencies.ts; a test checks it
+// against the package): no npm package is loaded to read an amount.
+import { CURRENCY_TABLE } from "./currencies.ts";
 
 /** An ISO 4217 currency. */
 export interface Currency {
@@ -22,7 +24,19 @@ export interface Currency {
 /** Largest amount CB can carry: 12 digits of minor units. */
 export const MAX_MINOR_UNITS = 999_999_999_999;
 
-const cache = new Map<string, Currency | null>();
+/** Each currency by alphabetic and numeric code, made on the first look-up. */
+let byCode: Map<string, Currency> | undefined;
+
+function currencies(): Map<string, Currency> {
+  if (byCode) return byCode;
+  byCode = new Map();
+  for (const [code, number, digits, name] of CURRENCY_TABLE) {
+    const currency = Object.freeze({ code, number, digits, name });
+    byCode.set(code, currency);
+    byCode.set(number, currency);
+  }
+  return byCode;
+}
 
 /**
  * Finds a currency by alphabetic code (any case) or numeric code (`978`, `48` or `048`).
@@ -41,24 +55,9 @@ const cache = new Map<string, Currency | null>();
  */
 export function findCurrency(code: string): Currency | undefined {
   const key = code.trim().toUpperCase();
-  let found = cache.get(key);
-  if (found === undefined) {
-    const entry = /^[0-9]{1,3}$/.test(key)
-      ? currencyCodes.number(key.padStart(3, "0"))
-      : /^[A-Z]{3}$/.test(key)
-      ? currencyCodes.code(key)
-      : undefined;
-    found = entry
-      ? Object.freeze({
-        code: entry.code,
-        number: entry.number,
-        digits: entry.digits,
-        name: entry.currency,
-      })
-      : null;
-    cache.set(key, found);
-  }
-  return found ?? undefined;
+  // Every key of the table is three letters or three digits: a hit is a currency.
+  return currencies().get(key) ??
+    (/^[0-9]{1,2}$/.test(key) ? currencies().get(key.padStart(3, "0")) : undefined);
 }
 
 /**

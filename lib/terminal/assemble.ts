@@ -8,6 +8,9 @@
  * decided, and the control reports it (`arrived`); the scenario watcher is made before
  * the control, which is given its `reload`, and the control applies each new version.
  *
+ * The watch on the POS and forward mode's tap are made here at once; `server.ts` uses
+ * `assemble_core.ts`, which loads them only when its options need them.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -29,132 +32,28 @@
  * @module
  */
 
-import { firstAnswer } from "./askers.ts";
-import { DEFAULT_SETTINGS, type TerminalSettings } from "./behaviour.ts";
-import { TerminalControl } from "./control.ts";
-import { type Asker, RuleEngine } from "./engine.ts";
-import { HoldDesk } from "./hold.ts";
-import { Journal, type JournalOptions } from "./journal.ts";
-import type { Scenario } from "./scenario.ts";
-import { type ScenarioWatcher, watchScenarioFile } from "./scenario_file.ts";
-import { overlaySettings } from "./settings.ts";
-import { type DecisionHook, type SimulatorOptions, TerminalSimulator } from "./simulator.ts";
-import { ForwardTap, type Upstream } from "./forward.ts";
-import { bindWatch, diagnosisSettings, PosWatch, type PosWatchOptions } from "./watch.ts";
+import {
+  assembleDecision as assembleDecisionWith,
+  assembleTerminal as assembleTerminalWith,
+  type AssemblyParts,
+  completeTerminal as completeTerminalWith,
+  type Decision,
+  type Terminal,
+  type TerminalConfig,
+} from "./assemble_core.ts";
+import * as forward from "./forward.ts";
+import type { TerminalSimulator } from "./simulator.ts";
+import * as watch from "./watch.ts";
 
-/** What a terminal is assembled from. */
-export interface TerminalConfig {
-  /** The simulator's options (address, limits, clock, random source, time scale...). */
-  simulator?: Omit<SimulatorOptions, "decide" | "settings">;
-  /** The settings given (the command line's, a test's); the others are the defaults. */
-  settings?: Partial<TerminalSettings>;
-  /**
-   * The keys of the settings given that a scenario's settings yield to (the command
-   * line's), or `"all"`: the scenario's settings never apply. Default: none.
-   */
-  givenSettings?: ReadonlySet<string> | "all";
-  /** The scenario whose rules decide (and whose settings apply). */
-  scenario?: Scenario;
-  /** Watch this scenario file: each valid edit replaces the scenario. */
-  scenarioFile?: {
-    /** The file. */
-    path: string;
-    /** The text in force, so that saving it unchanged does not reset the rules' counters. */
-    text?: string;
-    /** Called after a new version is in force. */
-    onLoad?: (scenario: Scenario) => void;
-    /** Called when an edit cannot be read or is not valid: the previous one stays. */
-    onError?: (error: Error) => void;
-  };
-  /** Whether the magic amount rules apply. Default: as the scenario says. */
-  magicAmounts?: boolean;
-  /** Start in hold mode. Default: off. */
-  hold?: boolean;
-  /** Who else decides, before the hold desk (a person at the keyboard). */
-  askers?: readonly Asker[];
-  /** Whether the hold desk decides (hold mode): only when something can decide it. Default: yes. */
-  holdDecides?: boolean;
-  /**
-   * The answer source: decides instead of the rules engine (the queues, rules, magic
-   * amounts and hold mode then do nothing). Default: the engine's `decide`.
-   */
-  decide?: DecisionHook;
-  /**
-   * Forward mode: the answer source is the real terminal behind a tap
-   * ({@linkcode ForwardTap}), not the decision (which then answers only as the fallback).
-   * Default: off.
-   */
-  forward?: ForwardSource;
-  /** Keep a journal (in memory, and in `sink` too). Default: none. */
-  journal?: JournalOptions;
-  /**
-   * Watch the POS: findings from what it sends and when it closes, and a campaign as
-   * the first decision source (before the queues and the scenario's rules). The input
-   * time-out and the time scale default to the terminal's. Default: none.
-   */
-  diagnosis?: PosWatchOptions;
-  /** Drive the terminal with a control layer (needs `journal`). Default: none. */
-  control?: {
-    /** Whether a person at the keyboard decides too. */
-    interactive?: boolean;
-    /** The version shown in the status. */
-    version?: string;
-  };
-}
+export type { Decision, ForwardSource, Terminal, TerminalConfig } from "./assemble_core.ts";
 
-/** Forward mode's answer source: the real terminal, and what to do around it. */
-export interface ForwardSource {
-  /** The real terminal. */
-  upstream: Upstream;
-  /** Mask card numbers in what the tap reports. Default: yes. */
-  mask?: boolean;
-  /** The settings' fault applies to the terminal's answers. Default: no. */
-  faultsUpstream?: boolean;
-  /** When the terminal cannot be reached, the simulator (the decision) answers. Default: no. */
-  fallback?: boolean;
-  /** Time the terminal has to accept a connection, in milliseconds. Default 5 s. */
-  connectTimeoutMs?: number;
-}
-
-/** What decides, made before the simulator: see {@linkcode assembleDecision}. */
-export interface Decision {
-  /** The hold desk. */
-  readonly hold: HoldDesk;
-  /** The rules engine. */
-  readonly engine: RuleEngine;
-  /** The simulator's decision hook: the answer source, or the engine's `decide`. */
-  readonly decide: DecisionHook;
-  /** The settings in force with a scenario: the ones given over the scenario's. */
-  readonly settingsFor: (scenario?: Scenario) => TerminalSettings;
-  /** The watch on the POS (findings, campaign), when a diagnosis was asked for. */
-  readonly watch?: PosWatch;
-  /**
-   * With a diagnosis: how long a `no-answer` fault holds a connection (the simulator's
-   * `holdMs`), past the no-answer limit so that a POS that never gives up is seen.
-   */
-  readonly holdMs?: () => number;
-}
-
-/** An assembled terminal: see {@linkcode assembleTerminal}. */
-export interface Terminal<S extends TerminalSimulator = TerminalSimulator> extends Decision {
-  /** The simulator (not started). */
-  readonly simulator: S;
-  /** The journal, when one was asked for. */
-  readonly journal?: Journal;
-  /** The control layer, when one was asked for. */
-  readonly control?: TerminalControl;
-  /** The watch on the scenario file, when there is one. */
-  readonly watcher?: ScenarioWatcher;
-  /**
-   * Releases what the simulator does not own: answers the held transactions, stops the
-   * watch, writes the journal out. Close the simulator too.
-   */
-  close(): Promise<void>;
-}
+/** Every part at once: the watch is made with the decision, the tap when asked for. */
+const PARTS: AssemblyParts = { watch, forward };
 
 /**
  * The first half of the assembly: the hold desk, the rules engine and the decision hook,
- * made before the simulator so that it is given them.
+ * made before the simulator so that it is given them (and the watch on the POS, with a
+ * diagnosis).
  *
  * @param config What to assemble.
  * @returns What decides.
@@ -168,41 +67,7 @@ export interface Terminal<S extends TerminalSimulator = TerminalSimulator> exten
  * ```
  */
 export function assembleDecision(config: TerminalConfig): Decision {
-  const now = config.simulator?.now;
-  const hold = new HoldDesk({
-    on: config.hold ?? false,
-    timeScale: config.simulator?.timeScale,
-    ...(now ? { now } : {}),
-  });
-  // A person at the keyboard and the dashboard or API: whoever decides first.
-  const askers = [...config.askers ?? [], ...(config.holdDecides ?? true ? [hold.ask] : [])];
-  const engine = new RuleEngine({
-    scenario: config.scenario,
-    magicAmounts: config.magicAmounts,
-    ...(askers.length > 0 ? { ask: askers.length === 1 ? askers[0] : firstAnswer(askers) } : {}),
-  });
-  const base = { ...DEFAULT_SETTINGS, ...config.settings };
-  const given = config.givenSettings ?? new Set<string>();
-  const settingsFor = (scenario?: Scenario) =>
-    given === "all" ? { ...base } : overlaySettings(base, scenario?.settings, given);
-  const answer: DecisionHook = config.decide ??
-    ((request, settings, context) => engine.decide(request, settings, context));
-  const watch = config.diagnosis
-    ? new PosWatch({
-      ...diagnosisSettings(settingsFor(config.scenario), config.simulator?.timeScale ?? 1),
-      ...config.diagnosis,
-    })
-    : undefined;
-  // Decision order: the campaign's case, then the answer source (queues, rules, hold...).
-  const decide = watch?.campaign ? watch.decide(answer) : answer;
-  if (!watch) return { hold, engine, decide, settingsFor };
-  // Past the no-answer limit in force (a tenth more, at least 1 s), whatever the idle
-  // time-out: a POS that never gives up is seen still waiting.
-  const holdMs = () => {
-    const limit = watch.noAnswerLimitMs;
-    return Math.ceil(limit + Math.max(1000, limit * 0.1));
-  };
-  return { hold, engine, decide, settingsFor, watch, holdMs };
+  return assembleDecisionWith(config, PARTS);
 }
 
 /**
@@ -233,61 +98,7 @@ export function completeTerminal<S extends TerminalSimulator>(
   decision: Decision,
   config: TerminalConfig,
 ): Terminal<S> {
-  const { engine, hold, settingsFor } = decision;
-  // One clock for every timestamp: the simulator's (an injected one in tests).
-  const now = config.simulator?.now;
-  const journal = config.journal
-    ? new Journal({ ...(now ? { now } : {}), ...config.journal })
-    : undefined;
-  journal?.attach(simulator);
-  // After the journal: its hook has the record when the watch folds it (never awaited).
-  decision.watch?.attach(simulator);
-  // The control applies each new version; without one, the engine and the simulator.
-  const apply = new Set<(scenario: Scenario) => void>();
-  const watcher = config.scenarioFile
-    ? watchScenarioFile(config.scenarioFile.path, {
-      ...(config.scenarioFile.text !== undefined ? { text: config.scenarioFile.text } : {}),
-      onLoad: (next) => {
-        for (const use of apply) use(next);
-        config.scenarioFile?.onLoad?.(next);
-      },
-      onError: (error) => config.scenarioFile?.onError?.(error),
-    })
-    : undefined;
-  const control = config.control && journal
-    ? new TerminalControl({
-      simulator,
-      engine,
-      hold,
-      journal,
-      ...(config.control.version !== undefined ? { version: config.control.version } : {}),
-      interactive: config.control.interactive ?? false,
-      ...(watcher ? { reloadScenario: watcher.reload } : {}),
-      ...(now ? { now } : {}),
-    })
-    : undefined;
-  if (control && decision.watch) bindWatch(control, decision.watch);
-  if (control) {
-    apply.add((next) => control.applyScenario(next, settingsFor(next)));
-  } else {
-    apply.add((next) => {
-      engine.load(next);
-      simulator.update(settingsFor(next));
-    });
-  }
-  return {
-    ...decision,
-    simulator,
-    ...(journal ? { journal } : {}),
-    ...(control ? { control } : {}),
-    ...(watcher ? { watcher } : {}),
-    async close() {
-      decision.watch?.close();
-      control?.close();
-      await watcher?.close();
-      await journal?.flush();
-    },
-  };
+  return completeTerminalWith(simulator, decision, config, PARTS);
 }
 
 /**
@@ -307,39 +118,5 @@ export function completeTerminal<S extends TerminalSimulator>(
  * ```
  */
 export function assembleTerminal(config: TerminalConfig): Terminal {
-  const decision = assembleDecision(config);
-  if (config.forward) return completeTerminal(assembleTap(config, decision), decision, config);
-  const simulator = new TerminalSimulator({
-    ...(decision.holdMs !== undefined ? { holdMs: decision.holdMs } : {}),
-    ...config.simulator,
-    settings: decision.settingsFor(config.scenario),
-    decide: decision.decide,
-  });
-  return completeTerminal(simulator, decision, config);
-}
-
-/** Forward mode: the tap, and the simulator that answers when the terminal cannot. */
-function assembleTap(config: TerminalConfig, decision: Decision): ForwardTap {
-  const forward = config.forward!;
-  const settings = decision.settingsFor(config.scenario);
-  const fallback = forward.fallback
-    ? new TerminalSimulator({
-      ...config.simulator,
-      hostname: "127.0.0.1",
-      port: 0,
-      settings,
-      decide: decision.decide,
-    })
-    : undefined;
-  return new ForwardTap({
-    ...config.simulator,
-    settings,
-    upstream: forward.upstream,
-    ...(forward.mask !== undefined ? { mask: forward.mask } : {}),
-    ...(forward.faultsUpstream ? { faultsUpstream: true } : {}),
-    ...(forward.connectTimeoutMs !== undefined
-      ? { connectTimeoutMs: forward.connectTimeoutMs }
-      : {}),
-    ...(fallback ? { fallback } : {}),
-  });
+  return assembleTerminalWith(config, PARTS);
 }

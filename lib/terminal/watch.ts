@@ -101,8 +101,11 @@ export function diagnosisSettings(
   };
 }
 
-/** An input waiting to be folded: built when folded, from what was captured. */
-type Queued =
+/**
+ * An input waiting to be folded: built when folded, from what was captured (a watch
+ * loaded late is given what was captured before it: see {@linkcode PosWatch.attach}).
+ */
+export type Queued =
   | { kind: "transaction"; transaction: Transaction }
   | { kind: "end"; transaction: Transaction; state: TransactionState; endedAt: string }
   | { kind: "event"; input: DiagnosisInput };
@@ -199,6 +202,16 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
     const detach = () => offs.forEach((off) => off());
     this.#detach.push(detach);
     return detach;
+  }
+
+  /**
+   * Queues what a watch loaded late was given, captured before it was made, in order
+   * (lib/terminal/watch_lazy.ts).
+   *
+   * @ignore
+   */
+  foldEarlier(earlier: readonly Queued[]): void {
+    for (const item of earlier) this.#push(item);
   }
 
   /**
