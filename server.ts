@@ -47,6 +47,7 @@ import {
 import { overriddenSettings } from "./lib/terminal/settings.ts";
 import type { StartFacts } from "./lib/terminal/startup_log.ts";
 import type { Keyboard } from "./lib/terminal/tty.ts";
+import type { BufferedLogger } from "./lib/log_buffer.ts";
 
 /**
  * Runs the terminal simulator until it is stopped by SIGINT or SIGTERM, or by `signal`.
@@ -77,70 +78,32 @@ export async function main(
   if (config.checkScenario !== undefined) return await checkScenario(config.checkScenario);
   const loaded = config.scenario === undefined ? undefined : await readScenario(config.scenario);
   if (typeof loaded === "number") return loaded;
-  const [
-    { BufferedLogger },
-    { assembleTerminal },
-    { logControl, logFindings, logSimulator },
-    watchModule,
-    forwardModule,
-  ] = await Promise.all([
-    import("./lib/log_buffer.ts"),
-    import("./lib/terminal/assemble_core.ts"),
-    import("./lib/terminal/log_core.ts"),
-    // A campaign decides: its watch is made at once. Without one, after listening.
-    config.diagnosis && config.campaign !== undefined
-      ? import("./lib/terminal/watch.ts")
-      : undefined,
-    config.forward ? import("./lib/terminal/forward.ts") : undefined,
-  ]);
+  const modules = await loadModules(config);
   const campaign = config.campaign === undefined ? undefined : await readCampaign(config.campaign);
   if (typeof campaign === "number") return campaign;
   // The log is kept until LogTape is loaded, after listening: see connectLogs.
-  const logger = new BufferedLogger(config.logLevel);
-  const connectLogs = async () => {
-    const [{ setupLogging, writtenAt }, { getLogger }] = await Promise.all([
-      import("./lib/logging.ts"),
-      import("./lib/deps_logging.ts"),
-    ]);
-    setupLogging({ level: config.logLevel, format: config.logFormat });
-    logger.connect(getLogger(["caisse-ap", "terminal"]), writtenAt);
-  };
-  const journalFile = config.journal === undefined ? undefined : await openJournal(config.journal);
-  if (typeof journalFile === "number") return journalFile;
+  const logger = new modules.BufferedLogger(config.logLevel);
+  const connectLogs = () => connectLogTape(config, logger);
   // Ctrl-C in interactive mode, where the keyboard is in raw mode and sends no SIGINT.
   const interrupts = new EventTarget();
-  const { keyboard, operator } = config.interactive
-    ? await openOperator(config, () => interrupts.dispatchEvent(new Event("interrupt")))
-    : {};
-  const recorder = config.forward?.record === undefined
-    ? undefined
-    : await openRecorder(config.forward.record, formatHostPort(config.forward.upstream));
-  if (typeof recorder === "number") {
-    await journalFile?.close();
-    return recorder;
-  }
-  const terminal = assembleTerminal({
-    ...await terminalConfig(config, loaded, journalFile, operator, logger),
+  const sinks = await openSinks(config, interrupts);
+  if (typeof sinks === "number") return sinks;
+  const terminal = modules.assembleTerminal({
+    ...await terminalConfig(config, loaded, sinks.journalFile, sinks.operator, logger),
     ...(config.diagnosis
       ? { diagnosis: { ...(campaign ? { campaign } : {}), tool: `caisse-ap ${VERSION}` } }
       : {}),
-  }, {
-    ...(watchModule ? { watch: watchModule } : {}),
-    ...(forwardModule ? { forward: forwardModule } : {}),
-  });
-  logSimulator(terminal.simulator, logger);
-  if (recorder) recordTap(terminal.simulator, recorder);
-  if (terminal.control) logControl(terminal.control, logger);
-  if (terminal.watch) logFindings(terminal.watch, logger);
+  }, modules.parts);
+  modules.logSimulator(terminal.simulator, logger);
+  if (sinks.recorder) recordTap(terminal.simulator, sinks.recorder);
+  if (terminal.control) modules.logControl(terminal.control, logger);
+  if (terminal.watch) modules.logFindings(terminal.watch, logger);
   // Listens to the watch made late before it folds what was captured before it.
-  terminal.lazyWatch?.use((watch) => logFindings(watch, logger));
+  terminal.lazyWatch?.use((watch) => modules.logFindings(watch, logger));
   const release = async (http?: ControlServer) => {
     await http?.close();
     await terminal.close();
-    await operator?.close();
-    await keyboard?.close();
-    await journalFile?.close();
-    await recorder?.flush();
+    await sinks.close();
   };
   const started = await listen(config, terminal, logger);
   if (typeof started === "number") {
@@ -160,6 +123,105 @@ export async function main(
   await runUntilStopped(terminal, logger, { signal: stops.signal, interrupts });
   ending.cancel();
   await release(started.http);
+  reportWriteFailures(terminal, sinks.recorder, logger);
+  const code = await finishDiagnosis(config, terminal, ending.how(), logger);
+  logger.info("Stopped", {});
+  return code;
+}
+
+/** The modules a launch needs, loaded once the options are read (see the top). */
+async function loadModules(config: ServerConfig) {
+  const [
+    { BufferedLogger },
+    { assembleTerminal },
+    { logControl, logFindings, logSimulator },
+    watchModule,
+    forwardModule,
+  ] = await Promise.all([
+    import("./lib/log_buffer.ts"),
+    import("./lib/terminal/assemble_core.ts"),
+    import("./lib/terminal/log_core.ts"),
+    // A campaign decides: its watch is made at once. Without one, after listening.
+    config.diagnosis && config.campaign !== undefined
+      ? import("./lib/terminal/watch.ts")
+      : undefined,
+    config.forward ? import("./lib/terminal/forward.ts") : undefined,
+  ]);
+  return {
+    BufferedLogger,
+    assembleTerminal,
+    logControl,
+    logFindings,
+    logSimulator,
+    parts: {
+      ...(watchModule ? { watch: watchModule } : {}),
+      ...(forwardModule ? { forward: forwardModule } : {}),
+    },
+  };
+}
+
+/** Loads LogTape, configures it, and writes the lines the buffered logger kept. */
+async function connectLogTape(
+  config: ServerConfig,
+  logger: BufferedLogger,
+): Promise<void> {
+  const [{ setupLogging, writtenAt }, { getLogger }] = await Promise.all([
+    import("./lib/logging.ts"),
+    import("./lib/deps_logging.ts"),
+  ]);
+  setupLogging({ level: config.logLevel, format: config.logFormat });
+  logger.connect(getLogger(["caisse-ap", "terminal"]), writtenAt);
+}
+
+/**
+ * What the terminal writes to or reads from besides the network: the journal file, the
+ * keyboard and its operator, the recording; on failure, what was opened is closed and
+ * the exit code is given.
+ */
+async function openSinks(config: ServerConfig, interrupts: EventTarget): Promise<
+  | {
+    journalFile?: JournalFile;
+    keyboard?: Keyboard;
+    operator?: Operator;
+    recorder?: ScenarioRecorder;
+    close(): Promise<void>;
+  }
+  | number
+> {
+  const journalFile = config.journal === undefined ? undefined : await openJournal(config.journal);
+  if (typeof journalFile === "number") return journalFile;
+  const { keyboard, operator } = config.interactive
+    ? await openOperator(config, () => interrupts.dispatchEvent(new Event("interrupt")))
+    : {};
+  const recorder = config.forward?.record === undefined
+    ? undefined
+    : await openRecorder(config.forward.record, formatHostPort(config.forward.upstream));
+  if (typeof recorder === "number") {
+    await operator?.close();
+    await keyboard?.close();
+    await journalFile?.close();
+    return recorder;
+  }
+  return {
+    ...(journalFile ? { journalFile } : {}),
+    ...(keyboard ? { keyboard } : {}),
+    ...(operator ? { operator } : {}),
+    ...(recorder ? { recorder } : {}),
+    async close() {
+      await operator?.close();
+      await keyboard?.close();
+      await journalFile?.close();
+      await recorder?.flush();
+    },
+  };
+}
+
+/** Says, once stopped, what could not be written: the journal, the recording. */
+function reportWriteFailures(
+  terminal: Terminal,
+  recorder: ScenarioRecorder | undefined,
+  logger: SimulatorLogger,
+): void {
   if (terminal.journal?.failure) {
     logger.error("The journal could not be written: {error}", {
       error: terminal.journal.failure.message,
@@ -170,9 +232,6 @@ export async function main(
       error: recorder.failure.message,
     });
   }
-  const code = await finishDiagnosis(config, terminal, ending.how(), logger);
-  logger.info("Stopped", {});
-  return code;
 }
 
 /**
