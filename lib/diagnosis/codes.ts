@@ -96,8 +96,11 @@ export interface Hit {
   facts: Facts;
   /** Facts whose comma-separated values are merged over occurrences (`tags`). */
   mergeFacts?: readonly string[];
-  /** What was seen. */
-  evidence: Omit<Evidence, "at">;
+  /**
+   * What was seen. `raw`: wire bytes as they are (one character per byte, at most 300),
+   * escaped into `bytes` when the finding is read.
+   */
+  evidence: Omit<Evidence, "at"> & { raw?: string };
 }
 
 /** The hooks of a detector; each is optional. */
@@ -230,9 +233,38 @@ const PIECEWISE_FAULTS: ReadonlySet<string> = new Set(["split-answer", "slow-ans
 /** Longest wire text kept as evidence, in bytes. */
 const MAX_EVIDENCE_BYTES = 300;
 
-function bytes(text: string): string {
+/**
+ * Wire bytes for people and logs: cut to 300 bytes (then `...`),
+ * escaped as `escapeText` does (printable ASCII kept, the rest as `\xNN`), in one flat
+ * string (a string built character by character is a chain of small pieces, many times
+ * its size in memory, for as long as a finding keeps it).
+ *
+ * @param text The bytes, one character per byte.
+ * @returns The escaped text.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { evidenceBytes } from "./codes.ts";
+ * assert.equal(evidenceBytes("CZ0040300\x06"), "CZ0040300\\x06");
+ * ```
+ */
+export function evidenceBytes(text: string): string {
   const cut = text.length > MAX_EVIDENCE_BYTES ? text.slice(0, MAX_EVIDENCE_BYTES) : text;
-  return escapeText(cut) + (cut.length < text.length ? "..." : "");
+  const escaped = escapeText(cut) + (cut.length < text.length ? "..." : "");
+  // Flattened: one copy, holding neither the pieces nor the text it was cut from.
+  return escaped.length > 0 ? JSON.parse(JSON.stringify(escaped)) : escaped;
+}
+
+const bytes = evidenceBytes;
+
+/**
+ * The bytes of a piece of evidence: kept as they are when short, escaped when the finding
+ * is read (most findings updated by every transaction are read far less often); cut and
+ * escaped at once when long, so that no long text is kept.
+ */
+function wire(text: string): { raw: string } | { bytes: string } {
+  return text.length <= MAX_EVIDENCE_BYTES ? { raw: text } : { bytes: bytes(text) };
 }
 
 /**
@@ -514,7 +546,7 @@ const resendsAfterUnknown: Detector = {
       evidence: {
         transactionId: tx.id,
         connectionId: tx.connectionId,
-        bytes: bytes(tx.raw),
+        ...wire(tx.raw),
         note: `same payment as #${prev.id} (${describe(prev)})`,
       },
     }];
@@ -546,7 +578,7 @@ const duplicateAfterApproval: Detector = {
       evidence: {
         transactionId: tx.id,
         connectionId: tx.connectionId,
-        bytes: bytes(tx.raw),
+        ...wire(tx.raw),
         note: `same payment as #${prev.id}, approved (AC=${prev.answerFields.AC ?? "-"})`,
       },
     }];
@@ -585,7 +617,7 @@ const ignoresPartialApproval: Detector = {
       evidence: {
         transactionId: tx.id,
         connectionId: tx.connectionId,
-        bytes: bytes(tx.raw),
+        ...wire(tx.raw),
         note: `after #${partial.id} approved ${approved} of ${asked}: CD=${
           tx.fields.CD ?? "-"
         } CB=${tx.fields.CB ?? "-"}`,
@@ -620,7 +652,7 @@ const requestNonconformant: Detector = {
       evidence: {
         transactionId: tx.id,
         connectionId: tx.connectionId,
-        bytes: bytes(tx.raw),
+        ...wire(tx.raw),
         note: problem.message,
       },
     }));
@@ -658,12 +690,13 @@ const overlappingRequests: Detector = {
     const recent = ctx.recent(tx.pos);
     for (let i = recent.length - 1; i >= 0; i--) {
       const prev = recent[i];
-      if (prev.id === tx.id || prev.fields.CD === "I" || tx.marks.has(`paired:${prev.id}`)) {
-        continue;
-      }
+      // The times first: most earlier requests ended before this one came.
       const end = prev.answeredAt ?? prev.endedAt ?? prev.posClosedAt;
       if (prev.receivedAt > tx.receivedAt) continue;
       if (end !== undefined && tx.receivedAt >= end) continue;
+      if (prev.id === tx.id || prev.fields.CD === "I" || tx.marks.has(`paired:${prev.id}`)) {
+        continue;
+      }
       return [{
         pos: tx.pos,
         at: tx.receivedAt,
