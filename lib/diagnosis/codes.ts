@@ -218,6 +218,9 @@ export function noAnswerLimit(settings: Readonly<DiagnosisSettings>): number {
     (settings.inputTimeoutMs + settings.noAnswerMarginMs) * settings.timeScale;
 }
 
+/** No hit: one array for every hook that finds nothing (the fold only reads it). */
+const NONE: Hit[] = [];
+
 /** Faults after which the POS cannot know the outcome. */
 const UNKNOWN_FAULTS: ReadonlySet<string> = new Set([
   "no-answer",
@@ -324,6 +327,23 @@ function previousSame(
   tx: TrackedTransaction,
   ctx: DetectorContext,
 ): TrackedTransaction | undefined {
+  // Two detectors ask in turn about the same transaction: the answer is kept for the next.
+  if (lastAsked.tx === tx && lastAsked.ctx === ctx) return lastAsked.prev;
+  const prev = findPreviousSame(tx, ctx);
+  lastAsked = { tx, ctx, prev };
+  return prev;
+}
+
+let lastAsked: {
+  tx?: TrackedTransaction;
+  ctx?: DetectorContext;
+  prev?: TrackedTransaction;
+} = {};
+
+function findPreviousSame(
+  tx: TrackedTransaction,
+  ctx: DetectorContext,
+): TrackedTransaction | undefined {
   const recent = ctx.recent(tx.pos);
   for (let i = recent.length - 1; i >= 0; i--) {
     const prev = recent[i];
@@ -370,13 +390,13 @@ const readsOnce: Detector = {
         },
       }];
     }
-    return [];
+    return NONE;
   },
   end(tx) {
     if (
       tx.state !== "client-gone" || !tx.fault || !PIECEWISE_FAULTS.has(tx.fault) || !tx.sent ||
       tx.sent.length >= tx.answerRaw.length || !once(tx, "reads-once")
-    ) return [];
+    ) return NONE;
     return [{
       pos: tx.pos,
       at: tx.endedAt ?? tx.receivedAt,
@@ -398,7 +418,7 @@ const readsOnce: Detector = {
     if (
       !tx || event.by !== "pos" || event.phase !== "answering" ||
       (event.segmentsSent ?? 0) >= (event.segmentsPlanned ?? 0) || !once(tx, "reads-once")
-    ) return [];
+    ) return NONE;
     return [{
       pos: tx.pos,
       at: Date.parse(event.at),
@@ -419,13 +439,13 @@ const readsOnce: Detector = {
 const givesUpEarly: Detector = {
   disconnect(event, tx, ctx) {
     if (!tx || event.by !== "pos" || (event.phase !== "waiting" && event.phase !== "held")) {
-      return [];
+      return NONE;
     }
     const at = Date.parse(event.at);
     tx.posClosedAt = at;
     const inputTimeout = ctx.settings.inputTimeoutMs * ctx.settings.timeScale;
     const after = at - tx.receivedAt;
-    if (after >= inputTimeout || !once(tx, "gives-up-early")) return [];
+    if (after >= inputTimeout || !once(tx, "gives-up-early")) return NONE;
     return [{
       pos: tx.pos,
       at,
@@ -446,7 +466,7 @@ const givesUpEarly: Detector = {
     if (
       !tx.peerClosedEarly || tx.state === "cancelled" || tx.waitedMs > inputTimeout ||
       !once(tx, "gives-up-early")
-    ) return [];
+    ) return NONE;
     return [{
       pos: tx.pos,
       at: tx.endedAt ?? tx.answerDueAt,
@@ -474,7 +494,7 @@ function pastLimit(openMs: number, limit: number): boolean {
 }
 
 function noAnswerHit(tx: TrackedTransaction, at: number, limit: number, note: string): Hit[] {
-  if (!once(tx, "no-answer-timeout")) return [];
+  if (!once(tx, "no-answer-timeout")) return NONE;
   return [{
     pos: tx.pos,
     at,
@@ -487,28 +507,28 @@ function noAnswerHit(tx: TrackedTransaction, at: number, limit: number, note: st
 const noAnswerTimeout: Detector = {
   transaction(tx, ctx) {
     if (tx.fault === "no-answer" && tx.state === "pending") ctx.holds.set(tx.id, tx);
-    return [];
+    return NONE;
   },
   end(tx, ctx) {
     ctx.holds.delete(tx.id);
     const limit = noAnswerLimit(ctx.settings);
-    if (tx.fault !== "no-answer" || tx.endedAt === undefined) return [];
-    if (!pastLimit(tx.endedAt - tx.receivedAt, limit)) return [];
+    if (tx.fault !== "no-answer" || tx.endedAt === undefined) return NONE;
+    if (!pastLimit(tx.endedAt - tx.receivedAt, limit)) return NONE;
     return noAnswerHit(tx, tx.endedAt, limit, "still open at the limit, closed later");
   },
   disconnect(event, tx, ctx) {
-    if (!tx || tx.fault !== "no-answer") return [];
+    if (!tx || tx.fault !== "no-answer") return NONE;
     ctx.holds.delete(tx.id);
     const limit = noAnswerLimit(ctx.settings);
     const at = Date.parse(event.at);
-    if (!pastLimit(at - tx.receivedAt, limit)) return [];
+    if (!pastLimit(at - tx.receivedAt, limit)) return NONE;
     return noAnswerHit(tx, at, limit, `closed by the ${event.by} after the limit`);
   },
   stillOpen(event, tx, ctx) {
-    if (!tx || tx.fault !== "no-answer") return [];
+    if (!tx || tx.fault !== "no-answer") return NONE;
     const limit = noAnswerLimit(ctx.settings);
     const at = Date.parse(event.at);
-    if (!pastLimit(at - tx.receivedAt, limit)) return [];
+    if (!pastLimit(at - tx.receivedAt, limit)) return NONE;
     ctx.holds.delete(tx.id);
     return noAnswerHit(tx, at, limit, "still open at the limit");
   },
@@ -526,12 +546,12 @@ const noAnswerTimeout: Detector = {
 
 const resendsAfterUnknown: Detector = {
   transaction(tx, ctx) {
-    if (!isPayment(tx)) return [];
+    if (!isPayment(tx)) return NONE;
     const prev = previousSame(tx, ctx);
-    if (!prev || !outcomeUnknown(prev)) return [];
+    if (!prev || !outcomeUnknown(prev)) return NONE;
     const since = prev.endedAt ?? prev.answerDueAt;
     const after = tx.receivedAt - since;
-    if (after > ctx.settings.resendWindowMs) return [];
+    if (after > ctx.settings.resendWindowMs) return NONE;
     tx.marks.add(`paired:${prev.id}`);
     return [{
       pos: tx.pos,
@@ -555,16 +575,16 @@ const resendsAfterUnknown: Detector = {
 
 const duplicateAfterApproval: Detector = {
   transaction(tx, ctx) {
-    if (!isPayment(tx)) return [];
+    if (!isPayment(tx)) return NONE;
     const prev = previousSame(tx, ctx);
     if (
       !prev || prev.outcome !== "approved" || prev.state !== "answered" ||
       prev.answeredAt === undefined || outcomeUnknown(prev) || isPartial(prev) ||
       tx.marks.has(`paired:${prev.id}`)
-    ) return [];
+    ) return NONE;
     const after = tx.receivedAt - prev.answeredAt;
     // Sent before the approval reached the POS: that is overlapping-requests.
-    if (after < 0 || after > ctx.settings.duplicateWindowMs) return [];
+    if (after < 0 || after > ctx.settings.duplicateWindowMs) return NONE;
     tx.marks.add(`paired:${prev.id}`);
     return [{
       pos: tx.pos,
@@ -594,20 +614,20 @@ const ignoresPartialApproval: Detector = {
     if (tx.state === "answered" && isPartial(tx) && !outcomeUnknown(tx)) {
       ctx.partials.set(posKey(tx.pos), tx);
     }
-    return [];
+    return NONE;
   },
   transaction(tx, ctx) {
     const key = posKey(tx.pos);
     const partial = ctx.partials.get(key);
-    if (!partial || partial.id === tx.id || tx.fields.CD === "I") return [];
+    if (!partial || partial.id === tx.id || tx.fields.CD === "I") return NONE;
     ctx.partials.delete(key);
     const since = partial.answeredAt ?? partial.endedAt ?? partial.answerDueAt;
-    if (tx.receivedAt - since > ctx.settings.partialWindowMs) return [];
+    if (tx.receivedAt - since > ctx.settings.partialWindowMs) return NONE;
     const asked = amountOf(partial.fields.CB)!;
     const approved = amountOf(partial.answerFields.CB)!;
     const remaining = asked - approved;
-    if (tx.fields.CD === "2") return [];
-    if (tx.fields.CD === partial.fields.CD && amountOf(tx.fields.CB) === remaining) return [];
+    if (tx.fields.CD === "2") return NONE;
+    if (tx.fields.CD === partial.fields.CD && amountOf(tx.fields.CB) === remaining) return NONE;
     tx.marks.add(`paired:${partial.id}`);
     return [{
       pos: tx.pos,
@@ -629,7 +649,7 @@ const ignoresPartialApproval: Detector = {
       const since = tx.answeredAt ?? tx.endedAt ?? tx.answerDueAt;
       if (now - since > ctx.settings.partialWindowMs) ctx.partials.delete(key);
     }
-    return [];
+    return NONE;
   },
 };
 
@@ -659,7 +679,7 @@ const requestNonconformant: Detector = {
   },
   extraBytes(event, tx) {
     const pos = tx?.pos;
-    if (!pos) return [];
+    if (!pos) return NONE;
     const shown = bytes(event.bytes);
     return [{
       pos,
@@ -686,7 +706,7 @@ const requestNonconformant: Detector = {
 const overlappingRequests: Detector = {
   transaction(tx, ctx) {
     // An identification (CD=I) mixes up no payment: a POS may check the terminal is there.
-    if (tx.fields.CD === "I") return [];
+    if (tx.fields.CD === "I") return NONE;
     const recent = ctx.recent(tx.pos);
     for (let i = recent.length - 1; i >= 0; i--) {
       const prev = recent[i];
@@ -710,7 +730,7 @@ const overlappingRequests: Detector = {
         },
       }];
     }
-    return [];
+    return NONE;
   },
 };
 

@@ -126,6 +126,8 @@ export class Diagnosis {
   readonly #connections = new Map<number, number>();
   readonly #findings = new Map<string, Kept>();
   readonly #context: DetectorContext;
+  /** The recent transactions of the POS last asked about (reset when they change). */
+  #asked?: { pos: PosRef; list: readonly TrackedTransaction[] };
 
   /**
    * Makes a diagnosis.
@@ -139,7 +141,13 @@ export class Diagnosis {
     const recent = this.#recent;
     this.#context = {
       settings: this.#settings,
-      recent: (pos) => recent.get(posKey(pos)) ?? [],
+      // The detectors ask several times about the POS of the transaction being added.
+      recent: (pos) => {
+        if (pos === this.#asked?.pos) return this.#asked.list;
+        const list = recent.get(posKey(pos)) ?? [];
+        this.#asked = { pos, list };
+        return list;
+      },
       holds: new Map(),
       partials: new Map(),
     };
@@ -219,6 +227,7 @@ export class Diagnosis {
     const hits: CodedHit[] = [];
     switch (input.type) {
       case "start":
+        this.#asked = undefined;
         this.#transactions.clear();
         this.#recent.clear();
         this.#connections.clear();
@@ -366,6 +375,7 @@ export class Diagnosis {
     if (list.length > this.settings.maxRecentPerPos) list.shift();
     this.#recent.set(key, list);
     this.#trim(this.#recent, this.settings.maxPos);
+    this.#asked = undefined;
     this.#trim(this.#context.holds, this.settings.maxTransactions);
     this.#trim(this.#context.partials, this.settings.maxPos);
   }

@@ -431,7 +431,10 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
       kind: "end",
       transaction,
       state: transaction.state,
-      endedAt: new Date().toISOString(),
+      // An answer ends when it is written: its time is there already.
+      endedAt: transaction.state === "answered" && transaction.answeredAt
+        ? transaction.answeredAt
+        : new Date().toISOString(),
     });
   }
 
