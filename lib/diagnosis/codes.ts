@@ -32,7 +32,7 @@ export interface TrackedTransaction {
   peer: string;
   /** The POS: address and register. */
   pos: PosRef;
-  /** The request's records by tag. */
+  /** The request's records by tag that the checks read: CA, CB, CD, CE, BA. */
   fields: FieldMap;
   /** The request, one character per byte. */
   raw: string;
@@ -44,7 +44,7 @@ export interface TrackedTransaction {
   fault?: FaultKind;
   /** The answer as decided, one character per byte. */
   answerRaw: string;
-  /** The answer's records by tag. */
+  /** The answer's records by tag that the checks read: CB, AC. */
   answerFields: FieldMap;
   /** When the request's first byte arrived (ms since the epoch). */
   receivedAt: number;

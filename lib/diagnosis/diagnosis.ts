@@ -26,7 +26,7 @@
  * @module
  */
 
-import type { JournalEntry } from "../terminal/journal.ts";
+import type { FieldMap, JournalEntry } from "../terminal/journal.ts";
 import type { FaultKind } from "../terminal/fault.ts";
 import {
   type Detector,
@@ -242,6 +242,9 @@ export class Diagnosis {
         if (!tx) return;
         ending(tx, input);
         for (const [code, hook] of HOOKS.end) collect(hits, code, hook(tx, this.#context));
+        // Its connection gone already (the POS closed first): nothing will ask for it by
+        // its number again; the recent ones of its POS keep it for the comparisons.
+        if (this.#connections.get(tx.connectionId) !== tx.id) this.#forget(tx);
         break;
       }
       case "connection":
@@ -255,6 +258,8 @@ export class Diagnosis {
         for (const [code, hook] of HOOKS.disconnect) {
           collect(hits, code, hook(input, tx, this.#context));
         }
+        // Ended, its connection gone: as above.
+        if (tx && tx.state !== "pending") this.#forget(tx);
         break;
       }
       case "extra-bytes": {
@@ -378,6 +383,15 @@ export class Diagnosis {
     this.#asked = undefined;
     this.#trim(this.#context.holds, this.settings.maxTransactions);
     this.#trim(this.#context.partials, this.settings.maxPos);
+  }
+
+  /**
+   * Stops tracking a transaction by its number once it has ended and its connection is
+   * gone: in a server, the transactions tracked are then those in progress, not the last
+   * thousand (each kept one outlives the young generation of the heap, which then grows).
+   */
+  #forget(tx: TrackedTransaction): void {
+    if (!this.#context.holds.has(tx.id)) this.#transactions.delete(tx.id);
   }
 
   #transactionOf(connectionId: number, id?: number): TrackedTransaction | undefined {
@@ -547,12 +561,12 @@ function track(entry: JournalEntry): TrackedTransaction {
     connectionId: entry.connectionId,
     peer: entry.peer,
     pos: { address: peerAddress(entry.peer), register: entry.request.fields.CA ?? "" },
-    fields: entry.request.fields,
+    fields: pick(entry.request.fields, REQUEST_TAGS),
     raw: entry.request.raw,
     findings: entry.findings,
     outcome: entry.decision.outcome,
     answerRaw: entry.answer.raw,
-    answerFields: entry.answer.fields,
+    answerFields: pick(entry.answer.fields, ANSWER_TAGS),
     receivedAt,
     answerDueAt: decidedAt + entry.delay.waitedMs,
     waitedMs: entry.delay.waitedMs,
@@ -562,6 +576,24 @@ function track(entry: JournalEntry): TrackedTransaction {
   if (fault && fault !== "none") tx.fault = fault as FaultKind;
   ending(tx, entry);
   return tx;
+}
+
+/** The request's records the checks read. */
+const REQUEST_TAGS = ["CA", "CB", "CD", "CE", "BA"] as const;
+/** The answer's records the checks read. */
+const ANSWER_TAGS = ["CB", "AC"] as const;
+
+/**
+ * Some records of a message: a transaction is kept for a while (the recent ones of each
+ * POS), and what it keeps outlives the young generation of the heap, so it keeps little.
+ */
+function pick(fields: FieldMap, tags: readonly string[]): FieldMap {
+  const picked: FieldMap = {};
+  for (const tag of tags) {
+    const value = fields[tag];
+    if (value !== undefined) picked[tag] = value;
+  }
+  return picked;
 }
 
 function ending(
