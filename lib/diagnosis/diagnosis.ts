@@ -169,7 +169,8 @@ export class Diagnosis {
    * @example
    * ```ts
    * import { Diagnosis } from "./diagnosis.ts";
-   * new Diagnosis().configure({ duplicateWindowMs: 5000 }).duplicateWindowMs; // 5000
+   * import assert from "node:assert/strict";
+   * assert.equal(new Diagnosis().configure({ duplicateWindowMs: 5000 }).duplicateWindowMs, 5000);
    * ```
    */
   configure(changes: Partial<DiagnosisSettings>): Readonly<DiagnosisSettings> {

@@ -7,6 +7,7 @@
  *
  * @example
  * ```ts ignore
+ * // Not run: `simulator` stands for a running TerminalSimulator.
  * import { PosWatch } from "./watch.ts";
  * const watch = new PosWatch({ timeScale: 0.01 });
  * watch.attach(simulator);
@@ -80,9 +81,10 @@ export interface PosWatchEventMap {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { diagnosisSettings } from "./watch.ts";
  * import { DEFAULT_SETTINGS } from "./behaviour.ts";
- * diagnosisSettings(DEFAULT_SETTINGS, 0.01).noAnswerLimitMs; // 1800
+ * assert.equal(diagnosisSettings(DEFAULT_SETTINGS, 0.01).noAnswerLimitMs, 1800);
  * ```
  */
 export function diagnosisSettings(
@@ -116,9 +118,10 @@ type Queued =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PosWatch } from "./watch.ts";
  * const watch = new PosWatch();
- * watch.findings(); // []
+ * assert.deepEqual(watch.findings(), []);
  * watch.close();
  * ```
  */
@@ -503,11 +506,12 @@ const WATCHES = new WeakMap<object, PosWatch>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bindWatch, PosWatch, watchOf } from "./watch.ts";
  * const control = {};
  * const watch = new PosWatch();
  * bindWatch(control, watch);
- * watchOf(control) === watch; // true
+ * assert.equal(watchOf(control), watch);
  * watch.close();
  * ```
  */
@@ -523,8 +527,9 @@ export function bindWatch(control: object, watch: PosWatch): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { watchOf } from "./watch.ts";
- * watchOf({}); // undefined
+ * assert.equal(watchOf({}), undefined);
  * ```
  */
 export function watchOf(control: object): PosWatch | undefined {
