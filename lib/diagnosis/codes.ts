@@ -32,7 +32,7 @@ export interface TrackedTransaction {
   peer: string;
   /** The POS: address and register. */
   pos: PosRef;
-  /** The request's records by tag. */
+  /** The request's records by tag that the checks read: CA, CB, CD, CE, BA. */
   fields: FieldMap;
   /** The request, one character per byte. */
   raw: string;
@@ -44,7 +44,7 @@ export interface TrackedTransaction {
   fault?: FaultKind;
   /** The answer as decided, one character per byte. */
   answerRaw: string;
-  /** The answer's records by tag. */
+  /** The answer's records by tag that the checks read: CB, AC. */
   answerFields: FieldMap;
   /** When the request's first byte arrived (ms since the epoch). */
   receivedAt: number;
@@ -96,8 +96,11 @@ export interface Hit {
   facts: Facts;
   /** Facts whose comma-separated values are merged over occurrences (`tags`). */
   mergeFacts?: readonly string[];
-  /** What was seen. */
-  evidence: Omit<Evidence, "at">;
+  /**
+   * What was seen. `raw`: wire bytes as they are (one character per byte, at most 300),
+   * escaped into `bytes` when the finding is read.
+   */
+  evidence: Omit<Evidence, "at"> & { raw?: string };
 }
 
 /** The hooks of a detector; each is optional. */
@@ -215,6 +218,9 @@ export function noAnswerLimit(settings: Readonly<DiagnosisSettings>): number {
     (settings.inputTimeoutMs + settings.noAnswerMarginMs) * settings.timeScale;
 }
 
+/** No hit: one array for every hook that finds nothing (the fold only reads it). */
+const NONE: Hit[] = [];
+
 /** Faults after which the POS cannot know the outcome. */
 const UNKNOWN_FAULTS: ReadonlySet<string> = new Set([
   "no-answer",
@@ -230,9 +236,38 @@ const PIECEWISE_FAULTS: ReadonlySet<string> = new Set(["split-answer", "slow-ans
 /** Longest wire text kept as evidence, in bytes. */
 const MAX_EVIDENCE_BYTES = 300;
 
-function bytes(text: string): string {
+/**
+ * Wire bytes for people and logs: cut to 300 bytes (then `...`),
+ * escaped as `escapeText` does (printable ASCII kept, the rest as `\xNN`), in one flat
+ * string (a string built character by character is a chain of small pieces, many times
+ * its size in memory, for as long as a finding keeps it).
+ *
+ * @param text The bytes, one character per byte.
+ * @returns The escaped text.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { evidenceBytes } from "./codes.ts";
+ * assert.equal(evidenceBytes("CZ0040300\x06"), "CZ0040300\\x06");
+ * ```
+ */
+export function evidenceBytes(text: string): string {
   const cut = text.length > MAX_EVIDENCE_BYTES ? text.slice(0, MAX_EVIDENCE_BYTES) : text;
-  return escapeText(cut) + (cut.length < text.length ? "..." : "");
+  const escaped = escapeText(cut) + (cut.length < text.length ? "..." : "");
+  // Flattened: one copy, holding neither the pieces nor the text it was cut from.
+  return escaped.length > 0 ? JSON.parse(JSON.stringify(escaped)) : escaped;
+}
+
+const bytes = evidenceBytes;
+
+/**
+ * The bytes of a piece of evidence: kept as they are when short, escaped when the finding
+ * is read (most findings updated by every transaction are read far less often); cut and
+ * escaped at once when long, so that no long text is kept.
+ */
+function wire(text: string): { raw: string } | { bytes: string } {
+  return text.length <= MAX_EVIDENCE_BYTES ? { raw: text } : { bytes: bytes(text) };
 }
 
 /**
@@ -292,6 +327,23 @@ function previousSame(
   tx: TrackedTransaction,
   ctx: DetectorContext,
 ): TrackedTransaction | undefined {
+  // Two detectors ask in turn about the same transaction: the answer is kept for the next.
+  if (lastAsked.tx === tx && lastAsked.ctx === ctx) return lastAsked.prev;
+  const prev = findPreviousSame(tx, ctx);
+  lastAsked = { tx, ctx, prev };
+  return prev;
+}
+
+let lastAsked: {
+  tx?: TrackedTransaction;
+  ctx?: DetectorContext;
+  prev?: TrackedTransaction;
+} = {};
+
+function findPreviousSame(
+  tx: TrackedTransaction,
+  ctx: DetectorContext,
+): TrackedTransaction | undefined {
   const recent = ctx.recent(tx.pos);
   for (let i = recent.length - 1; i >= 0; i--) {
     const prev = recent[i];
@@ -338,13 +390,13 @@ const readsOnce: Detector = {
         },
       }];
     }
-    return [];
+    return NONE;
   },
   end(tx) {
     if (
       tx.state !== "client-gone" || !tx.fault || !PIECEWISE_FAULTS.has(tx.fault) || !tx.sent ||
       tx.sent.length >= tx.answerRaw.length || !once(tx, "reads-once")
-    ) return [];
+    ) return NONE;
     return [{
       pos: tx.pos,
       at: tx.endedAt ?? tx.receivedAt,
@@ -366,7 +418,7 @@ const readsOnce: Detector = {
     if (
       !tx || event.by !== "pos" || event.phase !== "answering" ||
       (event.segmentsSent ?? 0) >= (event.segmentsPlanned ?? 0) || !once(tx, "reads-once")
-    ) return [];
+    ) return NONE;
     return [{
       pos: tx.pos,
       at: Date.parse(event.at),
@@ -387,13 +439,13 @@ const readsOnce: Detector = {
 const givesUpEarly: Detector = {
   disconnect(event, tx, ctx) {
     if (!tx || event.by !== "pos" || (event.phase !== "waiting" && event.phase !== "held")) {
-      return [];
+      return NONE;
     }
     const at = Date.parse(event.at);
     tx.posClosedAt = at;
     const inputTimeout = ctx.settings.inputTimeoutMs * ctx.settings.timeScale;
     const after = at - tx.receivedAt;
-    if (after >= inputTimeout || !once(tx, "gives-up-early")) return [];
+    if (after >= inputTimeout || !once(tx, "gives-up-early")) return NONE;
     return [{
       pos: tx.pos,
       at,
@@ -414,7 +466,7 @@ const givesUpEarly: Detector = {
     if (
       !tx.peerClosedEarly || tx.state === "cancelled" || tx.waitedMs > inputTimeout ||
       !once(tx, "gives-up-early")
-    ) return [];
+    ) return NONE;
     return [{
       pos: tx.pos,
       at: tx.endedAt ?? tx.answerDueAt,
@@ -442,7 +494,7 @@ function pastLimit(openMs: number, limit: number): boolean {
 }
 
 function noAnswerHit(tx: TrackedTransaction, at: number, limit: number, note: string): Hit[] {
-  if (!once(tx, "no-answer-timeout")) return [];
+  if (!once(tx, "no-answer-timeout")) return NONE;
   return [{
     pos: tx.pos,
     at,
@@ -455,28 +507,28 @@ function noAnswerHit(tx: TrackedTransaction, at: number, limit: number, note: st
 const noAnswerTimeout: Detector = {
   transaction(tx, ctx) {
     if (tx.fault === "no-answer" && tx.state === "pending") ctx.holds.set(tx.id, tx);
-    return [];
+    return NONE;
   },
   end(tx, ctx) {
     ctx.holds.delete(tx.id);
     const limit = noAnswerLimit(ctx.settings);
-    if (tx.fault !== "no-answer" || tx.endedAt === undefined) return [];
-    if (!pastLimit(tx.endedAt - tx.receivedAt, limit)) return [];
+    if (tx.fault !== "no-answer" || tx.endedAt === undefined) return NONE;
+    if (!pastLimit(tx.endedAt - tx.receivedAt, limit)) return NONE;
     return noAnswerHit(tx, tx.endedAt, limit, "still open at the limit, closed later");
   },
   disconnect(event, tx, ctx) {
-    if (!tx || tx.fault !== "no-answer") return [];
+    if (!tx || tx.fault !== "no-answer") return NONE;
     ctx.holds.delete(tx.id);
     const limit = noAnswerLimit(ctx.settings);
     const at = Date.parse(event.at);
-    if (!pastLimit(at - tx.receivedAt, limit)) return [];
+    if (!pastLimit(at - tx.receivedAt, limit)) return NONE;
     return noAnswerHit(tx, at, limit, `closed by the ${event.by} after the limit`);
   },
   stillOpen(event, tx, ctx) {
-    if (!tx || tx.fault !== "no-answer") return [];
+    if (!tx || tx.fault !== "no-answer") return NONE;
     const limit = noAnswerLimit(ctx.settings);
     const at = Date.parse(event.at);
-    if (!pastLimit(at - tx.receivedAt, limit)) return [];
+    if (!pastLimit(at - tx.receivedAt, limit)) return NONE;
     ctx.holds.delete(tx.id);
     return noAnswerHit(tx, at, limit, "still open at the limit");
   },
@@ -494,12 +546,12 @@ const noAnswerTimeout: Detector = {
 
 const resendsAfterUnknown: Detector = {
   transaction(tx, ctx) {
-    if (!isPayment(tx)) return [];
+    if (!isPayment(tx)) return NONE;
     const prev = previousSame(tx, ctx);
-    if (!prev || !outcomeUnknown(prev)) return [];
+    if (!prev || !outcomeUnknown(prev)) return NONE;
     const since = prev.endedAt ?? prev.answerDueAt;
     const after = tx.receivedAt - since;
-    if (after > ctx.settings.resendWindowMs) return [];
+    if (after > ctx.settings.resendWindowMs) return NONE;
     tx.marks.add(`paired:${prev.id}`);
     return [{
       pos: tx.pos,
@@ -514,7 +566,7 @@ const resendsAfterUnknown: Detector = {
       evidence: {
         transactionId: tx.id,
         connectionId: tx.connectionId,
-        bytes: bytes(tx.raw),
+        ...wire(tx.raw),
         note: `same payment as #${prev.id} (${describe(prev)})`,
       },
     }];
@@ -523,16 +575,16 @@ const resendsAfterUnknown: Detector = {
 
 const duplicateAfterApproval: Detector = {
   transaction(tx, ctx) {
-    if (!isPayment(tx)) return [];
+    if (!isPayment(tx)) return NONE;
     const prev = previousSame(tx, ctx);
     if (
       !prev || prev.outcome !== "approved" || prev.state !== "answered" ||
       prev.answeredAt === undefined || outcomeUnknown(prev) || isPartial(prev) ||
       tx.marks.has(`paired:${prev.id}`)
-    ) return [];
+    ) return NONE;
     const after = tx.receivedAt - prev.answeredAt;
     // Sent before the approval reached the POS: that is overlapping-requests.
-    if (after < 0 || after > ctx.settings.duplicateWindowMs) return [];
+    if (after < 0 || after > ctx.settings.duplicateWindowMs) return NONE;
     tx.marks.add(`paired:${prev.id}`);
     return [{
       pos: tx.pos,
@@ -546,7 +598,7 @@ const duplicateAfterApproval: Detector = {
       evidence: {
         transactionId: tx.id,
         connectionId: tx.connectionId,
-        bytes: bytes(tx.raw),
+        ...wire(tx.raw),
         note: `same payment as #${prev.id}, approved (AC=${prev.answerFields.AC ?? "-"})`,
       },
     }];
@@ -562,20 +614,20 @@ const ignoresPartialApproval: Detector = {
     if (tx.state === "answered" && isPartial(tx) && !outcomeUnknown(tx)) {
       ctx.partials.set(posKey(tx.pos), tx);
     }
-    return [];
+    return NONE;
   },
   transaction(tx, ctx) {
     const key = posKey(tx.pos);
     const partial = ctx.partials.get(key);
-    if (!partial || partial.id === tx.id || tx.fields.CD === "I") return [];
+    if (!partial || partial.id === tx.id || tx.fields.CD === "I") return NONE;
     ctx.partials.delete(key);
     const since = partial.answeredAt ?? partial.endedAt ?? partial.answerDueAt;
-    if (tx.receivedAt - since > ctx.settings.partialWindowMs) return [];
+    if (tx.receivedAt - since > ctx.settings.partialWindowMs) return NONE;
     const asked = amountOf(partial.fields.CB)!;
     const approved = amountOf(partial.answerFields.CB)!;
     const remaining = asked - approved;
-    if (tx.fields.CD === "2") return [];
-    if (tx.fields.CD === partial.fields.CD && amountOf(tx.fields.CB) === remaining) return [];
+    if (tx.fields.CD === "2") return NONE;
+    if (tx.fields.CD === partial.fields.CD && amountOf(tx.fields.CB) === remaining) return NONE;
     tx.marks.add(`paired:${partial.id}`);
     return [{
       pos: tx.pos,
@@ -585,7 +637,7 @@ const ignoresPartialApproval: Detector = {
       evidence: {
         transactionId: tx.id,
         connectionId: tx.connectionId,
-        bytes: bytes(tx.raw),
+        ...wire(tx.raw),
         note: `after #${partial.id} approved ${approved} of ${asked}: CD=${
           tx.fields.CD ?? "-"
         } CB=${tx.fields.CB ?? "-"}`,
@@ -597,7 +649,7 @@ const ignoresPartialApproval: Detector = {
       const since = tx.answeredAt ?? tx.endedAt ?? tx.answerDueAt;
       if (now - since > ctx.settings.partialWindowMs) ctx.partials.delete(key);
     }
-    return [];
+    return NONE;
   },
 };
 
@@ -620,14 +672,14 @@ const requestNonconformant: Detector = {
       evidence: {
         transactionId: tx.id,
         connectionId: tx.connectionId,
-        bytes: bytes(tx.raw),
+        ...wire(tx.raw),
         note: problem.message,
       },
     }));
   },
   extraBytes(event, tx) {
     const pos = tx?.pos;
-    if (!pos) return [];
+    if (!pos) return NONE;
     const shown = bytes(event.bytes);
     return [{
       pos,
@@ -654,16 +706,17 @@ const requestNonconformant: Detector = {
 const overlappingRequests: Detector = {
   transaction(tx, ctx) {
     // An identification (CD=I) mixes up no payment: a POS may check the terminal is there.
-    if (tx.fields.CD === "I") return [];
+    if (tx.fields.CD === "I") return NONE;
     const recent = ctx.recent(tx.pos);
     for (let i = recent.length - 1; i >= 0; i--) {
       const prev = recent[i];
-      if (prev.id === tx.id || prev.fields.CD === "I" || tx.marks.has(`paired:${prev.id}`)) {
-        continue;
-      }
+      // The times first: most earlier requests ended before this one came.
       const end = prev.answeredAt ?? prev.endedAt ?? prev.posClosedAt;
       if (prev.receivedAt > tx.receivedAt) continue;
       if (end !== undefined && tx.receivedAt >= end) continue;
+      if (prev.id === tx.id || prev.fields.CD === "I" || tx.marks.has(`paired:${prev.id}`)) {
+        continue;
+      }
       return [{
         pos: tx.pos,
         at: tx.receivedAt,
@@ -677,7 +730,7 @@ const overlappingRequests: Detector = {
         },
       }];
     }
-    return [];
+    return NONE;
   },
 };
 

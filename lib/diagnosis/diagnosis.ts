@@ -26,25 +26,75 @@
  * @module
  */
 
-import type { JournalEntry } from "../terminal/journal.ts";
+import type { FieldMap, JournalEntry } from "../terminal/journal.ts";
 import type { FaultKind } from "../terminal/fault.ts";
 import {
   type Detector,
   type DetectorContext,
   DIAGNOSIS_DEFAULTS,
   type DiagnosisSettings,
+  evidenceBytes,
   FINDING_CODE_NAMES,
   FINDING_CODES,
   type FindingCode,
   type Hit,
   type TrackedTransaction,
 } from "./codes.ts";
-import type { DiagnosisFinding, PosRef } from "./finding.ts";
+import type { DiagnosisFinding, Evidence, Occurrence, PosRef, Severity } from "./finding.ts";
 import { type DiagnosisInput, peerAddress } from "./input.ts";
 import { type Catalogue, ENGLISH, wordsOf } from "./words_en.ts";
 
 /** A hit and the code of the detector that made it. */
 type CodedHit = Hit & { code: FindingCode };
+
+/** When and where, as the fold keeps it: the time in milliseconds. */
+interface KeptOccurrence {
+  at: number;
+  transactionId?: number;
+}
+
+/** A piece of evidence as the fold keeps it: the time in milliseconds, the bytes raw. */
+type KeptEvidence = Omit<Evidence, "at"> & { at: number; raw?: string };
+
+/**
+ * A finding as the fold keeps it: without its words, which are written from its facts
+ * when it is read, its times as numbers and its evidence's bytes not yet escaped (an
+ * aggregate finding updated by every transaction is not written out each time).
+ */
+interface Kept {
+  code: FindingCode;
+  kind?: string;
+  severity: Severity;
+  pos: PosRef;
+  count: number;
+  first: KeptOccurrence;
+  last: KeptOccurrence;
+  evidence: KeptEvidence[];
+  facts: Record<string, string | number>;
+}
+
+/** The hooks of one kind, with their codes, in the order of the codes. */
+type Hooks<K extends keyof Detector> = readonly [FindingCode, NonNullable<Detector[K]>][];
+
+function hooks<K extends keyof Detector>(name: K): Hooks<K> {
+  const list: [FindingCode, NonNullable<Detector[K]>][] = [];
+  for (const code of FINDING_CODE_NAMES) {
+    const detector = FINDING_CODES[code].detector;
+    const hook = detector[name];
+    if (hook) list.push([code, hook.bind(detector) as NonNullable<Detector[K]>]);
+  }
+  return list;
+}
+
+/** Each hook kind's detectors, looked up once. */
+const HOOKS = {
+  transaction: hooks("transaction"),
+  end: hooks("end"),
+  disconnect: hooks("disconnect"),
+  extraBytes: hooks("extraBytes"),
+  stillOpen: hooks("stillOpen"),
+  tick: hooks("tick"),
+};
 
 /** Options of a {@linkcode Diagnosis}: its settings, and the words' catalogue. */
 export interface DiagnosisOptions extends Partial<DiagnosisSettings> {
@@ -74,8 +124,10 @@ export class Diagnosis {
   readonly #transactions = new Map<number, TrackedTransaction>();
   readonly #recent = new Map<string, TrackedTransaction[]>();
   readonly #connections = new Map<number, number>();
-  readonly #findings = new Map<string, DiagnosisFinding>();
+  readonly #findings = new Map<string, Kept>();
   readonly #context: DetectorContext;
+  /** The recent transactions of the POS last asked about (reset when they change). */
+  #asked?: { pos: PosRef; list: readonly TrackedTransaction[] };
 
   /**
    * Makes a diagnosis.
@@ -89,7 +141,13 @@ export class Diagnosis {
     const recent = this.#recent;
     this.#context = {
       settings: this.#settings,
-      recent: (pos) => recent.get(posKey(pos)) ?? [],
+      // The detectors ask several times about the POS of the transaction being added.
+      recent: (pos) => {
+        if (pos === this.#asked?.pos) return this.#asked.list;
+        const list = recent.get(posKey(pos)) ?? [];
+        this.#asked = { pos, list };
+        return list;
+      },
       holds: new Map(),
       partials: new Map(),
     };
@@ -112,6 +170,7 @@ export class Diagnosis {
    * ```ts
    * import assert from "node:assert/strict";
    * import { Diagnosis } from "./diagnosis.ts";
+   * import assert from "node:assert/strict";
    * assert.equal(new Diagnosis().configure({ duplicateWindowMs: 5000 }).duplicateWindowMs, 5000);
    * ```
    */
@@ -142,50 +201,105 @@ export class Diagnosis {
    * ```
    */
   add(input: DiagnosisInput): DiagnosisFinding[] {
+    const changed = new Map<string, boolean>();
+    this.fold(input, changed);
+    return this.#copies(changed);
+  }
+
+  /**
+   * Folds one record or event in without copying the findings it changes: for a server
+   * that folds every transaction and reads the findings now and then. The keys it puts
+   * in `changed` give the findings through {@linkcode Diagnosis.findingOf}.
+   *
+   * @param input A journal record (`start`, `transaction`, `end`) or a connection event.
+   * @param changed Where the key of each finding made new (`true`) or changed (`false`)
+   * is set; a key already there keeps `true`.
+   *
+   * @example
+   * ```ts
+   * import { Diagnosis } from "./diagnosis.ts";
+   * import assert from "node:assert/strict";
+   * const diagnosis = new Diagnosis();
+   * const changed = new Map<string, boolean>();
+   * diagnosis.fold({ type: "extra-bytes", connectionId: 1, at: "2026-12-03T10:00:00Z", bytes: "\x06" }, changed);
+   * assert.equal(changed.size, 0); // bytes on no known transaction say nothing
+   * ```
+   */
+  fold(input: DiagnosisInput, changed: Map<string, boolean>): void {
     const hits: CodedHit[] = [];
     switch (input.type) {
       case "start":
+        this.#asked = undefined;
         this.#transactions.clear();
         this.#recent.clear();
         this.#connections.clear();
         this.#context.holds.clear();
         this.#context.partials.clear();
-        return [];
+        return;
       case "transaction":
         this.#onTransaction(input, hits);
         break;
       case "end": {
         const tx = this.#transactions.get(input.id);
-        if (!tx) return [];
+        if (!tx) return;
         ending(tx, input);
-        this.#run(hits, (d) => d.end?.(tx, this.#context));
+        for (const [code, hook] of HOOKS.end) collect(hits, code, hook(tx, this.#context));
+        // Its connection gone already (the POS closed first): nothing will ask for it by
+        // its number again; the recent ones of its POS keep it for the comparisons.
+        if (this.#connections.get(tx.connectionId) !== tx.id) this.#forget(tx);
         break;
       }
       case "connection":
         this.#connections.delete(input.connectionId);
         this.#connections.set(input.connectionId, 0);
         this.#trim(this.#connections, this.settings.maxTransactions);
-        return [];
+        return;
       case "disconnect": {
         const tx = this.#transactionOf(input.connectionId, input.transactionId);
         this.#connections.delete(input.connectionId);
-        this.#run(hits, (d) => d.disconnect?.(input, tx, this.#context));
+        for (const [code, hook] of HOOKS.disconnect) {
+          collect(hits, code, hook(input, tx, this.#context));
+        }
+        // Ended, its connection gone: as above.
+        if (tx && tx.state !== "pending") this.#forget(tx);
         break;
       }
       case "extra-bytes": {
         const tx = this.#transactionOf(input.connectionId, input.transactionId);
-        this.#run(hits, (d) => d.extraBytes?.(input, tx, this.#context));
+        for (const [code, hook] of HOOKS.extraBytes) {
+          collect(hits, code, hook(input, tx, this.#context));
+        }
         break;
       }
       case "still-open": {
         const tx = this.#transactionOf(input.connectionId, input.transactionId);
-        this.#run(hits, (d) => d.stillOpen?.(input, tx, this.#context));
+        for (const [code, hook] of HOOKS.stillOpen) {
+          collect(hits, code, hook(input, tx, this.#context));
+        }
         break;
       }
       default:
-        return [];
+        return;
     }
-    return this.#record(hits);
+    if (hits.length > 0) this.#record(hits, changed);
+  }
+
+  /**
+   * A copy of one finding, by the key {@linkcode Diagnosis.fold} gave.
+   *
+   * @param key The key.
+   * @returns A copy of the finding, or `undefined` when it is gone (forgotten, cleared).
+   *
+   * @example
+   * ```ts
+   * import { Diagnosis } from "./diagnosis.ts";
+   * import assert from "node:assert/strict";
+   * assert.equal(new Diagnosis().findingOf("reads-once||10.0.0.5|01"), undefined);
+   * ```
+   */
+  findingOf(key: string): DiagnosisFinding | undefined {
+    const kept = this.#findings.get(key);
+    return kept ? this.#copy(kept) : undefined;
   }
 
   /**
@@ -205,8 +319,10 @@ export class Diagnosis {
   tick(now: Date | number): DiagnosisFinding[] {
     const ms = typeof now === "number" ? now : now.getTime();
     const hits: CodedHit[] = [];
-    this.#run(hits, (d) => d.tick?.(ms, this.#context));
-    return this.#record(hits);
+    for (const [code, hook] of HOOKS.tick) collect(hits, code, hook(ms, this.#context));
+    const changed = new Map<string, boolean>();
+    if (hits.length > 0) this.#record(hits, changed);
+    return this.#copies(changed);
   }
 
   /**
@@ -222,7 +338,7 @@ export class Diagnosis {
    * ```
    */
   findings(): DiagnosisFinding[] {
-    return sortFindings([...this.#findings.values()].map(copy));
+    return sortFindings([...this.#findings.values()].map((kept) => this.#copy(kept)));
   }
 
   /** Number of findings. */
@@ -254,8 +370,10 @@ export class Diagnosis {
     if (this.#connections.has(tx.connectionId)) this.#connections.delete(tx.connectionId);
     this.#connections.set(tx.connectionId, tx.id);
     this.#trim(this.#connections, this.settings.maxTransactions);
-    this.#run(hits, (d) => d.transaction?.(tx, this.#context));
-    if (tx.state !== "pending") this.#run(hits, (d) => d.end?.(tx, this.#context));
+    for (const [code, hook] of HOOKS.transaction) collect(hits, code, hook(tx, this.#context));
+    if (tx.state !== "pending") {
+      for (const [code, hook] of HOOKS.end) collect(hits, code, hook(tx, this.#context));
+    }
     // Only now among the recent ones: the detectors above compare it with the earlier.
     const key = posKey(tx.pos);
     const list = this.#recent.get(key) ?? [];
@@ -264,8 +382,18 @@ export class Diagnosis {
     if (list.length > this.settings.maxRecentPerPos) list.shift();
     this.#recent.set(key, list);
     this.#trim(this.#recent, this.settings.maxPos);
+    this.#asked = undefined;
     this.#trim(this.#context.holds, this.settings.maxTransactions);
     this.#trim(this.#context.partials, this.settings.maxPos);
+  }
+
+  /**
+   * Stops tracking a transaction by its number once it has ended and its connection is
+   * gone: in a server, the transactions tracked are then those in progress, not the last
+   * thousand (each kept one outlives the young generation of the heap, which then grows).
+   */
+  #forget(tx: TrackedTransaction): void {
+    if (!this.#context.holds.has(tx.id)) this.#transactions.delete(tx.id);
   }
 
   #transactionOf(connectionId: number, id?: number): TrackedTransaction | undefined {
@@ -273,64 +401,83 @@ export class Diagnosis {
     return txId ? this.#transactions.get(txId) : undefined;
   }
 
-  #run(
-    hits: CodedHit[],
-    call: (detector: Detector) => Hit[] | undefined,
-  ): void {
-    for (const code of FINDING_CODE_NAMES) {
-      for (const hit of call(FINDING_CODES[code].detector) ?? []) hits.push({ ...hit, code });
-    }
-  }
-
-  #record(hits: CodedHit[]): DiagnosisFinding[] {
-    const changed = new Map<string, DiagnosisFinding>();
+  #record(hits: CodedHit[], changed: Map<string, boolean>): void {
     for (const hit of hits) {
       const code = hit.code;
-      const key = `${code}|${hit.kind ?? ""}|${posKey(hit.pos)}`;
-      const at = new Date(hit.at).toISOString();
-      const occurrence = {
-        at,
-        ...(hit.transactionId !== undefined ? { transactionId: hit.transactionId } : {}),
-      };
-      const evidence = { at, ...hit.evidence };
+      const key = `${code}|${hit.kind ?? ""}|${hit.pos.address}|${hit.pos.register}`;
+      const at = hit.at;
+      if (!Number.isFinite(at)) throw new RangeError(`Invalid time of a finding "${at}"`);
+      const occurrence: KeptOccurrence = { at };
+      if (hit.transactionId !== undefined) occurrence.transactionId = hit.transactionId;
+      const evidence: KeptEvidence = Object.assign({ at }, hit.evidence);
       let finding = this.#findings.get(key);
       if (!finding) {
-        const facts = { ...hit.facts };
         finding = {
           code,
-          ...(hit.kind !== undefined ? { kind: hit.kind } : {}),
           severity: hit.severity ?? FINDING_CODES[code].severity,
-          ...wordsOf(this.#catalogue, code, facts),
-          pos: { ...hit.pos },
+          pos: { address: hit.pos.address, register: hit.pos.register },
           count: 1,
           first: occurrence,
           last: occurrence,
           evidence: [evidence],
-          facts,
+          facts: { ...hit.facts },
         };
+        if (hit.kind !== undefined) finding.kind = hit.kind;
+        changed.set(key, true);
       } else {
         this.#findings.delete(key);
-        const facts = { ...finding.facts, ...hit.facts };
-        for (const name of hit.mergeFacts ?? []) {
-          const all = new Set(
-            `${finding.facts[name] ?? ""}, ${hit.facts[name] ?? ""}`.split(", ").filter(Boolean),
-          );
-          facts[name] = [...all].slice(0, 20).join(", ");
+        const facts = finding.facts;
+        const merged = hit.mergeFacts;
+        const before = merged?.map((name) => facts[name]);
+        Object.assign(facts, hit.facts);
+        if (merged) {
+          merged.forEach((name, i) => {
+            const all = new Set(
+              `${before![i] ?? ""}, ${hit.facts[name] ?? ""}`.split(", ").filter(Boolean),
+            );
+            facts[name] = [...all].slice(0, 20).join(", ");
+          });
         }
-        finding.facts = facts;
-        Object.assign(finding, wordsOf(this.#catalogue, code, facts));
         finding.count++;
         finding.last = occurrence;
-        finding.evidence.push(evidence);
-        if (finding.evidence.length > this.settings.maxEvidence) {
-          finding.evidence.splice(1, finding.evidence.length - this.settings.maxEvidence);
+        const evidences = finding.evidence;
+        evidences.push(evidence);
+        if (evidences.length > this.settings.maxEvidence) {
+          evidences.splice(1, evidences.length - this.settings.maxEvidence);
         }
+        if (!changed.has(key)) changed.set(key, false);
       }
       this.#findings.set(key, finding);
-      changed.set(key, finding);
     }
     this.#trim(this.#findings, this.settings.maxFindings);
-    return sortFindings([...changed.values()].map(copy));
+  }
+
+  /** Copies of the findings of some keys, worst first (those gone left out). */
+  #copies(changed: Map<string, boolean>): DiagnosisFinding[] {
+    const copies: DiagnosisFinding[] = [];
+    for (const key of changed.keys()) {
+      const kept = this.#findings.get(key);
+      if (kept) copies.push(this.#copy(kept));
+    }
+    return sortFindings(copies);
+  }
+
+  /** A finding as it is read: a copy, with its words written from its facts. */
+  #copy(kept: Kept): DiagnosisFinding {
+    const words = wordsOf(this.#catalogue, kept.code, kept.facts);
+    const finding: DiagnosisFinding = { code: kept.code } as DiagnosisFinding;
+    if (kept.kind !== undefined) finding.kind = kept.kind;
+    finding.severity = kept.severity;
+    finding.title = words.title;
+    finding.explanation = words.explanation;
+    finding.advice = words.advice;
+    finding.pos = { ...kept.pos };
+    finding.count = kept.count;
+    finding.first = occurrenceOf(kept.first);
+    finding.last = occurrenceOf(kept.last);
+    finding.evidence = kept.evidence.map(evidenceOf);
+    finding.facts = { ...kept.facts };
+    return finding;
   }
 
   /** Drops the oldest entries of a map beyond a size (maps keep insertion order). */
@@ -416,21 +563,39 @@ function track(entry: JournalEntry): TrackedTransaction {
     connectionId: entry.connectionId,
     peer: entry.peer,
     pos: { address: peerAddress(entry.peer), register: entry.request.fields.CA ?? "" },
-    fields: entry.request.fields,
+    fields: pick(entry.request.fields, REQUEST_TAGS),
     raw: entry.request.raw,
     findings: entry.findings,
     outcome: entry.decision.outcome,
-    ...(fault && fault !== "none" ? { fault: fault as FaultKind } : {}),
     answerRaw: entry.answer.raw,
-    answerFields: entry.answer.fields,
+    answerFields: pick(entry.answer.fields, ANSWER_TAGS),
     receivedAt,
     answerDueAt: decidedAt + entry.delay.waitedMs,
     waitedMs: entry.delay.waitedMs,
     state: entry.state,
     marks: new Set(),
   };
+  if (fault && fault !== "none") tx.fault = fault as FaultKind;
   ending(tx, entry);
   return tx;
+}
+
+/** The request's records the checks read. */
+const REQUEST_TAGS = ["CA", "CB", "CD", "CE", "BA"] as const;
+/** The answer's records the checks read. */
+const ANSWER_TAGS = ["CB", "AC"] as const;
+
+/**
+ * Some records of a message: a transaction is kept for a while (the recent ones of each
+ * POS), and what it keeps outlives the young generation of the heap, so it keeps little.
+ */
+function pick(fields: FieldMap, tags: readonly string[]): FieldMap {
+  const picked: FieldMap = {};
+  for (const tag of tags) {
+    const value = fields[tag];
+    if (value !== undefined) picked[tag] = value;
+  }
+  return picked;
 }
 
 function ending(
@@ -474,13 +639,32 @@ export function sortFindings(findings: DiagnosisFinding[]): DiagnosisFinding[] {
   );
 }
 
-function copy(finding: DiagnosisFinding): DiagnosisFinding {
-  return {
-    ...finding,
-    pos: { ...finding.pos },
-    first: { ...finding.first },
-    last: { ...finding.last },
-    evidence: finding.evidence.map((e) => ({ ...e })),
-    facts: { ...finding.facts },
-  };
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function occurrenceOf(kept: KeptOccurrence): Occurrence {
+  return kept.transactionId !== undefined
+    ? { at: iso(kept.at), transactionId: kept.transactionId }
+    : { at: iso(kept.at) };
+}
+
+/** A piece of evidence as it is read: its time in ISO 8601, its bytes escaped. */
+function evidenceOf(kept: KeptEvidence): Evidence {
+  const evidence: Evidence = { at: iso(kept.at) };
+  if (kept.transactionId !== undefined) evidence.transactionId = kept.transactionId;
+  if (kept.connectionId !== undefined) evidence.connectionId = kept.connectionId;
+  if (kept.bytes !== undefined) evidence.bytes = kept.bytes;
+  else if (kept.raw !== undefined) evidence.bytes = evidenceBytes(kept.raw);
+  if (kept.note !== undefined) evidence.note = kept.note;
+  return evidence;
+}
+
+/** Adds a detector's hits, with its code. */
+function collect(hits: CodedHit[], code: FindingCode, found: Hit[] | undefined): void {
+  if (!found) return;
+  for (const hit of found) {
+    (hit as CodedHit).code = code;
+    hits.push(hit as CodedHit);
+  }
 }

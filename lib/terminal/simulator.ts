@@ -283,6 +283,11 @@ export interface ExtraBytesInfo extends ConnectionInfo {
  * on a connection not kept open: 300 ms. A POS that closes ends it at once.
  */
 export const EXTRA_BYTES_WINDOW_MS = 300;
+/**
+ * How often, at most, the connections reading after their answer are checked for the end
+ * of that read ({@linkcode EXTRA_BYTES_WINDOW_MS}): 50 ms, one timer for them all.
+ */
+const LINGER_SWEEP_MS = 50;
 /** Most bytes read after an answer for `extra-bytes`: 64. */
 export const EXTRA_BYTES_MAX = 64;
 
@@ -407,6 +412,9 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
   #transactionCount = 0;
   readonly #connections = new Map<number, Deno.TcpConn>();
   readonly #idle = new Set<number>();
+  /** Connections reading after their answer (`extra-bytes`), oldest first, with their end. */
+  readonly #lingering = new Map<number, { until: number; watch: Watch }>();
+  #lingerTimer?: ReturnType<typeof setTimeout>;
   readonly #tasks = new Set<Promise<void>>();
   /** Transactions from their request to the end of their answer (busy answers aside). */
   readonly #inProgress = new Set<number>();
@@ -614,6 +622,8 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
       await this.#accepting;
       for (const id of this.#idle) this.#closeConnection(id);
       while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+      clearTimeout(this.#lingerTimer);
+      this.#lingerTimer = undefined;
       this.emit("close", null);
     })();
     return this.#closed;
@@ -767,7 +777,10 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
         watch.ended = true;
         this.emit(
           "disconnect",
-          this.#closedInfo(watch, reader.ended && !this.#closing ? "pos" : "terminal"),
+          this.#closedInfo(
+            watch,
+            reader.ended && !this.#closing && !watch.expired ? "pos" : "terminal",
+          ),
         );
       }
     }
@@ -782,16 +795,19 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
   }
 
   #closedInfo(watch: Watch, by: "pos" | "terminal"): ConnectionClosedInfo {
-    return {
-      ...watch.info,
+    const info: ConnectionClosedInfo = {
+      connectionId: watch.info.connectionId,
+      peer: watch.info.peer,
       at: this.#now().toISOString(),
       by,
       phase: watch.phase,
-      ...(watch.transactionId !== undefined ? { transactionId: watch.transactionId } : {}),
-      ...(watch.phase === "answering"
-        ? { segmentsSent: watch.segmentsSent ?? 0, segmentsPlanned: watch.segmentsPlanned ?? 0 }
-        : {}),
     };
+    if (watch.transactionId !== undefined) info.transactionId = watch.transactionId;
+    if (watch.phase === "answering") {
+      info.segmentsSent = watch.segmentsSent ?? 0;
+      info.segmentsPlanned = watch.segmentsPlanned ?? 0;
+    }
+    return info;
   }
 
   /**
@@ -817,20 +833,25 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
    * After an answer on a connection that is not kept open, when someone listens to
    * `extra-bytes`: reads briefly what the POS sends (an ACK, an EOT), bounded in time and
    * size; a POS that closes ends the read at once. The terminal's side is closed already.
+   * The read costs one pending read: no timer of its own, the connections lingering so
+   * are closed at their time by one timer shared by all ({@linkcode EXTRA_BYTES_WINDOW_MS}
+   * after the answer, give or take {@linkcode LINGER_SWEEP_MS}).
    */
   async #readExtra(watch: Watch): Promise<void> {
+    const id = watch.info.connectionId;
+    this.#lingering.set(id, { until: Date.now() + EXTRA_BYTES_WINDOW_MS, watch });
+    this.#sweepLater();
     let bytes = "";
     try {
-      const message = await watch.reader.read({
-        quietMs: 50,
-        maxBytes: EXTRA_BYTES_MAX,
-        timeoutMs: EXTRA_BYTES_WINDOW_MS,
-      });
+      const message = await watch.reader.read({ quietMs: 50, maxBytes: EXTRA_BYTES_MAX });
       if (message) bytes = message.text;
     } catch (error) {
       if (error instanceof MessageTimeoutError || error instanceof MessageSizeError) {
         bytes = error.received;
       }
+    } finally {
+      // The shared timer stays armed: it ends when it finds no connection (or at close).
+      this.#lingering.delete(id);
     }
     if (bytes.length > 0) {
       this.emit("extra-bytes", {
@@ -840,8 +861,33 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
         bytes: bytes.slice(0, EXTRA_BYTES_MAX),
       });
     }
-    if (watch.reader.ended) this.#posEnded(watch);
+    if (watch.reader.ended && !watch.expired) this.#posEnded(watch);
   }
+
+  /** Arms the shared timer of the lingering connections, when they have none. */
+  #sweepLater(): void {
+    if (this.#lingerTimer !== undefined) return;
+    const first = this.#lingering.values().next().value;
+    if (!first) return;
+    this.#lingerTimer = setTimeout(
+      this.#sweep,
+      Math.max(LINGER_SWEEP_MS, first.until - Date.now()),
+    );
+  }
+
+  /** Closes the lingering connections whose time is up (all of them when stopping). */
+  readonly #sweep = (): void => {
+    this.#lingerTimer = undefined;
+    const now = Date.now();
+    for (const [id, lingering] of this.#lingering) {
+      if (lingering.until > now && !this.#closing) break;
+      this.#lingering.delete(id);
+      // The terminal ends it: its read ends as if the POS had closed, which it did not.
+      lingering.watch.expired = true;
+      this.#closeConnection(id);
+    }
+    this.#sweepLater();
+  };
 
   /** Reads one request; `undefined` when the connection ended or idled out without one. */
   async #readRequest(
@@ -1203,6 +1249,8 @@ interface Watch {
   segmentsPlanned?: number;
   /** Whether `disconnect` was emitted. */
   ended: boolean;
+  /** Whether the terminal closed it at the end of the read after the answer. */
+  expired?: boolean;
 }
 
 /** Bytes that are no request: control characters only (ACK, EOT, NAK...). */

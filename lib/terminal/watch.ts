@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts ignore
- * // Not run: needs a running simulator (tests/diagnosis_e2e_test.ts runs one)
+ * // Not run: `simulator` stands for a running TerminalSimulator.
  * import { PosWatch } from "./watch.ts";
  * const watch = new PosWatch({ timeScale: 0.01 });
  * watch.attach(simulator);
@@ -20,7 +20,7 @@
 import { Emitter, ListenerError } from "../events.ts";
 import { type Campaign, CampaignRun, type CampaignState } from "../diagnosis/campaign.ts";
 import { type DiagnosisSettings, noAnswerLimit } from "../diagnosis/codes.ts";
-import { Diagnosis, type DiagnosisOptions } from "../diagnosis/diagnosis.ts";
+import { Diagnosis, type DiagnosisOptions, sortFindings } from "../diagnosis/diagnosis.ts";
 import type { DiagnosisFinding } from "../diagnosis/finding.ts";
 import type { DiagnosisInput } from "../diagnosis/input.ts";
 import type { ReportData, RunInfo } from "../diagnosis/report.ts";
@@ -33,6 +33,12 @@ import type {
   Transaction,
   TransactionState,
 } from "./simulator.ts";
+
+/**
+ * How long the `finding` event of a finding already known may wait, in milliseconds: its
+ * changes meanwhile make one event. 100 ms.
+ */
+export const FINDING_UPDATE_MS = 100;
 
 /** Options of a {@linkcode PosWatch}: the diagnosis's settings, and a campaign. */
 export interface PosWatchOptions extends DiagnosisOptions {
@@ -133,6 +139,11 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
   readonly #run = crypto.randomUUID();
   #queue: Queued[] = [];
   #scheduled = false;
+  /** The findings the fold made new or changed, by key: `true` for new ones. */
+  readonly #changes = new Map<string, boolean>();
+  /** Findings changed, their `finding` event not sent yet (sent together, see flush). */
+  readonly #updated = new Set<string>();
+  #updateTimer?: ReturnType<typeof setTimeout>;
   #timer?: ReturnType<typeof setInterval>;
   #over = false;
   #detach: (() => void)[] = [];
@@ -164,7 +175,8 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
 
   /**
    * Listens to a simulator: its transactions (as the journal records them) and its
-   * connection events (`connection`, `disconnect`, `extra-bytes`).
+   * connection events (`disconnect`, `extra-bytes`; a connection's opening tells the fold
+   * nothing that its first request does not).
    *
    * @param simulator The simulator.
    * @returns A function that detaches the watch.
@@ -179,10 +191,6 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
       ),
       simulator.on("answer", ({ detail }) => this.#ended(detail)),
       simulator.on("abandon", ({ detail }) => this.#ended(detail)),
-      simulator.on(
-        "connection",
-        ({ detail }) => this.#push({ kind: "event", input: { type: "connection", ...detail } }),
-      ),
       simulator.on(
         "disconnect",
         ({ detail }) => this.#push({ kind: "event", input: { type: "disconnect", ...detail } }),
@@ -317,28 +325,98 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
     this.#changed(this.diagnosis.tick(now));
   }
 
-  /** Folds what is queued now. */
+  /**
+   * Folds what is queued now. A new finding's `finding` event is sent at once; the
+   * changes of a finding already known are sent together, at most
+   * {@linkcode FINDING_UPDATE_MS} later, with the finding as it is then (a POS that
+   * repeats a defect at every payment does not make an event per payment).
+   */
   flush(): void {
     this.#scheduled = false;
     const queue = this.#queue;
     if (queue.length === 0) return;
     this.#follow();
     this.#queue = [];
+    const changes = this.#changes;
+    const campaign = this.campaign;
     let campaignMoved = false;
     for (const item of queue) {
       const input = this.#input(item);
-      if (this.campaign && input.type !== "connection") {
-        this.campaign.add(input);
+      if (campaign && input.type !== "connection") {
+        campaign.add(input);
         campaignMoved ||= input.type === "end" || input.type === "transaction";
       }
-      this.#changed(this.diagnosis.add(input));
+      this.diagnosis.fold(input, changes);
+      // The campaign sees each input's findings before the next input.
+      if (campaign && changes.size > 0) this.#publish();
     }
-    if (this.campaign && campaignMoved) {
-      if (this.listened("campaign")) this.emit("campaign", this.campaign.state());
-      if (!this.#over && this.campaign.over) {
+    if (changes.size > 0) this.#publish();
+    if (campaign && campaignMoved) {
+      if (this.listened("campaign")) this.emit("campaign", campaign.state());
+      if (!this.#over && campaign.over) {
         this.#over = true;
-        this.emit("campaign-over", this.campaign.state());
+        this.emit("campaign-over", campaign.state());
       }
+    }
+  }
+
+  /** The `finding` events of what the fold changed (see {@linkcode PosWatch.flush}). */
+  #publish(): void {
+    const changes = this.#changes;
+    const campaign = this.campaign;
+    const listened = this.listened("finding");
+    if (!campaign && !listened) {
+      changes.clear();
+      return;
+    }
+    const now: DiagnosisFinding[] = [];
+    const created = new Set<DiagnosisFinding>();
+    for (const [key, isNew] of changes) {
+      if (!isNew && !campaign) {
+        this.#updated.add(key);
+        continue;
+      }
+      const finding = this.diagnosis.findingOf(key);
+      if (!finding) continue;
+      this.#updated.delete(key);
+      now.push(finding);
+      if (isNew) created.add(finding);
+    }
+    changes.clear();
+    if (now.length > 0) {
+      campaign?.see(now);
+      for (const finding of sortFindings(now)) {
+        this.emit("finding", { new: created.has(finding), finding });
+      }
+    }
+    if (this.#updated.size > 0 && this.#updateTimer === undefined) {
+      const timer = setTimeout(() => {
+        this.#updateTimer = undefined;
+        try {
+          this.#sendUpdates();
+        } catch (error) {
+          Emitter.reportListenerError(new ListenerError("finding", error));
+        }
+      }, FINDING_UPDATE_MS);
+      Deno.unrefTimer(timer);
+      this.#updateTimer = timer;
+    }
+  }
+
+  /** Sends the `finding` events of the findings changed since the last ones. */
+  #sendUpdates(): void {
+    clearTimeout(this.#updateTimer);
+    this.#updateTimer = undefined;
+    if (this.#updated.size === 0) return;
+    const keys = [...this.#updated];
+    this.#updated.clear();
+    const findings: DiagnosisFinding[] = [];
+    for (const key of keys) {
+      const finding = this.diagnosis.findingOf(key);
+      if (finding) findings.push(finding);
+    }
+    for (const finding of sortFindings(findings)) {
+      this.emit("finding", { new: false, finding });
     }
   }
 
@@ -347,6 +425,7 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
     clearInterval(this.#timer);
     this.#timer = undefined;
     this.flush();
+    this.#sendUpdates();
     for (const detach of this.#detach) detach();
     this.#detach = [];
   }
@@ -368,7 +447,10 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
       kind: "end",
       transaction,
       state: transaction.state,
-      endedAt: new Date().toISOString(),
+      // An answer ends when it is written: its time is there already.
+      endedAt: transaction.state === "answered" && transaction.answeredAt
+        ? transaction.answeredAt
+        : new Date().toISOString(),
     });
   }
 
@@ -390,20 +472,26 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
     if (item.kind === "end") {
       // As the journal's end record, without building the whole entry again.
       const t = item.transaction;
-      return {
+      const end: DiagnosisInput & { type: "end" } = {
         type: "end",
         run: this.#run,
         id: t.id,
         state: item.state,
         endedAt: item.endedAt,
-        ...(t.answeredAt ? { answeredAt: t.answeredAt } : {}),
-        ...(t.peerClosedEarly ? { peerClosedEarly: true } : {}),
-        ...(t.error ? { error: t.error } : {}),
-        ...(t.sent !== undefined ? { sent: t.sent } : {}),
-        ...(t.note !== undefined ? { note: t.note } : {}),
       };
+      if (t.answeredAt) end.answeredAt = t.answeredAt;
+      if (t.peerClosedEarly) end.peerClosedEarly = true;
+      if (t.error) end.error = t.error;
+      if (t.sent !== undefined) end.sent = t.sent;
+      if (t.note !== undefined) end.note = t.note;
+      return end;
     }
-    const entry = toJournalEntry(item.transaction, this.#run);
+    const t = item.transaction;
+    const entry = toJournalEntry(t, this.#run);
+    if (
+      t.answeredAt === undefined && !t.peerClosedEarly && !t.error && t.sent === undefined &&
+      t.note === undefined
+    ) return Object.assign(entry, { type: "transaction" as const, state: "pending" as const });
     {
       // As the journal wrote it when decided: pending, without how it ended.
       const { answeredAt: _a, peerClosedEarly: _p, error: _e, sent: _s, note: _n, ...decided } =
@@ -436,7 +524,7 @@ const WATCHES = new WeakMap<object, PosWatch>();
  * const control = {};
  * const watch = new PosWatch();
  * bindWatch(control, watch);
- * assert.equal(watchOf(control) === watch, true);
+ * assert.equal(watchOf(control), watch);
  * watch.close();
  * ```
  */
