@@ -81,12 +81,15 @@ const JUNIT_PARENTS: Record<string, string> = {
  * failure | skipped | system-out, nothing else, every element closed, and counts that add
  * up (each suite's and the root's).
  */
-function checkJunit(xml: string): { tests: number; failures: number; names: string[] } {
+function checkJunit(
+  xml: string,
+): { tests: number; failures: number; names: string[]; failed: string[] } {
   assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /);
   const stack: { name: string; attributes: Record<string, string> }[] = [];
   const suites: { attributes: Record<string, string>; tests: number; failures: number }[] = [];
   let root: Record<string, string> | undefined;
   const names: string[] = [];
+  const failed: string[] = [];
   let failedCase = false;
   const tags = /<(\/?)([a-z-]+)((?:\s+[a-z]+="[^"]*")*)\s*(\/?)>/g;
   const last = xml.indexOf("?>") + 2;
@@ -115,7 +118,10 @@ function checkJunit(xml: string): { tests: number; failures: number; names: stri
       names.push(attributes.name);
       failedCase = false;
     }
-    if (name === "failure") failedCase = true;
+    if (name === "failure") {
+      failedCase = true;
+      failed.push(`${names.at(-1)}: ${attributes.message ?? ""}`);
+    }
     if (selfClosing) {
       if (name === "testcase") suites.at(-1)!.tests++;
       continue;
@@ -137,7 +143,7 @@ function checkJunit(xml: string): { tests: number; failures: number; names: stri
   const failures = suites.reduce((n, s) => n + s.failures, 0);
   assert.equal(Number(root.tests), tests);
   assert.equal(Number(root.failures), failures);
-  return { tests, failures, names };
+  return { tests, failures, names, failed };
 }
 
 Deno.test("server.ts --campaign standard --fail-on money --report FILE", async (t) => {
@@ -165,7 +171,8 @@ Deno.test("server.ts --campaign standard --fail-on money --report FILE", async (
       const out = await serveCampaign([...common, "--report", report], {});
       assert.equal(out.code, 0, out.stderr);
       const junit = checkJunit(await Deno.readTextFile(report));
-      assert.equal(junit.failures, 0);
+      // Which cases failed, and why, if a careful POS is ever blamed.
+      assert.equal(junit.failures, 0, junit.failed.join("\n"));
       assert.ok(junit.tests >= 20);
     });
     await t.step(
