@@ -277,6 +277,18 @@ Deno.test("duplicate-after-approval", async (t) => {
     s.pay({ at: 60, raw: request({ amount: "1251" }) });
     assert.deepEqual(diagnose(s.records), []);
   });
+  await t.step("careful: the same amount for another sale, told by the POS's CF", () => {
+    const s = new Session();
+    s.pay({ at: 1, raw: request({ more: "CF006SALE-1" }) });
+    s.pay({ at: 5, raw: request({ more: "CF006SALE-2" }) });
+    assert.deepEqual(diagnose(s.records), []);
+  });
+  await t.step("the same sale's CF again is the same payment", () => {
+    const s = new Session();
+    s.pay({ at: 1, raw: request({ more: "CF006SALE-1" }) });
+    s.pay({ at: 5, raw: request({ more: "CF006SALE-1" }) });
+    assert.deepEqual(codes(diagnose(s.records)), ["duplicate-after-approval"]);
+  });
   await t.step("careful: a refund of the same amount is another action", () => {
     const s = new Session();
     s.pay({ at: 1 });

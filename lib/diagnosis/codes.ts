@@ -582,6 +582,13 @@ const duplicateAfterApproval: Detector = {
       prev.answeredAt === undefined || outcomeUnknown(prev) || isPartial(prev) ||
       tx.marks.has(`paired:${prev.id}`)
     ) return NONE;
+    // Two references of the POS's own (CF) that differ: two sales that happen to cost the
+    // same (a test suite paying 12.50 again and again), not the same sale sent twice.
+    if (
+      prev.fields.CF !== undefined && tx.fields.CF !== undefined && prev.fields.CF !== tx.fields.CF
+    ) {
+      return NONE;
+    }
     const after = tx.receivedAt - prev.answeredAt;
     // Sent before the approval reached the POS: that is overlapping-requests.
     if (after < 0 || after > ctx.settings.duplicateWindowMs) return NONE;
@@ -769,7 +776,8 @@ export const FINDING_CODES: Readonly<Record<FindingCode, FindingCodeInfo>> = Obj
     },
     "duplicate-after-approval": {
       severity: "money",
-      summary: "the same payment again just after its approval (double submit)",
+      summary:
+        "the same payment again just after its approval (double submit); a request whose CF differs from the first's is another sale",
       detector: duplicateAfterApproval,
     },
     "request-nonconformant": {

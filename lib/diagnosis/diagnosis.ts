@@ -581,7 +581,7 @@ function track(entry: JournalEntry): TrackedTransaction {
 }
 
 /** The request's records the checks read. */
-const REQUEST_TAGS = ["CA", "CB", "CD", "CE", "BA"] as const;
+const REQUEST_TAGS = ["CA", "CB", "CD", "CE", "BA", "CF"] as const;
 /** The answer's records the checks read. */
 const ANSWER_TAGS = ["CB", "AC"] as const;
 

@@ -219,7 +219,7 @@ export const FRENCH_CODE_SUMMARIES: Readonly<Record<string, string>> = Object.fr
   "ignores-partial-approval":
     "après une acceptation partielle, la caisse ne demande ni le reste ni une annulation",
   "duplicate-after-approval":
-    "le même paiement à nouveau juste après son acceptation (double envoi)",
+    "le même paiement à nouveau juste après son acceptation (double envoi) ; une demande dont le CF diffère de celui de la première est une autre vente",
   "request-nonconformant": "la demande n'est pas conforme (un constat par sorte de problème)",
   "overlapping-requests": "une demande pendant qu'une autre de la même caisse est en cours",
 });
