@@ -6,45 +6,19 @@
 // step. Screenshots go to tests/artifacts/ for a person to look at.
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium, type Page } from "./deps.ts";
+import type { BrowserContext, Page } from "./deps.ts";
+import { CHROMIUM, hasChromium, launch } from "./chromium.ts";
 import { type Output, run as runProgram, type RunningServer, startServer } from "./processes.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL("./artifacts/", import.meta.url));
-const CHROMIUM = "/usr/bin/chromium";
 const PROBE = "<img src=x onerror=alert(1)>";
 /** Generous: the machine is shared and may be busy. */
 const WAIT = { timeout: 60_000 };
 
-const hasChromium = (() => {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-})();
-
 function client(args: string[]): Promise<Output> {
   return runProgram(Deno.execPath(), ["run", "-A", "--quiet", "client.ts", ...args], {
     cwd: ROOT,
-  });
-}
-
-async function launch(profile: string, locale = "en-US"): Promise<BrowserContext> {
-  return await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    locale,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
   });
 }
 

@@ -6,7 +6,8 @@
 // to tests/artifacts/.
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium, type Page } from "./deps.ts";
+import type { BrowserContext, Page } from "./deps.ts";
+import { CHROMIUM, hasChromium, launch } from "./chromium.ts";
 import { startTerminal } from "../lib/fixture.ts";
 import { renderReport, STANDARD_CAMPAIGN } from "../lib/diagnosis/mod.ts";
 import { startControlServer } from "../lib/terminal/http/serve.ts";
@@ -14,35 +15,9 @@ import { request } from "./diagnosis_records.ts";
 import { exchange, NAIVE, playCampaign } from "./pos_script.ts";
 
 const ARTIFACTS = fileURLToPath(new URL("./artifacts/", import.meta.url));
-const CHROMIUM = "/usr/bin/chromium";
 const PROBE = "<img src=x onerror=alert(1)>";
 const WAIT = { timeout: 60_000 };
 const SCALE = 0.01;
-
-const hasChromium = (() => {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-})();
-
-async function launch(profile: string): Promise<BrowserContext> {
-  return await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-}
 
 function watchPage(page: Page, dialogs: string[], errors: string[]): void {
   page.on("dialog", (dialog) => {

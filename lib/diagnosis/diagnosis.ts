@@ -170,7 +170,6 @@ export class Diagnosis {
    * ```ts
    * import assert from "node:assert/strict";
    * import { Diagnosis } from "./diagnosis.ts";
-   * import assert from "node:assert/strict";
    * assert.equal(new Diagnosis().configure({ duplicateWindowMs: 5000 }).duplicateWindowMs, 5000);
    * ```
    */
