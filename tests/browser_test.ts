@@ -16,6 +16,21 @@ const PROBE = "<img src=x onerror=alert(1)>";
 /** Generous: the machine is shared and may be busy. */
 const WAIT = { timeout: 60_000 };
 
+/** The simulator as a user starts it for the dashboard: hold mode, answers at once. */
+function startHeldDashboard(): Promise<RunningServer> {
+  return startServer(
+    Deno.execPath(),
+    [
+      "run",
+      "-A",
+      "--quiet",
+      "server.ts",
+      ...["--host", "127.0.0.1", "--port", "0", "--http", "0", "--hold", "-d", "0"],
+    ],
+    { cwd: ROOT },
+  );
+}
+
 function client(args: string[]): Promise<Output> {
   return runProgram(Deno.execPath(), ["run", "-A", "--quiet", "client.ts", ...args], {
     cwd: ROOT,
@@ -40,17 +55,7 @@ Deno.test({
     const dialogs: string[] = [];
     const errors: string[] = [];
     try {
-      server = await startServer(
-        Deno.execPath(),
-        [
-          "run",
-          "-A",
-          "--quiet",
-          "server.ts",
-          ...["--host", "127.0.0.1", "--port", "0", "--http", "0", "--hold", "-d", "0"],
-        ],
-        { cwd: ROOT },
-      );
+      server = await startHeldDashboard();
       const port = `${server.port}`;
       context = await launch(profile);
       const page = context.pages()[0] ?? await context.newPage();
@@ -231,17 +236,7 @@ Deno.test({
     const errors: string[] = [];
     const nbsp = "\u00a0";
     try {
-      server = await startServer(
-        Deno.execPath(),
-        [
-          "run",
-          "-A",
-          "--quiet",
-          "server.ts",
-          ...["--host", "127.0.0.1", "--port", "0", "--http", "0", "--hold", "-d", "0"],
-        ],
-        { cwd: ROOT },
-      );
+      server = await startHeldDashboard();
       const port = `${server.port}`;
       context = await launch(profile);
       const page = context.pages()[0] ?? await context.newPage();
