@@ -15,6 +15,7 @@
  * @module
  */
 
+import { isoTime } from "../iso_time.ts";
 import type { Finding } from "../message.ts";
 import type { Field } from "../tlv.ts";
 import type { DecidedBy, Outcome, RuleMiss } from "./behaviour.ts";
@@ -287,7 +288,7 @@ export class Journal {
     this.#write({
       type: "start",
       run: this.run,
-      at: this.#now().toISOString(),
+      at: isoTime(this.#now().getTime()),
       version: options.version ?? "",
     }).catch(() => {});
   }
@@ -378,7 +379,7 @@ export class Journal {
    * ```
    */
   finish(transaction: Transaction): void {
-    const endedAt = this.#now().toISOString();
+    const endedAt = isoTime(this.#now().getTime());
     const entry = this.#entries.get(transaction.id);
     if (entry) Object.assign(entry, { state: transaction.state, endedAt, ...ending(transaction) });
     else {
