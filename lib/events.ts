@@ -14,6 +14,22 @@ export type EventMapOf<M> = { [K in keyof M]: CustomEvent<unknown> };
 /** The detail of an event of an event map. */
 export type DetailOf<M, K extends keyof M> = M[K] extends CustomEvent<infer D> ? D : never;
 
+/** A listener as an {@linkcode Emitter} keeps it. */
+interface Entry {
+  /** Calls the listener. */
+  readonly call: (event: Event) => void;
+  /** The listener as given, to find it again (`removeEventListener`). */
+  readonly original: unknown;
+  readonly capture: boolean;
+  readonly once: boolean;
+  /** Added with `on` (only `removeEventListener` of a listener added with it finds it). */
+  readonly fromOn: boolean;
+  /** Removed: a dispatch under way skips it. */
+  removed: boolean;
+  /** Removes it (at most once). */
+  readonly remove: () => void;
+}
+
 /** Options of {@linkcode Emitter.on}. */
 export interface OnOptions {
   /** Called once, then removed. */
@@ -57,8 +73,9 @@ export class ListenerError extends Error {
 
 /**
  * An `EventTarget` with typed events. Subclasses dispatch with the protected
- * {@linkcode Emitter.emit}; listeners added with {@linkcode Emitter.on} have their
- * errors caught and given to {@linkcode Emitter.listenerFailed} (by default the static
+ * {@linkcode Emitter.emit}; listeners (added with {@linkcode Emitter.on} or
+ * `addEventListener`, called in the order they were added) have their errors caught and
+ * given to {@linkcode Emitter.listenerFailed} (by default the static
  * {@linkcode Emitter.reportListenerError}, which writes to the console).
  *
  * @typeParam M The event map: each type and its `CustomEvent<Detail>`.
@@ -93,8 +110,15 @@ export class Emitter<M extends EventMapOf<M>> extends EventTarget {
     console.error(error);
   };
 
-  /** How many listeners each event type has (a count too high only costs a dispatch). */
-  readonly #listened = new Map<string, number>();
+  /**
+   * The listeners of each type, in the order they were added, whichever way (`on` or
+   * `addEventListener`). An array is replaced, never changed, so that a dispatch goes
+   * through the listeners there were when it started; a type without listeners has none.
+   * The emitter keeps them itself rather than in the `EventTarget`: a dispatch then
+   * costs a loop, not the DOM's event path (the simulator emits several events per
+   * transaction).
+   */
+  readonly #listeners = new Map<string, readonly Entry[]>();
 
   /**
    * Adds a typed listener; an error it throws is caught and reported, never thrown to
@@ -120,20 +144,13 @@ export class Emitter<M extends EventMapOf<M>> extends EventTarget {
     listener: (event: M[K]) => void,
     options: OnOptions = {},
   ): () => void {
-    const wrapped = (event: Event) => {
-      try {
-        listener(event as M[K]);
-      } catch (error) {
-        this.listenerFailed(new ListenerError(type, error));
-      }
-    };
-    this.addEventListener(type, wrapped, options);
-    return () => this.removeEventListener(type, wrapped);
+    return this.#add(type, listener as (event: Event) => void, listener, false, true, options);
   }
 
   /**
-   * Adds an event listener, counting the listeners of each type so that events nobody
-   * listens to cost nothing.
+   * Adds an event listener, as `EventTarget` does (a listener already added with the
+   * same `capture` is not added again); it is called in its turn among those added with
+   * {@linkcode Emitter.on}, and its errors are caught and reported as theirs.
    *
    * @param type The event.
    * @param listener The listener.
@@ -144,12 +161,19 @@ export class Emitter<M extends EventMapOf<M>> extends EventTarget {
     listener: EventListenerOrEventListenerObject | null,
     options?: boolean | AddEventListenerOptions,
   ): void {
-    super.addEventListener(type, listener, options);
-    if (listener) this.#listened.set(type, (this.#listened.get(type) ?? 0) + 1);
+    if (!listener) return;
+    const capture = typeof options === "boolean" ? options : options?.capture === true;
+    if (this.#listeners.get(type)?.some((e) => e.original === listener && e.capture === capture)) {
+      return;
+    }
+    const call = typeof listener === "function"
+      ? listener
+      : (event: Event) => listener.handleEvent(event);
+    this.#add(type, call, listener, capture, false, typeof options === "object" ? options : {});
   }
 
   /**
-   * Removes an event listener.
+   * Removes an event listener added with `addEventListener`.
    *
    * @param type The event.
    * @param listener The listener.
@@ -160,35 +184,88 @@ export class Emitter<M extends EventMapOf<M>> extends EventTarget {
     listener: EventListenerOrEventListenerObject | null,
     options?: boolean | EventListenerOptions,
   ): void {
-    super.removeEventListener(type, listener, options);
-    // A `once` listener leaves without telling: the count may stay too high, which only
-    // costs a dispatch; it never goes below the truth, which would lose events.
-    if (listener) {
-      const count = this.#listened.get(type) ?? 0;
-      if (count > 1) this.#listened.set(type, count - 1);
-    }
+    const capture = typeof options === "boolean" ? options : options?.capture === true;
+    const entry = this.#listeners.get(type)?.find((e) =>
+      e.original === listener && e.capture === capture && !e.fromOn
+    );
+    entry?.remove();
   }
 
   /**
-   * Whether an event type ever had a listener: when not, {@linkcode Emitter.emit} skips
+   * Calls the listeners of the event's type, in order. A listener removed meanwhile by an
+   * earlier one is not called, as in the DOM.
+   *
+   * @param event The event.
+   * @returns `false` when a listener called `preventDefault` on a cancelable event.
+   */
+  override dispatchEvent(event: Event): boolean {
+    const entries = this.#listeners.get(event.type);
+    if (!entries) return true;
+    for (const entry of entries) {
+      if (entry.removed) continue;
+      if (entry.once) entry.remove();
+      try {
+        entry.call(event);
+      } catch (error) {
+        this.listenerFailed(new ListenerError(event.type, error));
+      }
+    }
+    return !event.defaultPrevented;
+  }
+
+  /**
+   * Whether an event type has a listener now: when not, {@linkcode Emitter.emit} skips
    * it, and a caller may skip preparing its detail too.
    *
    * @param type The event.
-   * @returns Whether emitting it may reach a listener.
+   * @returns Whether emitting it reaches a listener.
    */
   protected listened(type: keyof M & string): boolean {
-    return this.#listened.has(type);
+    return this.#listeners.has(type);
   }
 
   /**
-   * Dispatches an event, unless nobody ever listened to its type.
+   * Dispatches an event, unless nobody listens to its type.
    *
    * @param type The event.
    * @param detail Its detail.
    */
   protected emit<K extends keyof M & string>(type: K, detail: DetailOf<M, K>): void {
-    if (!this.#listened.has(type)) return;
+    if (!this.#listeners.has(type)) return;
     this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  #add(
+    type: string,
+    call: (event: Event) => void,
+    original: unknown,
+    capture: boolean,
+    fromOn: boolean,
+    options: { once?: boolean; signal?: AbortSignal },
+  ): () => void {
+    const signal = options.signal;
+    if (signal?.aborted) return () => {};
+    const listeners = this.#listeners;
+    const onAbort = () => entry.remove();
+    const entry: Entry = {
+      call,
+      original,
+      capture,
+      once: options.once === true,
+      fromOn,
+      removed: false,
+      remove: () => {
+        if (entry.removed) return;
+        entry.removed = true;
+        signal?.removeEventListener("abort", onAbort);
+        const rest = (listeners.get(type) ?? []).filter((e) => e !== entry);
+        if (rest.length > 0) listeners.set(type, rest);
+        else listeners.delete(type);
+      },
+    };
+    listeners.set(type, [...(listeners.get(type) ?? []), entry]);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    return entry.remove;
   }
 
   /**

@@ -105,3 +105,86 @@ Deno.test("HoldDesk.listen is the old name of on", () => {
   desk.setOn(false);
   assert.deepEqual(modes, [true]);
 });
+
+Deno.test("listeners added with on and addEventListener are called in the order added", () => {
+  const bell = new Bell();
+  const calls: string[] = [];
+  bell.on("ring", () => calls.push("on 1"));
+  bell.addEventListener("ring", () => calls.push("native 1"));
+  bell.on("ring", () => calls.push("on 2"));
+  bell.addEventListener("ring", { handleEvent: () => calls.push("object") });
+  bell.ring(1);
+  assert.deepEqual(calls, ["on 1", "native 1", "on 2", "object"]);
+});
+
+Deno.test("addEventListener as EventTarget: once, signal, no double, removeEventListener", () => {
+  const bell = new Bell();
+  const heard: string[] = [];
+  const listener = (e: Event) => heard.push(`l${(e as CustomEvent<number>).detail}`);
+  bell.addEventListener("ring", listener);
+  bell.addEventListener("ring", listener); // the same listener is not added twice
+  bell.addEventListener("ring", (e) => heard.push(`once${(e as CustomEvent).detail}`), {
+    once: true,
+  });
+  const controller = new AbortController();
+  bell.addEventListener("ring", () => heard.push("signal"), { signal: controller.signal });
+  bell.ring(1);
+  controller.abort();
+  bell.ring(2);
+  bell.removeEventListener("ring", listener);
+  bell.ring(3);
+  assert.deepEqual(heard, ["l1", "once1", "signal", "l2"]);
+  assert.equal(bell.dispatched, 2, "no listener left: the third ring is not dispatched");
+});
+
+Deno.test("removeEventListener does not remove a listener added with on", () => {
+  const bell = new Bell();
+  const heard: number[] = [];
+  const listener = (e: CustomEvent<number>) => heard.push(e.detail);
+  bell.on("ring", listener);
+  bell.removeEventListener("ring", listener as unknown as EventListener);
+  bell.ring(1);
+  assert.deepEqual(heard, [1]);
+});
+
+Deno.test("during a dispatch: a listener removed is not called, one added waits", () => {
+  const bell = new Bell();
+  const calls: string[] = [];
+  let offSecond = () => {};
+  bell.on("ring", () => {
+    calls.push("first");
+    offSecond();
+    bell.on("ring", () => calls.push("added"));
+  });
+  offSecond = bell.on("ring", () => calls.push("second"));
+  bell.ring(1);
+  assert.deepEqual(calls, ["first"]);
+  bell.ring(2);
+  assert.deepEqual(calls, ["first", "first", "added"]);
+});
+
+Deno.test("an event type whose last listener left is not dispatched any more", () => {
+  const bell = new Bell();
+  const off = bell.on("ring", () => {});
+  const once = new Promise((resolve) => bell.on("ring", resolve, { once: true }));
+  bell.ring(1);
+  assert.equal(bell.dispatched, 1);
+  off();
+  bell.ring(2);
+  assert.equal(bell.dispatched, 1);
+  return once.then(() => {});
+});
+
+Deno.test("the error of a listener added with addEventListener is caught and reported", () => {
+  const bell = new Bell();
+  const heard: number[] = [];
+  bell.addEventListener("ring", () => {
+    throw new Error("native bug");
+  });
+  bell.addEventListener("ring", (e) => heard.push((e as CustomEvent<number>).detail));
+  bell.ring(5);
+  assert.deepEqual(heard, [5]);
+  assert.deepEqual(bell.failures.map((f) => f.message), [
+    'A listener of the "ring" event failed: native bug',
+  ]);
+});
