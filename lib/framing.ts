@@ -178,6 +178,14 @@ export function holdsStatus(fields: readonly Field[]): boolean {
 const TIMER = Symbol("timer");
 /** Bytes read at a time: a request is about 70 bytes, an answer a few hundred. */
 const CHUNK_SIZE = 2 * 1024;
+/**
+ * Read buffers given back by readers done with them ({@linkcode MessageReader.release}),
+ * for the next readers: a server makes a reader per connection, and allocating its buffer
+ * costs microseconds and collections of the heap.
+ */
+const spareChunks: Uint8Array[] = [];
+/** How many spare buffers are kept at most (512 KiB). */
+const SPARE_CHUNKS_MAX = 256;
 
 /**
  * Reads messages, one after the other, from a byte stream such as a TCP connection.
@@ -204,7 +212,8 @@ const CHUNK_SIZE = 2 * 1024;
  */
 export class MessageReader {
   readonly #source: ByteSource;
-  readonly #chunk = new Uint8Array(CHUNK_SIZE);
+  /** The read buffer, taken at the first read (see {@linkcode MessageReader.release}). */
+  #chunk?: Uint8Array;
   #pending: Promise<number | null> | null = null;
   #carry = "";
   #eof = false;
@@ -332,8 +341,66 @@ export class MessageReader {
     return true;
   }
 
+  /**
+   * Reads what the peer sends until it closes the stream or more than `maxBytes` came,
+   * whatever they are (bytes kept from before first): what a server reads after its
+   * answer, bounded in time by closing the connection.
+   *
+   * @param maxBytes How many bytes are enough.
+   * @returns What was read (Latin-1 text), at most `maxBytes`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { MessageReader } from "./framing.ts";
+   * const chunks = ["\x06", "\x04"];
+   * const reader = new MessageReader({
+   *   read: (buffer: Uint8Array) => {
+   *     const chunk = chunks.shift();
+   *     if (chunk === undefined) return Promise.resolve(null);
+   *     buffer[0] = chunk.charCodeAt(0);
+   *     return Promise.resolve(1);
+   *   },
+   * });
+   * assert.equal(await reader.readToEnd(64), "\x06\x04");
+   * assert.equal(reader.ended, true);
+   * ```
+   */
+  async readToEnd(maxBytes: number): Promise<string> {
+    let text = this.#carry;
+    this.#carry = "";
+    while (text.length <= maxBytes && !this.#eof) {
+      const got = await this.#next(Infinity);
+      if (typeof got === "string") text += got;
+    }
+    return text.slice(0, maxBytes);
+  }
+
+  /**
+   * Gives the read buffer back for another reader, once this one is done with its stream
+   * (a server calls it when the connection is closed). Kept when a read is still pending,
+   * which may yet write into it. A reader used again takes another buffer.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { MessageReader } from "./framing.ts";
+   * const reader = new MessageReader({ read: () => Promise.resolve(null) });
+   * assert.equal(await reader.read(), null);
+   * reader.release();
+   * assert.equal(await reader.read(), null); // still usable
+   * ```
+   */
+  release(): void {
+    const chunk = this.#chunk;
+    if (!chunk || this.#pending !== null) return;
+    this.#chunk = undefined;
+    if (spareChunks.length < SPARE_CHUNKS_MAX) spareChunks.push(chunk);
+  }
+
   async #next(waitMs: number, signal?: AbortSignal): Promise<string | null | typeof TIMER> {
     if (this.#pending === null) {
+      this.#chunk ??= spareChunks.pop() ?? new Uint8Array(CHUNK_SIZE);
       const pending = this.#source.read(this.#chunk);
       pending.catch(() => {});
       this.#pending = pending;
@@ -362,7 +429,7 @@ export class MessageReader {
         this.#eof = true;
         return null;
       }
-      return toText(this.#chunk.subarray(0, got));
+      return toText(this.#chunk!.subarray(0, got));
     } catch (error) {
       if (signal?.aborted) throw error;
       // A reset connection ends the stream like a close.

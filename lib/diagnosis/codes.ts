@@ -11,6 +11,7 @@
  * @module
  */
 
+import { parseIsoTime } from "../iso_time.ts";
 import type { Finding as MessageFinding } from "../message.ts";
 import { escapeText } from "../tlv.ts";
 import type { Outcome } from "../terminal/behaviour.ts";
@@ -421,7 +422,7 @@ const readsOnce: Detector = {
     ) return NONE;
     return [{
       pos: tx.pos,
-      at: Date.parse(event.at),
+      at: parseIsoTime(event.at),
       transactionId: tx.id,
       facts: {
         how: "closed",
@@ -441,7 +442,7 @@ const givesUpEarly: Detector = {
     if (!tx || event.by !== "pos" || (event.phase !== "waiting" && event.phase !== "held")) {
       return NONE;
     }
-    const at = Date.parse(event.at);
+    const at = parseIsoTime(event.at);
     tx.posClosedAt = at;
     const inputTimeout = ctx.settings.inputTimeoutMs * ctx.settings.timeScale;
     const after = at - tx.receivedAt;
@@ -520,14 +521,14 @@ const noAnswerTimeout: Detector = {
     if (!tx || tx.fault !== "no-answer") return NONE;
     ctx.holds.delete(tx.id);
     const limit = noAnswerLimit(ctx.settings);
-    const at = Date.parse(event.at);
+    const at = parseIsoTime(event.at);
     if (!pastLimit(at - tx.receivedAt, limit)) return NONE;
     return noAnswerHit(tx, at, limit, `closed by the ${event.by} after the limit`);
   },
   stillOpen(event, tx, ctx) {
     if (!tx || tx.fault !== "no-answer") return NONE;
     const limit = noAnswerLimit(ctx.settings);
-    const at = Date.parse(event.at);
+    const at = parseIsoTime(event.at);
     if (!pastLimit(at - tx.receivedAt, limit)) return NONE;
     ctx.holds.delete(tx.id);
     return noAnswerHit(tx, at, limit, "still open at the limit");
@@ -690,7 +691,7 @@ const requestNonconformant: Detector = {
     const shown = bytes(event.bytes);
     return [{
       pos,
-      at: Date.parse(event.at),
+      at: parseIsoTime(event.at),
       transactionId: tx.id,
       kind: "bytes-after-answer",
       severity: "warning",

@@ -26,8 +26,11 @@
  * @module
  */
 
+import { isoTime, parseIsoTime } from "../iso_time.ts";
 import type { FieldMap, JournalEntry } from "../terminal/journal.ts";
 import type { FaultKind } from "../terminal/fault.ts";
+import type { Transaction } from "../terminal/simulator.ts";
+import type { Field } from "../tlv.ts";
 import {
   type Detector,
   type DetectorContext,
@@ -236,7 +239,7 @@ export class Diagnosis {
         this.#context.partials.clear();
         return;
       case "transaction":
-        this.#onTransaction(input, hits);
+        this.#onTransaction(track(input), hits);
         break;
       case "end": {
         const tx = this.#transactions.get(input.id);
@@ -361,8 +364,27 @@ export class Diagnosis {
     this.#findings.clear();
   }
 
-  #onTransaction(record: { type: "transaction" } & JournalEntry, hits: CodedHit[]): void {
-    const tx = track(record);
+  /**
+   * Folds in a simulator's transaction as it was decided: what {@linkcode Diagnosis.fold}
+   * does with its `transaction` record (state `pending`, without how it ended), without
+   * writing that record first. A server's watch does it for every request.
+   *
+   * @param transaction The transaction (only what was known when decided is read).
+   * @param changed As for {@linkcode Diagnosis.fold}.
+   *
+   * @example
+   * ```ts ignore
+   * // Not run: `transaction` stands for the detail of a simulator's `request` event.
+   * diagnosis.foldDecided(transaction, changed);
+   * ```
+   */
+  foldDecided(transaction: Transaction, changed: Map<string, boolean>): void {
+    const hits: CodedHit[] = [];
+    this.#onTransaction(trackDecided(transaction), hits);
+    if (hits.length > 0) this.#record(hits, changed);
+  }
+
+  #onTransaction(tx: TrackedTransaction, hits: CodedHit[]): void {
     this.#transactions.delete(tx.id);
     this.#transactions.set(tx.id, tx);
     this.#trim(this.#transactions, this.settings.maxTransactions);
@@ -539,7 +561,7 @@ function inputTime(input: DiagnosisInput): number {
     : input.type === "end"
     ? input.endedAt
     : undefined;
-  const ms = text === undefined ? NaN : Date.parse(text);
+  const ms = text === undefined ? NaN : parseIsoTime(text);
   return Number.isFinite(ms) ? ms : 0;
 }
 
@@ -549,11 +571,18 @@ function posKey(pos: PosRef): string {
 
 function time(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const ms = Date.parse(text);
+  const ms = parseIsoTime(text);
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-function track(entry: JournalEntry): TrackedTransaction {
+/**
+ * What the checks keep of a transaction record.
+ *
+ * @param entry The record.
+ * @returns The transaction as tracked.
+ * @ignore
+ */
+export function track(entry: JournalEntry): TrackedTransaction {
   const receivedAt = time(entry.receivedAt) ?? time(entry.decidedAt) ?? 0;
   const decidedAt = time(entry.decidedAt) ?? receivedAt;
   const fault = entry.fault?.spec.kind;
@@ -577,6 +606,55 @@ function track(entry: JournalEntry): TrackedTransaction {
   if (fault && fault !== "none") tx.fault = fault as FaultKind;
   ending(tx, entry);
   return tx;
+}
+
+/**
+ * What {@linkcode track} makes of the journal record of a transaction when decided, made
+ * from the transaction itself (tests/diagnosis_track_test.ts checks they are the same).
+ *
+ * @param t The transaction.
+ * @returns The transaction as tracked.
+ * @ignore
+ */
+export function trackDecided(t: Transaction): TrackedTransaction {
+  const receivedAt = time(t.receivedAt) ?? time(t.decidedAt) ?? 0;
+  const decidedAt = time(t.decidedAt) ?? receivedAt;
+  const plan = t.plan;
+  const fields = pickFields(t.request, REQUEST_TAGS);
+  const tx: TrackedTransaction = {
+    id: t.id,
+    connectionId: t.connectionId,
+    peer: t.peer,
+    pos: { address: peerAddress(t.peer), register: fields.CA ?? "" },
+    fields,
+    raw: t.requestText,
+    findings: plan.findings,
+    outcome: plan.outcome,
+    answerRaw: t.answerText,
+    answerFields: pickFields(plan.answer, ANSWER_TAGS),
+    receivedAt,
+    answerDueAt: decidedAt + t.delayMs,
+    waitedMs: t.delayMs,
+    state: "pending",
+    marks: new Set(),
+  };
+  const fault = plan.fault?.spec.kind;
+  if (fault && fault !== "none") tx.fault = fault;
+  return tx;
+}
+
+/** As {@linkcode pick}, from the records themselves: the first of each tag. */
+function pickFields(fields: readonly Field[], tags: readonly string[]): FieldMap {
+  const picked: FieldMap = {};
+  for (const tag of tags) {
+    for (const field of fields) {
+      if (field.tag === tag) {
+        picked[tag] = field.value;
+        break;
+      }
+    }
+  }
+  return picked;
 }
 
 /** The request's records the checks read. */
@@ -639,7 +717,7 @@ export function sortFindings(findings: DiagnosisFinding[]): DiagnosisFinding[] {
 }
 
 function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  return isoTime(ms);
 }
 
 function occurrenceOf(kept: KeptOccurrence): Occurrence {

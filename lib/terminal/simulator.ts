@@ -40,6 +40,7 @@ import { deliver, endConnection } from "./delivery.ts";
 import { afterDecision, planDelivery } from "./fault.ts";
 import { Emitter, type ListenerError } from "../events.ts";
 import { formatHostPort } from "../net.ts";
+import { isoTime } from "../iso_time.ts";
 import {
   CONCURRENCY_MODES,
   DEFAULT_IDLE_TIMEOUT_MS,
@@ -460,6 +461,11 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     this.#concurrency = concurrency;
   }
 
+  /** The time now in ISO 8601, by the simulator's clock. */
+  #stamp(): string {
+    return isoTime(this.#now().getTime());
+  }
+
   /** The factor applied to every planned delay. */
   get timeScale(): number {
     return this.#timeScale;
@@ -744,7 +750,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     } catch { /* the POS is gone already */ }
     const info = { connectionId: id, peer };
     if (this.listened("connection")) {
-      this.emit("connection", { ...info, at: this.#now().toISOString() });
+      this.emit("connection", { ...info, at: this.#stamp() });
     }
     const reader = new MessageReader(conn, { now: () => this.#now().getTime() });
     const watch: Watch = { info, reader, phase: "idle", ended: false };
@@ -773,6 +779,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
       }
     } finally {
       this.#closeConnection(id);
+      reader.release();
       if (!watch.ended) {
         watch.ended = true;
         this.emit(
@@ -798,7 +805,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     const info: ConnectionClosedInfo = {
       connectionId: watch.info.connectionId,
       peer: watch.info.peer,
-      at: this.#now().toISOString(),
+      at: this.#stamp(),
       by,
       phase: watch.phase,
     };
@@ -822,7 +829,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     ) return false;
     this.emit("extra-bytes", {
       ...watch.info,
-      at: this.#now().toISOString(),
+      at: this.#stamp(),
       ...(watch.transactionId !== undefined ? { transactionId: watch.transactionId } : {}),
       bytes: message.text,
     });
@@ -843,12 +850,9 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     this.#sweepLater();
     let bytes = "";
     try {
-      const message = await watch.reader.read({ quietMs: 50, maxBytes: EXTRA_BYTES_MAX });
-      if (message) bytes = message.text;
-    } catch (error) {
-      if (error instanceof MessageTimeoutError || error instanceof MessageSizeError) {
-        bytes = error.received;
-      }
+      bytes = await watch.reader.readToEnd(EXTRA_BYTES_MAX);
+    } catch {
+      // A failed read ends the reading: what came before it is not worth a report.
     } finally {
       // The shared timer stays armed: it ends when it finds no connection (or at close).
       this.#lingering.delete(id);
@@ -856,9 +860,9 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     if (bytes.length > 0) {
       this.emit("extra-bytes", {
         ...watch.info,
-        at: this.#now().toISOString(),
+        at: this.#stamp(),
         ...(watch.transactionId !== undefined ? { transactionId: watch.transactionId } : {}),
-        bytes: bytes.slice(0, EXTRA_BYTES_MAX),
+        bytes,
       });
     }
     if (watch.reader.ended && !watch.expired) this.#posEnded(watch);
@@ -999,12 +1003,12 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     const transaction: Transaction = {
       id,
       ...info,
-      receivedAt: (message.startedAt ? new Date(message.startedAt) : this.#now()).toISOString(),
+      receivedAt: message.startedAt ? isoTime(message.startedAt) : this.#stamp(),
       requestText: message.text,
       end: received.end,
       request: message.fields,
       plan,
-      decidedAt: this.#now().toISOString(),
+      decidedAt: this.#stamp(),
       delayMs: Math.round(plan.delayMs * this.#timeScale),
       answerText: encode(plan.answer),
       state: "pending",
@@ -1039,7 +1043,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
       this.emit("arrived", {
         id,
         ...info,
-        at: this.#now().toISOString(),
+        at: this.#stamp(),
         fields: [...message.fields],
         ...(message.error ? { error: message.error.message } : {}),
       });
@@ -1123,7 +1127,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
       return this.#abandon(transaction, "dropped");
     }
     transaction.state = "answered";
-    transaction.answeredAt = this.#now().toISOString();
+    transaction.answeredAt = this.#stamp();
     watch.phase = "answered";
     this.emit("answer", transaction);
     if (!this.#options.keepOpen) {

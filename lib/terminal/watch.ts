@@ -24,6 +24,7 @@ import { Diagnosis, type DiagnosisOptions, sortFindings } from "../diagnosis/dia
 import type { DiagnosisFinding } from "../diagnosis/finding.ts";
 import type { DiagnosisInput } from "../diagnosis/input.ts";
 import type { ReportData, RunInfo } from "../diagnosis/report.ts";
+import { isoTime } from "../iso_time.ts";
 import { getField } from "../tlv.ts";
 import { decide, examineRequest, type TerminalSettings } from "./behaviour.ts";
 import { toJournalEntry } from "./journal.ts";
@@ -306,7 +307,7 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
       run: {
         tool: this.#tool,
         startedAt: this.startedAt,
-        endedAt: new Date().toISOString(),
+        endedAt: isoTime(Date.now()),
         ...(unreached ? { unreached } : {}),
         ...run,
       },
@@ -341,12 +342,14 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
     const campaign = this.campaign;
     let campaignMoved = false;
     for (const item of queue) {
-      const input = this.#input(item);
-      if (campaign && input.type !== "connection") {
+      if (campaign) {
+        const input = this.#input(item);
         campaign.add(input);
         campaignMoved ||= input.type === "end" || input.type === "transaction";
       }
-      this.diagnosis.fold(input, changes);
+      // A transaction as decided, folded without its journal record (the hot path).
+      if (item.kind === "transaction") this.diagnosis.foldDecided(item.transaction, changes);
+      else this.diagnosis.fold(this.#input(item), changes);
       // The campaign sees each input's findings before the next input.
       if (campaign && changes.size > 0) this.#publish();
     }
@@ -450,7 +453,7 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
       // An answer ends when it is written: its time is there already.
       endedAt: transaction.state === "answered" && transaction.answeredAt
         ? transaction.answeredAt
-        : new Date().toISOString(),
+        : isoTime(Date.now()),
     });
   }
 

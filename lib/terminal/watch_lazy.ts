@@ -19,6 +19,7 @@
  * @module
  */
 
+import { isoTime } from "../iso_time.ts";
 import type { TerminalSimulator, Transaction } from "./simulator.ts";
 import type { PosWatch, PosWatchOptions, Queued } from "./watch.ts";
 
@@ -95,7 +96,7 @@ export class LazyWatch {
         kind: "end",
         transaction: detail,
         state: detail.state,
-        endedAt: new Date().toISOString(),
+        endedAt: isoTime(Date.now()),
       });
     const offs = [
       simulator.on("request", ({ detail }) => push({ kind: "transaction", transaction: detail })),

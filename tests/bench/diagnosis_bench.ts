@@ -5,6 +5,16 @@
 // payment is three inputs: its transaction record, its end record and its connection's end.
 import { Diagnosis } from "../../lib/diagnosis/diagnosis.ts";
 import type { DiagnosisInput } from "../../lib/diagnosis/input.ts";
+import type { DetailOf } from "../../lib/events.ts";
+import { cryptoRandom } from "../../lib/random.ts";
+import { decode, encode } from "../../lib/tlv.ts";
+import { decide, DEFAULT_SETTINGS } from "../../lib/terminal/behaviour.ts";
+import {
+  type SimulatorEventMap,
+  TerminalSimulator,
+  type Transaction,
+} from "../../lib/terminal/simulator.ts";
+import { PosWatch } from "../../lib/terminal/watch.ts";
 
 const REQUEST = "CZ0040300CJ012012345678901CA00201CE003978BA0010CD0010CB0041250";
 const ANSWER = "CZ0040300CJ012012345678901CA00201AE00210AF00200CB0041250CD0010CE003978AC006123456";
@@ -99,4 +109,67 @@ Deno.bench("fold 10,000 payments, each the same as the last (3 inputs each)", ()
 
 Deno.bench("fold 10,000 payments, 20 at once from one register", () => {
   if (foldAll(AT_ONCE).size === 0) throw new Error("Expected a finding");
+});
+
+// The whole path of the server's watch: the simulator's events (`request`, `answer`,
+// `disconnect`, `extra-bytes` none), the watch's queue, its conversion of each transaction
+// and the fold, for 10,000 payments of one register as the load benchmark sends them.
+class EventSource extends TerminalSimulator {
+  fire<K extends keyof SimulatorEventMap & string>(
+    type: K,
+    detail: DetailOf<SimulatorEventMap, K>,
+  ) {
+    this.emit(type, detail);
+  }
+}
+const REQUEST_FIELDS = decode(REQUEST);
+const PLAN = decide({ fields: REQUEST_FIELDS }, DEFAULT_SETTINGS, {
+  now: new Date(),
+  random: cryptoRandom(),
+});
+const ANSWER_TEXT = encode(PLAN.answer);
+
+export async function watchPayments(count: number): Promise<PosWatch> {
+  const source = new EventSource();
+  const watch = new PosWatch();
+  watch.attach(source);
+  const start = Date.now();
+  for (let id = 1; id <= count; id++) {
+    const at = new Date(start + id).toISOString();
+    const transaction: Transaction = {
+      id,
+      connectionId: id,
+      peer: `127.0.0.1:${40000 + (id % 20000)}`,
+      receivedAt: at,
+      requestText: REQUEST,
+      end: "complete",
+      request: REQUEST_FIELDS,
+      plan: PLAN,
+      decidedAt: at,
+      delayMs: 0,
+      answerText: ANSWER_TEXT,
+      state: "pending",
+    };
+    source.fire("request", transaction);
+    transaction.state = "answered";
+    transaction.answeredAt = at;
+    source.fire("answer", transaction);
+    source.fire("disconnect", {
+      connectionId: id,
+      peer: transaction.peer,
+      at,
+      by: "pos",
+      phase: "answered",
+      transactionId: id,
+    });
+    // The server's events come from separate tasks: the watch's microtask runs between.
+    if (id % 20 === 0) await Promise.resolve();
+  }
+  watch.flush();
+  watch.close();
+  return watch;
+}
+
+Deno.bench("watch 10,000 payments through the simulator's events", async () => {
+  if ((await watchPayments(10_000)).findings().length === 0) throw new Error("Expected a finding");
 });
