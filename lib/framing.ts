@@ -188,6 +188,56 @@ const spareChunks: Uint8Array[] = [];
 const SPARE_CHUNKS_MAX = 256;
 
 /**
+ * Waits this long or longer share one timer ({@linkcode afterTimer}): a server waits for
+ * each connection's request with the idle time-out (180 s by default), and setting and
+ * clearing a runtime timer costs about 2 microseconds and an object that outlives the
+ * young generation.
+ */
+const LONG_WAIT_MS = 1000;
+/** How often the shared timer looks at the long waits: they end up to this much late. */
+const LONG_WAIT_TICK_MS = 50;
+/** The long waits: when each is due, and what it does then. */
+const longWaits = new Set<{ due: number; fire: () => void }>();
+let longTimer: ReturnType<typeof setInterval> | undefined;
+
+/**
+ * Calls `fire` after `ms` milliseconds, unless cancelled: a runtime timer for a short
+ * wait, the shared one for a long wait (late by at most {@linkcode LONG_WAIT_TICK_MS}).
+ *
+ * @returns A function that cancels it.
+ */
+function afterTimer(ms: number, fire: () => void): () => void {
+  if (ms < LONG_WAIT_MS) {
+    const timer = setTimeout(fire, ms);
+    return () => clearTimeout(timer);
+  }
+  const wait = { due: Date.now() + ms, fire };
+  longWaits.add(wait);
+  // A server with connections waiting keeps the one timer: it does not set one per wait.
+  longTimer ??= setInterval(tickLongWaits, LONG_WAIT_TICK_MS);
+  return () => {
+    if (longWaits.delete(wait)) stopIfIdle();
+  };
+}
+
+function tickLongWaits(): void {
+  const now = Date.now();
+  for (const wait of longWaits) {
+    if (wait.due > now) continue;
+    longWaits.delete(wait);
+    wait.fire();
+  }
+  stopIfIdle();
+}
+
+/** No wait left: the timer stops (nothing keeps a program alive that has nothing to do). */
+function stopIfIdle(): void {
+  if (longWaits.size > 0 || longTimer === undefined) return;
+  clearInterval(longTimer);
+  longTimer = undefined;
+}
+
+/**
  * Reads messages, one after the other, from a byte stream such as a TCP connection.
  * Bytes that arrive after a message (while the answer is being prepared) are kept for
  * the next one. Not for concurrent use: one `read` at a time.
@@ -406,23 +456,23 @@ export class MessageReader {
       this.#pending = pending;
     }
     const pending = this.#pending;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (signal) signal.throwIfAborted();
+    let cancelTimer: (() => void) | undefined;
     let onAbort: (() => void) | undefined;
-    const waits: Promise<number | null | typeof TIMER>[] = [pending];
-    if (waitMs !== Infinity) {
-      waits.push(new Promise((resolve) => timer = setTimeout(() => resolve(TIMER), waitMs)));
-    }
-    if (signal) {
-      signal.throwIfAborted();
-      waits.push(
-        new Promise((_, reject) => {
+    // Without a time limit or a signal, the read itself (the read after an answer, the
+    // wait for a close): no promise of its own.
+    const waiting = waitMs === Infinity && !signal
+      ? pending
+      : new Promise<number | null | typeof TIMER>((resolve, reject) => {
+        pending.then(resolve, reject);
+        if (waitMs !== Infinity) cancelTimer = afterTimer(waitMs, () => resolve(TIMER));
+        if (signal) {
           onAbort = () => reject(signal.reason);
           signal.addEventListener("abort", onAbort, { once: true });
-        }),
-      );
-    }
+        }
+      });
     try {
-      const got = await Promise.race(waits);
+      const got = await waiting;
       if (got === TIMER) return TIMER;
       this.#pending = null;
       if (got === null) {
@@ -441,7 +491,7 @@ export class MessageReader {
       }
       throw error;
     } finally {
-      clearTimeout(timer);
+      cancelTimer?.();
       if (onAbort) signal?.removeEventListener("abort", onAbort);
     }
   }

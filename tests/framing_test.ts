@@ -249,3 +249,28 @@ Deno.test("an answer in two pieces, cut anywhere: the status is never misread", 
   await Promise.all(jobs);
   assert.equal(jobs.length, ANSWER.length - 1);
 });
+
+Deno.test("waits of a second or more share one timer: each ends on time, at most a tick late", async () => {
+  // Two readers on silent sources, time-outs of 1 s and 1.2 s, and a third whose data
+  // comes first: its wait is cancelled and must not fire later.
+  const silent = (): ByteSource => ({ read: () => new Promise<never>(() => {}) });
+  const started = performance.now();
+  const ended = (reader: MessageReader, timeoutMs: number) =>
+    reader.read({ timeoutMs }).then(
+      () => NaN,
+      (error) => {
+        assert.ok(error instanceof MessageTimeoutError);
+        return performance.now() - started;
+      },
+    );
+  const quick = new MessageReader(new ScriptedSource(["CZ0040300", "end"]));
+  const [first, second, message] = await Promise.all([
+    ended(new MessageReader(silent()), 1000),
+    ended(new MessageReader(silent()), 1200),
+    quick.read({ timeoutMs: 1100 }),
+  ]);
+  assert.equal(message?.text, "CZ0040300");
+  assert.ok(first >= 1000 && first < 1000 + 50 + 250, `first ended after ${first} ms`);
+  assert.ok(second >= 1200 && second < 1200 + 50 + 250, `second ended after ${second} ms`);
+  // The test's op sanitizer checks that the shared timer stopped with the last wait.
+});

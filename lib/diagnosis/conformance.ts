@@ -64,6 +64,7 @@ export function conformanceProblems(
   findings: readonly Finding[],
   fields: Readonly<Record<string, string>> = {},
 ): ConformanceProblem[] {
+  if (findings.length === 0 && isPlain(raw) && !isZeroPadded(fields.CB)) return [];
   const problems = new Map<string, ConformanceProblem>();
   const add = (problem: ConformanceProblem) => {
     const known = problems.get(problem.kind);
@@ -103,7 +104,7 @@ export function conformanceProblems(
   }
   for (const finding of checked) add(classify(finding));
   const amount = innerFields.CB;
-  if (amount !== undefined && /^0[0-9]{2,}$/.test(amount)) {
+  if (amount !== undefined && isZeroPadded(amount)) {
     add({
       kind: "amount-zero-padded",
       family: "amount-zero-padded",
@@ -113,6 +114,23 @@ export function conformanceProblems(
     });
   }
   return [...problems.values()];
+}
+
+/**
+ * Whether a request's bytes are records only: no handshake byte before them, no STX or
+ * ETX, no CR or LF at the end (the cases the checks above look for). Most requests are:
+ * they are then judged by their findings alone, without a pass over their text again.
+ */
+function isPlain(raw: string): boolean {
+  if (raw.length === 0) return true;
+  const first = raw.charCodeAt(0);
+  const last = raw.charCodeAt(raw.length - 1);
+  return !HANDSHAKE.has(raw[0]) && first !== 2 && last !== 10 && last !== 13 &&
+    !raw.includes(ETX);
+}
+
+function isZeroPadded(amount: string | undefined): boolean {
+  return amount !== undefined && /^0[0-9]{2,}$/.test(amount);
 }
 
 function raw_(kind: string, severity: Severity, message: string): ConformanceProblem {

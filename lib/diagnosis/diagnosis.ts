@@ -126,6 +126,8 @@ export class Diagnosis {
   readonly #catalogue: Catalogue;
   readonly #transactions = new Map<number, TrackedTransaction>();
   readonly #recent = new Map<string, TrackedTransaction[]>();
+  /** The key of the POS last in the map of recent transactions. */
+  #lastPos?: string;
   readonly #connections = new Map<number, number>();
   readonly #findings = new Map<string, Kept>();
   readonly #context: DetectorContext;
@@ -234,6 +236,7 @@ export class Diagnosis {
         this.#asked = undefined;
         this.#transactions.clear();
         this.#recent.clear();
+        this.#lastPos = undefined;
         this.#connections.clear();
         this.#context.holds.clear();
         this.#context.partials.clear();
@@ -397,11 +400,17 @@ export class Diagnosis {
     }
     // Only now among the recent ones: the detectors above compare it with the earlier.
     const key = posKey(tx.pos);
-    const list = this.#recent.get(key) ?? [];
-    this.#recent.delete(key);
+    let list = this.#recent.get(key);
+    if (!list || key !== this.#lastPos) {
+      // The most recently seen POS last (the first go when there are too many); a POS
+      // seen again in a row is there already, and a Map moved each time costs tables.
+      list ??= [];
+      this.#recent.delete(key);
+      this.#recent.set(key, list);
+      this.#lastPos = key;
+    }
     list.push(tx);
     if (list.length > this.settings.maxRecentPerPos) list.shift();
-    this.#recent.set(key, list);
     this.#trim(this.#recent, this.settings.maxPos);
     this.#asked = undefined;
     this.#trim(this.#context.holds, this.settings.maxTransactions);

@@ -756,10 +756,11 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     const watch: Watch = { info, reader, phase: "idle", ended: false };
     try {
       let open = true;
+      let received: { message: Message; end: Transaction["end"] } | null | undefined;
       do {
         this.#idle.add(id);
         if (this.#closing) break;
-        const received = await this.#readRequest(reader, info);
+        received = await this.#readRequest(reader, info);
         this.#idle.delete(id);
         if (!received) {
           // Ended by the POS, unless the terminal closed it (a stop).
@@ -773,6 +774,10 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
         if (reader.ended) this.#posEnded(watch);
         open = await this.#transact(conn, reader, watch, received);
       } while (open && this.#options.keepOpen && !reader.ended && !this.#closing);
+      // Here, once the transaction's own objects are gone (a connection that lingers
+      // keeps no more than its reader alive).
+      received = undefined;
+      if (watch.readAfterAnswer) await this.#readExtra(watch);
     } catch (error) {
       if (!this.#closing) {
         this.emit("problem", { ...info, error: error as Error, received: "" });
@@ -1134,7 +1139,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
       try {
         await conn.closeWrite();
       } catch { /* the POS is gone already */ }
-      if (this.listened("extra-bytes") && !reader.ended) await this.#readExtra(watch);
+      watch.readAfterAnswer = this.listened("extra-bytes") && !reader.ended;
     }
     return true;
   }
@@ -1255,6 +1260,8 @@ interface Watch {
   ended: boolean;
   /** Whether the terminal closed it at the end of the read after the answer. */
   expired?: boolean;
+  /** Whether to read what the POS sends after the answer ({@linkcode EXTRA_BYTES_WINDOW_MS}). */
+  readAfterAnswer?: boolean;
 }
 
 /** Bytes that are no request: control characters only (ACK, EOT, NAK...). */
