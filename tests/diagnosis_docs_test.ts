@@ -10,6 +10,7 @@ import {
   parseCampaign,
   STANDARD_CAMPAIGN,
 } from "../lib/diagnosis/mod.ts";
+import { READ_EVERY_FIRST, READ_ONE_IN } from "../lib/terminal/after_answer.ts";
 
 const PAGE = new URL("../lib/diagnosis/README.md", import.meta.url);
 const START = "<!-- finding codes: made by tests/diagnosis_docs_test.ts -->";
@@ -41,7 +42,11 @@ export function codesSection(): string {
       for (const [kind, kindWords] of Object.entries(ENGLISH.kinds)) {
         out.push(`- \`${kind}\`: ${kindWords.title(FACTS)}. Fix: ${kindWords.advice(FACTS)}`);
       }
-      out.push("");
+      out.push(
+        "",
+        `\`bytes-after-answer\` needs a read after the answer, which costs a read per connection: the simulator reads after every answer to a POS (address and register) at first, after one in ${READ_ONE_IN} once the POS has had ${READ_EVERY_FIRST} answers followed by nothing, and after every answer again as soon as bytes come (lib/terminal/after_answer.ts). A POS that sends bytes after every answer has each counted; under a load of thousands of payments, a POS that sends them only now and then may have some of them not seen.`,
+        "",
+      );
     }
   }
   out.push(END);

@@ -36,6 +36,7 @@ import {
   type ReceivedRequest,
   type TerminalSettings,
 } from "./behaviour.ts";
+import { AfterAnswerReads } from "./after_answer.ts";
 import { deliver, endConnection } from "./delivery.ts";
 import { afterDecision, planDelivery } from "./fault.ts";
 import { Emitter, type ListenerError } from "../events.ts";
@@ -406,6 +407,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
   readonly #maxConnections: number;
   readonly #concurrency: Concurrency;
   readonly #beforeAnswer = new Set<BeforeAnswerHook>();
+  readonly #afterAnswerReads = new AfterAnswerReads();
   #listener?: Deno.Listener<Deno.TcpConn, Deno.NetAddr>;
   #address?: Deno.NetAddr;
   #accepting?: Promise<void>;
@@ -843,8 +845,9 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
 
   /**
    * After an answer on a connection that is not kept open, when someone listens to
-   * `extra-bytes`: reads briefly what the POS sends (an ACK, an EOT), bounded in time and
-   * size; a POS that closes ends the read at once. The terminal's side is closed already.
+   * `extra-bytes` (after every answer to a POS at first, then one in ten once it has shown
+   * it sends nothing: see {@linkcode AfterAnswerReads}): reads briefly what the POS sends
+   * (an ACK, an EOT), bounded in time and size; a POS that closes ends the read at once. The terminal's side is closed already.
    * The read costs one pending read: no timer of its own, the connections lingering so
    * are closed at their time by one timer shared by all ({@linkcode EXTRA_BYTES_WINDOW_MS}
    * after the answer, give or take {@linkcode LINGER_SWEEP_MS}).
@@ -862,6 +865,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
       // The shared timer stays armed: it ends when it finds no connection (or at close).
       this.#lingering.delete(id);
     }
+    this.#afterAnswerReads.saw(watch.pos!, bytes.length > 0);
     if (bytes.length > 0) {
       this.emit("extra-bytes", {
         ...watch.info,
@@ -1139,7 +1143,12 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
       try {
         await conn.closeWrite();
       } catch { /* the POS is gone already */ }
-      watch.readAfterAnswer = this.listened("extra-bytes") && !reader.ended;
+      if (this.listened("extra-bytes") && !reader.ended) {
+        const { peer, request } = transaction;
+        const pos = `${peer.slice(0, peer.lastIndexOf(":"))}|${getField(request, "CA") ?? ""}`;
+        watch.readAfterAnswer = this.#afterAnswerReads.shouldRead(pos);
+        watch.pos = pos;
+      }
     }
     return true;
   }
@@ -1262,6 +1271,8 @@ interface Watch {
   expired?: boolean;
   /** Whether to read what the POS sends after the answer ({@linkcode EXTRA_BYTES_WINDOW_MS}). */
   readAfterAnswer?: boolean;
+  /** The POS, for {@linkcode AfterAnswerReads}: address and register. */
+  pos?: string;
 }
 
 /** Bytes that are no request: control characters only (ACK, EOT, NAK...). */
