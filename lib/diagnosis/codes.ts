@@ -11,6 +11,12 @@
  * @module
  */
 
+import {
+  FINDING_CODE_NAMES,
+  FINDING_CODE_SUMMARIES,
+  type FindingCode,
+  type FindingCodeSummary,
+} from "./code_info.ts";
 import { parseIsoTime } from "../iso_time.ts";
 import type { Finding as MessageFinding } from "../message.ts";
 import { escapeText } from "../tlv.ts";
@@ -20,8 +26,10 @@ import type { FieldMap } from "../terminal/journal.ts";
 import type { TransactionState } from "../terminal/simulator.ts";
 import { conformanceProblems } from "./conformance.ts";
 import type { Evidence, PosRef, Severity } from "./finding.ts";
-import type { ConnectionClosed, ExtraBytes, StillOpen } from "./input.ts";
+import { type ConnectionClosed, type ExtraBytes, posKey, type StillOpen } from "./input.ts";
 import type { Facts } from "./words_en.ts";
+
+export { FINDING_CODE_NAMES, FINDING_CODE_SUMMARIES, type FindingCode, type FindingCodeSummary };
 
 /** A transaction as the diagnosis tracks it: the journal's entry, times in milliseconds. */
 export interface TrackedTransaction {
@@ -124,23 +132,8 @@ export interface Detector {
   tick?(now: number, ctx: DetectorContext): Hit[];
 }
 
-/** A finding code: stable, kebab-case, documented in the README. */
-export type FindingCode =
-  | "reads-once"
-  | "gives-up-early"
-  | "no-answer-timeout"
-  | "resends-after-unknown"
-  | "ignores-partial-approval"
-  | "duplicate-after-approval"
-  | "request-nonconformant"
-  | "overlapping-requests";
-
-/** One finding code: its severity and its detector. */
-export interface FindingCodeInfo {
-  /** The severity (`request-nonconformant`: the worst of its kinds; each kind sets its own). */
-  readonly severity: Severity;
-  /** One line for the documentation and the help, in English. */
-  readonly summary: string;
+/** One finding code: its severity, its summary and its detector. */
+export interface FindingCodeInfo extends FindingCodeSummary {
   /** How it is found. */
   readonly detector: Detector;
 }
@@ -613,10 +606,6 @@ const duplicateAfterApproval: Detector = {
   },
 };
 
-function posKey(pos: PosRef): string {
-  return `${pos.address}|${pos.register}`;
-}
-
 const ignoresPartialApproval: Detector = {
   end(tx, ctx) {
     if (tx.state === "answered" && isPartial(tx) && !outcomeUnknown(tx)) {
@@ -750,53 +739,33 @@ const overlappingRequests: Detector = {
  */
 export const FINDING_CODES: Readonly<Record<FindingCode, FindingCodeInfo>> = Object.freeze(
   {
-    "reads-once": {
-      severity: "failure",
-      summary: "the POS stops reading the answer after its first piece",
-      detector: readsOnce,
-    },
-    "gives-up-early": {
-      severity: "failure",
-      summary: "the POS closes while the cardholder is still paying",
-      detector: givesUpEarly,
-    },
+    "reads-once": { ...FINDING_CODE_SUMMARIES["reads-once"], detector: readsOnce },
+    "gives-up-early": { ...FINDING_CODE_SUMMARIES["gives-up-early"], detector: givesUpEarly },
     "no-answer-timeout": {
-      severity: "failure",
-      summary: "the POS waits forever for an answer that never comes",
+      ...FINDING_CODE_SUMMARIES["no-answer-timeout"],
       detector: noAnswerTimeout,
     },
     "resends-after-unknown": {
-      severity: "money",
-      summary: "the same payment again after an outcome the POS could not know",
+      ...FINDING_CODE_SUMMARIES["resends-after-unknown"],
       detector: resendsAfterUnknown,
     },
     "ignores-partial-approval": {
-      severity: "money",
-      summary: "after a partial approval, the POS asks neither the rest nor a cancellation",
+      ...FINDING_CODE_SUMMARIES["ignores-partial-approval"],
       detector: ignoresPartialApproval,
     },
     "duplicate-after-approval": {
-      severity: "money",
-      summary:
-        "the same payment again just after its approval (double submit); a request whose CF differs from the first's is another sale",
+      ...FINDING_CODE_SUMMARIES["duplicate-after-approval"],
       detector: duplicateAfterApproval,
     },
     "request-nonconformant": {
-      severity: "failure",
-      summary: "the request does not conform (one finding per kind of problem)",
+      ...FINDING_CODE_SUMMARIES["request-nonconformant"],
       detector: requestNonconformant,
     },
     "overlapping-requests": {
-      severity: "failure",
-      summary: "a request while another from the same register is in progress",
+      ...FINDING_CODE_SUMMARIES["overlapping-requests"],
       detector: overlappingRequests,
     },
   },
-);
-
-/** Every finding code, in the order of the documentation. */
-export const FINDING_CODE_NAMES: readonly FindingCode[] = Object.freeze(
-  Object.keys(FINDING_CODES) as FindingCode[],
 );
 
 /**

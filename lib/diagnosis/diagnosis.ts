@@ -44,7 +44,7 @@ import {
   type TrackedTransaction,
 } from "./codes.ts";
 import type { DiagnosisFinding, Evidence, Occurrence, PosRef, Severity } from "./finding.ts";
-import { type DiagnosisInput, peerAddress } from "./input.ts";
+import { type DiagnosisInput, peerAddress, posKey } from "./input.ts";
 import { type Catalogue, ENGLISH, wordsOf } from "./words_en.ts";
 
 /** A hit and the code of the detector that made it. */
@@ -572,10 +572,6 @@ function inputTime(input: DiagnosisInput): number {
     : undefined;
   const ms = text === undefined ? NaN : parseIsoTime(text);
   return Number.isFinite(ms) ? ms : 0;
-}
-
-function posKey(pos: PosRef): string {
-  return `${pos.address}|${pos.register}`;
 }
 
 function time(text: string | undefined): number | undefined {

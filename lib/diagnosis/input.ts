@@ -10,6 +10,7 @@
  */
 
 import type { JournalRecord } from "../terminal/journal.ts";
+import type { PosRef } from "./finding.ts";
 
 /** A POS connected (the simulator's `connection` event, with its time). */
 export interface ConnectionOpened {
@@ -121,4 +122,21 @@ export function peerAddress(peer: string): string {
   }
   const colon = peer.lastIndexOf(":");
   return colon < 0 ? peer : peer.slice(0, colon);
+}
+
+/**
+ * The key of a POS (address and register), for maps: `10.0.0.5|01`.
+ *
+ * @param pos The POS.
+ * @returns The key.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { posKey } from "./input.ts";
+ * assert.equal(posKey({ address: "10.0.0.5", register: "01" }), "10.0.0.5|01");
+ * ```
+ */
+export function posKey(pos: PosRef): string {
+  return `${pos.address}|${pos.register}`;
 }

@@ -21,6 +21,10 @@ import {
 } from "./finding.ts";
 import { ENGLISH, wordsOf } from "./words_en.ts";
 import { FRENCH, FRENCH_CODE_SUMMARIES } from "./words_fr.ts";
+import { posKey } from "./input.ts";
+import { formatFromPath, REPORT_FORMATS, type ReportFormat } from "./report_format.ts";
+
+export { formatFromPath, REPORT_FORMATS, type ReportFormat };
 
 /** Facts about the run the report is about. */
 export interface RunInfo {
@@ -51,12 +55,6 @@ export interface ReportData {
   campaign?: CampaignState;
 }
 
-/** The formats of a report, by the file's extension. */
-export type ReportFormat = "xml" | "html" | "json" | "md";
-
-/** The formats, in the order of the documentation. */
-export const REPORT_FORMATS: readonly ReportFormat[] = Object.freeze(["xml", "html", "json", "md"]);
-
 /** The figures of a report. */
 export interface ReportSummary {
   /** How many findings. */
@@ -69,34 +67,6 @@ export interface ReportSummary {
   pos: PosRef[];
   /** With a campaign: cases in all, played (all registers), done, and whether it is over. */
   campaign?: { total: number; played: number; done: number; over: boolean };
-}
-
-/**
- * The format of a report file, from its extension: `.xml`, `.html` (or `.htm`), `.json`,
- * `.md`.
- *
- * @param path The file's path.
- * @returns The format.
- * @throws {RangeError} When the extension is none of these.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { formatFromPath } from "./report.ts";
- * assert.equal(formatFromPath("reports/pos.xml"), "xml");
- * assert.equal(formatFromPath("REPORT.HTM"), "html");
- * ```
- */
-export function formatFromPath(path: string): ReportFormat {
-  const match = /\.([A-Za-z]+)$/.exec(path);
-  const extension = match?.[1].toLowerCase();
-  if (extension === "htm") return "html";
-  if (extension && (REPORT_FORMATS as readonly string[]).includes(extension)) {
-    return extension as ReportFormat;
-  }
-  throw new RangeError(
-    `Unknown report format of "${path}": expected a file ending in .xml (JUnit), .html, .json or .md`,
-  );
 }
 
 /**
@@ -179,10 +149,6 @@ export function summarise(data: ReportData): ReportSummary {
       }
       : {}),
   };
-}
-
-function posKey(pos: PosRef): string {
-  return `${pos.address}|${pos.register}`;
 }
 
 function posName(pos: PosRef, lang: Language = "en"): string {

@@ -126,7 +126,9 @@ export function describeDecider(plan: Plan): string {
 }
 
 /**
- * Logs what a simulator does, under the category `["caisse-ap", "terminal"]`.
+ * Logs what a simulator does, under the category `["caisse-ap", "terminal"]`. Whether
+ * the logger writes debug lines is read once, here: without them, connections are not
+ * followed at all.
  *
  * @param simulator The simulator to listen to.
  * @param logger Where to log (LogTape's `caisse-ap.terminal` logger in `log.ts`).
@@ -206,14 +208,16 @@ function logConnections(
       ...detail,
     });
   });
-  simulator.on("connection", ({ detail }) => {
-    if (!enabled("debug")) return;
-    logger.debug("Connection #{connectionId} from {peer}", { ...detail });
-  });
-  simulator.on("disconnect", ({ detail }) => {
-    if (!enabled("debug")) return;
-    logger.debug("Connection #{connectionId} from {peer} closed", { ...detail });
-  });
+  // Debug lines only: below that level (read once, here) the simulator is not even asked
+  // for these events, which it then does not make (one per connection).
+  if (enabled("debug")) {
+    simulator.on("connection", ({ detail }) => {
+      logger.debug("Connection #{connectionId} from {peer}", { ...detail });
+    });
+    simulator.on("disconnect", ({ detail }) => {
+      logger.debug("Connection #{connectionId} from {peer} closed", { ...detail });
+    });
+  }
   simulator.on("problem", ({ detail }) => {
     const quiet = detail.error.name === "TimeoutError" && detail.received.length === 0;
     const props = {

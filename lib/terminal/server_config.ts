@@ -29,8 +29,8 @@ import { FAULT_KINDS, FAULTS, parseFault } from "./fault.ts";
 import { checkToken, isLoopback, type ListenAddress, parseListenAddress } from "./http/address.ts";
 import { formatMagicAmounts } from "./magic.ts";
 import type { Severity } from "../diagnosis/finding.ts";
-import { FINDING_CODE_NAMES, FINDING_CODES } from "../diagnosis/codes.ts";
-import { formatFromPath, type ReportFormat } from "../diagnosis/report.ts";
+import { FINDING_CODE_NAMES, FINDING_CODE_SUMMARIES } from "../diagnosis/code_info.ts";
+import { formatFromPath, type ReportFormat } from "../diagnosis/report_format.ts";
 import { legacyOptions, type SettingRow, SETTINGS, terminalSettings } from "./settings.ts";
 import {
   CONCURRENCY_MODES,
@@ -499,7 +499,9 @@ over within --campaign-timeout.`;
 /** The finding codes, for the help. */
 function formatCodeHelp(): string {
   return FINDING_CODE_NAMES.map((code) =>
-    `  ${code.padEnd(26)} ${FINDING_CODES[code].severity.padEnd(8)} ${FINDING_CODES[code].summary}`
+    `  ${code.padEnd(26)} ${FINDING_CODE_SUMMARIES[code].severity.padEnd(8)} ${
+      FINDING_CODE_SUMMARIES[code].summary
+    }`
   ).join("\n");
 }
 
