@@ -59,7 +59,14 @@ Deno.test("the benchmark tools run and report", async (t) => {
     const out = await tool("startup.ts", ["--runs", "1"]);
     assert.match(out, /^start-up over 1 runs .* ratio to the hello-world:$/m);
     assert.match(out, /^hello-world +\d+ ms \(\d+-\d+\) +1\.00x$/m);
-    for (const label of ["client.ts --help", "server.ts --help", "server.ts listening"]) {
+    for (
+      const label of [
+        "commander --help",
+        "client.ts --help",
+        "server.ts --help",
+        "server.ts listening",
+      ]
+    ) {
       assert.match(out, new RegExp(`^${label} +\\d+ ms \\(\\d+-\\d+\\) +\\d+\\.\\d\\dx$`, "m"));
     }
   });

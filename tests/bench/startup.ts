@@ -1,6 +1,7 @@
 // Start-up: the time of `client.ts --help`, `server.ts --help` and server.ts's launch to
 // listening, each against a Deno hello-world launched the same way in the same run (the
-// machine's speed and load change from run to run; the ratio changes much less).
+// machine's speed and load change from run to run; the ratio changes much less), and a
+// program that loads commander alone and prints its help: the floor for these programs.
 //
 //   deno task bench:startup [--runs 5]
 import { fixed, options, percentile, ROOT, startProgram } from "./_util.ts";
@@ -44,6 +45,8 @@ async function timeListening(): Promise<number> {
 
 const measures: { label: string; run: () => Promise<number> }[] = [
   { label: "hello-world", run: () => timeRun("tests/bench/hello.ts", []) },
+  // The floor for our dependencies: commander alone, printing a one-option help.
+  { label: "commander --help", run: () => timeRun("tests/bench/commander_help.ts", ["--help"]) },
   { label: "client.ts --help", run: () => timeRun("client.ts", ["--help"]) },
   { label: "server.ts --help", run: () => timeRun("server.ts", ["--help"]) },
   { label: "server.ts listening", run: timeListening },
