@@ -731,41 +731,31 @@ const overlappingRequests: Detector = {
   },
 };
 
+/** Each code's detector (its severity and summary are in lib/diagnosis/code_info.ts). */
+const DETECTORS: Readonly<Record<FindingCode, Detector>> = {
+  "reads-once": readsOnce,
+  "gives-up-early": givesUpEarly,
+  "no-answer-timeout": noAnswerTimeout,
+  "resends-after-unknown": resendsAfterUnknown,
+  "ignores-partial-approval": ignoresPartialApproval,
+  "duplicate-after-approval": duplicateAfterApproval,
+  "request-nonconformant": requestNonconformant,
+  "overlapping-requests": overlappingRequests,
+};
+
 /**
- * Every finding code, in the order of the documentation. The order is also the order the
- * detectors run in: `reads-once`, `resends-after-unknown`, `ignores-partial-approval` and
- * `duplicate-after-approval` pair a request with an earlier one before
- * `overlapping-requests` looks, so one cause makes one finding.
+ * Every finding code, in the order of the documentation ({@linkcode FINDING_CODE_NAMES}).
+ * The order is also the order the detectors run in: `reads-once`,
+ * `resends-after-unknown`, `ignores-partial-approval` and `duplicate-after-approval` pair
+ * a request with an earlier one before `overlapping-requests` looks, so one cause makes
+ * one finding.
  */
 export const FINDING_CODES: Readonly<Record<FindingCode, FindingCodeInfo>> = Object.freeze(
-  {
-    "reads-once": { ...FINDING_CODE_SUMMARIES["reads-once"], detector: readsOnce },
-    "gives-up-early": { ...FINDING_CODE_SUMMARIES["gives-up-early"], detector: givesUpEarly },
-    "no-answer-timeout": {
-      ...FINDING_CODE_SUMMARIES["no-answer-timeout"],
-      detector: noAnswerTimeout,
-    },
-    "resends-after-unknown": {
-      ...FINDING_CODE_SUMMARIES["resends-after-unknown"],
-      detector: resendsAfterUnknown,
-    },
-    "ignores-partial-approval": {
-      ...FINDING_CODE_SUMMARIES["ignores-partial-approval"],
-      detector: ignoresPartialApproval,
-    },
-    "duplicate-after-approval": {
-      ...FINDING_CODE_SUMMARIES["duplicate-after-approval"],
-      detector: duplicateAfterApproval,
-    },
-    "request-nonconformant": {
-      ...FINDING_CODE_SUMMARIES["request-nonconformant"],
-      detector: requestNonconformant,
-    },
-    "overlapping-requests": {
-      ...FINDING_CODE_SUMMARIES["overlapping-requests"],
-      detector: overlappingRequests,
-    },
-  },
+  Object.fromEntries(
+    FINDING_CODE_NAMES.map((
+      code,
+    ) => [code, { ...FINDING_CODE_SUMMARIES[code], detector: DETECTORS[code] }]),
+  ) as Record<FindingCode, FindingCodeInfo>,
 );
 
 /**
