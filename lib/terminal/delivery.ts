@@ -14,7 +14,6 @@
  * @module
  */
 
-import { asciiBytes } from "../tlv.ts";
 import type { Delivery } from "./fault.ts";
 
 /** What {@linkcode deliver} needs of a connection: a `Deno.TcpConn` has it all. */
@@ -93,12 +92,16 @@ export async function deliver(
     if (segment.pauseMs > 0 && !(await pause(segment.pauseMs, signal))) {
       return { sent, result: "stopped" };
     }
-    const bytes = asciiBytes(segment.text);
+    const buffer = takeBuffer(segment.text);
     try {
+      const bytes = buffer.subarray(0, segment.text.length);
       let written = 0;
       while (written < bytes.length) written += await conn.write(bytes.subarray(written));
     } catch (error) {
       return { sent, result: "peer-gone", error: error as Error };
+    } finally {
+      // The write is over (done or failed): nothing writes from the buffer any more.
+      giveBack(buffer);
     }
     sent += segment.text;
   }
@@ -145,6 +148,30 @@ export async function endConnection(
 }
 
 /** Waits `ms`; `false` when the signal stopped the wait. */
+/** Answers up to this size are written from a reused buffer. */
+const SPARE_SIZE = 4096;
+/** Write buffers of SPARE_SIZE bytes given back after their write, for the next answers. */
+const spareBuffers: Uint8Array[] = [];
+/** How many are kept at most (1 MiB). */
+const SPARE_MAX = 256;
+
+/**
+ * The bytes of a text (one byte per character) in a buffer of its own for the time of a
+ * write: a reused one for the usual answer, a runtime allocating each new buffer for
+ * microseconds (more than a write's own work on the JavaScript side).
+ */
+function takeBuffer(text: string): Uint8Array {
+  const buffer = text.length <= SPARE_SIZE
+    ? spareBuffers.pop() ?? new Uint8Array(SPARE_SIZE)
+    : new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) buffer[i] = text.charCodeAt(i) & 0xff;
+  return buffer;
+}
+
+function giveBack(buffer: Uint8Array): void {
+  if (buffer.length === SPARE_SIZE && spareBuffers.length < SPARE_MAX) spareBuffers.push(buffer);
+}
+
 function pause(ms: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (finished: boolean) => {
