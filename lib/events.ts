@@ -163,9 +163,10 @@ export class Emitter<M extends EventMapOf<M>> extends EventTarget {
   ): void {
     if (!listener) return;
     const capture = typeof options === "boolean" ? options : options?.capture === true;
-    if (this.#listeners.get(type)?.some((e) => e.original === listener && e.capture === capture)) {
-      return;
-    }
+    const added = this.#listeners.get(type)?.some((e) =>
+      e.original === listener && e.capture === capture && !e.fromOn
+    );
+    if (added) return;
     const call = typeof listener === "function"
       ? listener
       : (event: Event) => listener.handleEvent(event);

@@ -188,3 +188,13 @@ Deno.test("the error of a listener added with addEventListener is caught and rep
     'A listener of the "ring" event failed: native bug',
   ]);
 });
+
+Deno.test("a function added with on and with addEventListener is called twice", () => {
+  const bell = new Bell();
+  let calls = 0;
+  const listener = () => calls++;
+  bell.on("ring", listener);
+  bell.addEventListener("ring", listener);
+  bell.ring(1);
+  assert.equal(calls, 2);
+});
