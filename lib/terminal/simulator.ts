@@ -847,10 +847,11 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
    * After an answer on a connection that is not kept open, when someone listens to
    * `extra-bytes` (after every answer to a POS at first, then one in ten once it has shown
    * it sends nothing: see {@linkcode AfterAnswerReads}): reads briefly what the POS sends
-   * (an ACK, an EOT), bounded in time and size; a POS that closes ends the read at once. The terminal's side is closed already.
-   * The read costs one pending read: no timer of its own, the connections lingering so
-   * are closed at their time by one timer shared by all ({@linkcode EXTRA_BYTES_WINDOW_MS}
-   * after the answer, give or take {@linkcode LINGER_SWEEP_MS}).
+   * (an ACK, an EOT), bounded in time and size; a POS that closes ends the read at once.
+   * The terminal's side is closed already. The read costs one pending read: no timer of
+   * its own, the connections lingering so are closed at their time by one timer shared
+   * by all ({@linkcode EXTRA_BYTES_WINDOW_MS} after the answer, give or take
+   * {@linkcode LINGER_SWEEP_MS}).
    */
   async #readExtra(watch: Watch): Promise<void> {
     const id = watch.info.connectionId;
