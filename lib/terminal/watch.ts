@@ -342,14 +342,15 @@ export class PosWatch extends Emitter<PosWatchEventMap> {
     const campaign = this.campaign;
     let campaignMoved = false;
     for (const item of queue) {
-      if (campaign) {
-        const input = this.#input(item);
+      // A transaction as decided is folded without its journal record (the hot path),
+      // which only a campaign needs.
+      const input = campaign || item.kind !== "transaction" ? this.#input(item) : undefined;
+      if (campaign && input) {
         campaign.add(input);
         campaignMoved ||= input.type === "end" || input.type === "transaction";
       }
-      // A transaction as decided, folded without its journal record (the hot path).
       if (item.kind === "transaction") this.diagnosis.foldDecided(item.transaction, changes);
-      else this.diagnosis.fold(this.#input(item), changes);
+      else this.diagnosis.fold(input!, changes);
       // The campaign sees each input's findings before the next input.
       if (campaign && changes.size > 0) this.#publish();
     }
