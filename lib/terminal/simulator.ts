@@ -1024,7 +1024,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
       state: "pending",
     };
     this.emit("request", transaction);
-    if (!await this.#runHooks(transaction)) return false;
+    if (this.#beforeAnswer.size > 0 && !await this.#runHooks(transaction)) return false;
     afterDecision(plan.fault?.spec, this, id);
     watch.phase = "waiting";
     if (transaction.delayMs > 0) {
