@@ -295,7 +295,7 @@ export function checkRequest(fields: readonly Field[], frameError?: FrameError):
       message: "CB is not sent with an identification (CD=I)",
     });
   }
-  return [...errors, ...warnings];
+  return joined(errors, warnings);
 }
 
 /**
@@ -332,7 +332,7 @@ export function checkAnswer(fields: readonly Field[], frameError?: FrameError): 
       message: "AE=01 without AF: the reason is not given",
     });
   }
-  return [...errors, ...warnings];
+  return joined(errors, warnings);
 }
 
 function frameErrorFinding(frameError?: FrameError): Finding[] {
@@ -358,6 +358,11 @@ function offsetOf(fields: readonly Field[], tag: string): number | undefined {
  * Checks the format and the coded values of every known record; returns the warnings and
  * pushes to `errors` what makes a request unusable (an unreadable CB or CD).
  */
+/** Errors then warnings, in a new array only when both have some (the usual: neither). */
+function joined(errors: Finding[], warnings: Finding[]): Finding[] {
+  return warnings.length === 0 ? errors : errors.length === 0 ? warnings : [...errors, ...warnings];
+}
+
 function checkRecords(
   fields: readonly Field[],
   sender: "pos" | "terminal",
@@ -367,10 +372,16 @@ function checkRecords(
   let offset = 0;
   for (const { tag, value } of fields) {
     const info = TAGS[tag];
-    const at = { tag, offset };
+    // Only a problem's finding needs where it is: a clean record makes no object.
+    const at = offset;
     offset += RECORD_HEADER_LENGTH + value.length;
     if (!info) {
-      warnings.push({ level: "warning", ...at, message: `Unknown tag ${tag} (kept, echoed)` });
+      warnings.push({
+        level: "warning",
+        tag,
+        offset: at,
+        message: `Unknown tag ${tag} (kept, echoed)`,
+      });
       continue;
     }
     const problem = info.charset === "records" ? checkConstructed(value) : checkFormat(tag, value);
@@ -379,7 +390,8 @@ function checkRecords(
       const unusable = sender === "pos" && (tag === "CB" || tag === "CD");
       (unusable ? errors : warnings).push({
         level: unusable ? "error" : "warning",
-        ...at,
+        tag,
+        offset: at,
         message: problem,
       });
       continue;
@@ -387,27 +399,45 @@ function checkRecords(
     if (sender === "pos" && info.direction === "terminal") {
       warnings.push({
         level: "warning",
-        ...at,
+        tag,
+        offset: at,
         message: `${tag} is sent by the terminal, not the POS`,
       });
     } else if (sender === "pos" && tag === "BF") {
       warnings.push({
         level: "warning",
-        ...at,
+        tag,
+        offset: at,
         message: "BF must not be sent: newer Ingenico software fails on it",
       });
     } else if (tag === "CD" && !(value in ACTIONS)) {
-      warnings.push({ level: "warning", ...at, message: `Unknown action type CD=${value}` });
+      warnings.push({
+        level: "warning",
+        tag,
+        offset: at,
+        message: `Unknown action type CD=${value}`,
+      });
     } else if (tag === "CE" && !findCurrency(value)) {
       warnings.push({
         level: "warning",
-        ...at,
+        tag,
+        offset: at,
         message: `Unknown currency CE=${value} (ISO 4217)`,
       });
     } else if (tag === "CC" && !(value in APPLICATIONS)) {
-      warnings.push({ level: "warning", ...at, message: `Unknown application CC=${value}` });
+      warnings.push({
+        level: "warning",
+        tag,
+        offset: at,
+        message: `Unknown application CC=${value}`,
+      });
     } else if (info.values && tag !== "CC" && valueMeaning(tag, value) === undefined) {
-      warnings.push({ level: "warning", ...at, message: `Unknown value ${tag}=${value}` });
+      warnings.push({
+        level: "warning",
+        tag,
+        offset: at,
+        message: `Unknown value ${tag}=${value}`,
+      });
     }
   }
   return warnings;

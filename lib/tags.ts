@@ -449,15 +449,16 @@ export function describeField(tag: string, value: string): string {
 export function checkFormat(tag: string, value: string): string | undefined {
   const info = TAGS[tag];
   if (!info) return undefined;
+  const wrongLength = value.length < info.min || value.length > info.max;
+  const wrongChars = (info.charset === "digits" && !/^[0-9]*$/.test(value)) ||
+    (info.charset === "code" && !/^[0-9A-Z]*$/.test(value));
+  if (!wrongLength && !wrongChars) return undefined;
+  // The words only for a value that needs them: every record of every request is checked.
   const size = info.min === info.max ? `${info.min}` : `${info.min} to ${info.max}`;
   const what = info.charset === "digits"
     ? "digits"
     : info.charset === "code"
     ? "digits or capital letters"
     : "characters";
-  const wrongLength = value.length < info.min || value.length > info.max;
-  const wrongChars = (info.charset === "digits" && !/^[0-9]*$/.test(value)) ||
-    (info.charset === "code" && !/^[0-9A-Z]*$/.test(value));
-  if (wrongLength || wrongChars) return `${tag} must be ${size} ${what}`;
-  return undefined;
+  return `${tag} must be ${size} ${what}`;
 }

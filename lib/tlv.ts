@@ -367,10 +367,19 @@ export function encode(fields: readonly Field[]): string {
   let out = "";
   for (const { tag, value } of fields) {
     checkField(tag, value);
-    const n = value.length;
-    out += tag + (n < 10 ? "00" : n < 100 ? "0" : "") + n + value;
+    out += tag + lengthText(value.length) + value;
   }
   return out;
+}
+
+/**
+ * The three digits of each length from 0 to 999, made as they are first needed: encode
+ * is on every answer's path, where a number made text each time costs an object.
+ */
+const LENGTH_TEXTS: (string | undefined)[] = new Array(MAX_VALUE_LENGTH + 1);
+
+function lengthText(n: number): string {
+  return LENGTH_TEXTS[n] ??= String(n).padStart(3, "0");
 }
 
 /**

@@ -96,7 +96,9 @@ export async function deliver(
     try {
       const bytes = buffer.subarray(0, segment.text.length);
       let written = 0;
-      while (written < bytes.length) written += await conn.write(bytes.subarray(written));
+      while (written < bytes.length) {
+        written += await conn.write(written === 0 ? bytes : bytes.subarray(written));
+      }
     } catch (error) {
       return { sent, result: "peer-gone", error: error as Error };
     } finally {
@@ -147,7 +149,6 @@ export async function endConnection(
   } catch { /* already closed */ }
 }
 
-/** Waits `ms`; `false` when the signal stopped the wait. */
 /** Answers up to this size are written from a reused buffer. */
 const SPARE_SIZE = 4096;
 /** Write buffers of SPARE_SIZE bytes given back after their write, for the next answers. */
@@ -172,6 +173,7 @@ function giveBack(buffer: Uint8Array): void {
   if (buffer.length === SPARE_SIZE && spareBuffers.length < SPARE_MAX) spareBuffers.push(buffer);
 }
 
+/** Waits `ms`; `false` when the signal stopped the wait. */
 function pause(ms: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (finished: boolean) => {

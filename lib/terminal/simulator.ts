@@ -402,6 +402,8 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
   readonly #options: SimulatorOptions;
   readonly #random: Random;
   readonly #now: () => Date;
+  /** The simulator's clock in milliseconds: `Date.now` itself unless a clock was given. */
+  readonly #nowMs: () => number;
   readonly #decide: DecisionHook;
   readonly #timeScale: number;
   readonly #maxConnections: number;
@@ -443,6 +445,8 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     this.settings = Object.freeze({ ...DEFAULT_SETTINGS, ...options.settings });
     this.#random = options.random ?? cryptoRandom();
     this.#now = options.now ?? (() => new Date());
+    const now = options.now;
+    this.#nowMs = now ? () => now().getTime() : Date.now;
     this.#decide = options.decide ?? decide;
     const scale = options.timeScale ?? 1;
     if (!(scale >= 0) || !Number.isFinite(scale)) {
@@ -465,7 +469,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
 
   /** The time now in ISO 8601, by the simulator's clock. */
   #stamp(): string {
-    return isoTime(this.#now().getTime());
+    return isoTime(this.#nowMs());
   }
 
   /** The factor applied to every planned delay. */
@@ -754,7 +758,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
     if (this.listened("connection")) {
       this.emit("connection", { ...info, at: this.#stamp() });
     }
-    const reader = new MessageReader(conn, { now: () => this.#now().getTime() });
+    const reader = new MessageReader(conn, { now: this.#nowMs });
     const watch: Watch = { info, reader, phase: "idle", ended: false };
     try {
       let open = true;
@@ -932,7 +936,7 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
           ...decoded,
           text: partial,
           end: "closed",
-          startedAt: this.#now().getTime(),
+          startedAt: this.#nowMs(),
         },
         end: error instanceof MessageSizeError ? "oversize" : "timeout",
       };
