@@ -37,6 +37,11 @@ Deno.test("the benchmark tools run and report", async (t) => {
     );
     assert.match(out, /^caisse-ap, 4 connections: [\d.]+ % .*, 0 errors$/m);
     assert.match(out, /^\+findings, 4 connections: [\d.]+ % .*, 0 errors$/m);
+    // Each round on its own, every server with its CPU per transaction.
+    assert.match(
+      out,
+      /^  4 connections, round 2: bare \d+ tx\/s( \d+ µs\/tx)?; caisse-ap \d+ tx\/s( \d+ µs\/tx)?, [\d.]+ %; \+findings \d+ tx\/s( \d+ µs\/tx)?, [\d.]+ %$/m,
+    );
     // Forward mode: the tap in front of the simulator.
     assert.match(out, /^tap\+sim +4 +80 /m);
     assert.match(
@@ -69,5 +74,36 @@ Deno.test("the benchmark tools run and report", async (t) => {
     ) {
       assert.match(out, new RegExp(`^${label} +\\d+ ms \\(\\d+-\\d+\\) +\\d+\\.\\d\\dx$`, "m"));
     }
+  });
+  await t.step("garbage collection under load", async () => {
+    const out = await tool("gc.ts", ["--total", "300", "--warmup", "0", "--concurrency", "4"]);
+    for (const name of ["bare", "caisse-ap", "\\+findings"]) {
+      assert.match(
+        out,
+        new RegExp(`^${name} +\\d+ +[\\d.]+ +[\\d.]+ +\\d+ +\\d+ +\\d+ +[\\d.]+$`, "m"),
+      );
+    }
+  });
+});
+
+Deno.test("bench:gc reads V8's collection lines", async () => {
+  const { gcRecords, gcSummary } = await import("./bench/gc.ts");
+  const text = [
+    "Listening on 127.0.0.1:1234",
+    '[1:0x1]  35 ms: GC: {"pause":2,"gc":"s","new_space_survived":2048,"promoted":1024,"background.scavenge.parallel":1}',
+    '[1:0x1]  36 ms: GC: {"pause":4,"gc":"s","new_space_survived":4096,"promoted":3072,"background.scavenge.parallel":3}',
+    '[1:0x1]  40 ms: GC: {"pause":1.5,"gc":"mc"}',
+    '[1:0x1]  41 ms: GC: {"pause":1,"gc":"s","new_sp', // cut by the end of the run
+  ].join("\n");
+  const records = gcRecords(text);
+  assert.equal(records.length, 3);
+  assert.deepEqual(gcSummary(records, 1000), {
+    young: 2,
+    youngPauseUs: 6,
+    youngHelpersUs: 4,
+    survivedKiB: 3,
+    promotedKiB: 2,
+    full: 1,
+    fullPauseMs: 1.5,
   });
 });

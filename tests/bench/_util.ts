@@ -22,12 +22,18 @@ export interface Program {
  *
  * @param script Path of the script, relative to the repository.
  * @param args Its arguments.
+ * @param options `denoFlags`: more flags for `deno run` (such as `--v8-flags=...`);
+ * `onOutput`: given what the program prints on standard output after it listens.
  * @returns The running program.
  */
-export async function startProgram(script: string, args: string[]): Promise<Program> {
+export async function startProgram(
+  script: string,
+  args: string[],
+  options: { denoFlags?: string[]; onOutput?: (text: string) => void } = {},
+): Promise<Program> {
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", script, ...args],
+    args: ["run", "-A", "--quiet", ...options.denoFlags ?? [], script, ...args],
     cwd: ROOT,
     stdin: "null",
     stdout: "piped",
@@ -45,7 +51,11 @@ export async function startProgram(script: string, args: string[]): Promise<Prog
   }
   const startupMs = performance.now() - started;
   const drained = (async () => {
-    while (!(await reader.read()).done) { /* keep the pipe flowing */ }
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      options.onOutput?.(value);
+    }
   })();
   return {
     pid: child.pid,

@@ -207,6 +207,7 @@ if (import.meta.main) {
       "server      conc  transact   seconds     tx/s   p50 ms   p99 ms   max ms  errors  peak MiB  CPU µs/tx",
     );
     const shares: string[] = [];
+    const roundLines: string[] = [];
     for (const concurrency of levels) {
       const servers: [string, Program][] = [["bare", bare], ...simulators];
       const runs = new Map<string, Awaited<ReturnType<typeof measured>>[]>(
@@ -237,6 +238,19 @@ if (import.meta.main) {
             results.get(name)!.result.perSecond / results.get("bare")!.result.perSecond,
           );
         }
+        // Each round on its own: the machine's slow periods show as rounds where every
+        // server, and the simulators most, take more CPU per transaction.
+        roundLines.push(
+          `${concurrency} connections, round ${round + 1}: ` + servers.map(([name]) => {
+            const { result, cpu } = results.get(name)!;
+            const share = name === "bare"
+              ? ""
+              : `, ${fixed((result.perSecond / results.get("bare")!.result.perSecond) * 100)} %`;
+            return `${name} ${fixed(result.perSecond, 0)} tx/s${
+              cpu === undefined ? "" : ` ${fixed(cpu, 0)} µs/tx`
+            }${share}`;
+          }).join("; "),
+        );
       }
       const base = median(runs.get("bare")!);
       console.log(row("bare", concurrency, base.result, base.peak, base.cpu));
@@ -268,6 +282,8 @@ if (import.meta.main) {
       }
     }
     for (const line of shares) console.log(line);
+    console.log("Each round (tx/s, the server's CPU per transaction, share of the bare server's):");
+    for (const line of roundLines) console.log(`  ${line}`);
   } finally {
     await tap?.stop();
     for (const simulator of simulators.values()) await simulator.stop();
