@@ -40,7 +40,7 @@ Deno.test("the benchmark tools run and report", async (t) => {
     // Each round on its own, every server with its CPU per transaction.
     assert.match(
       out,
-      /^  4 connections, round 2: bare \d+ tx\/s( \d+ µs\/tx)?; caisse-ap \d+ tx\/s( \d+ µs\/tx)?, [\d.]+ %; \+findings \d+ tx\/s( \d+ µs\/tx)?, [\d.]+ %$/m,
+      /^ {2}4 connections, round 2: bare \d+ tx\/s( \d+ µs\/tx)?; caisse-ap \d+ tx\/s( \d+ µs\/tx)?, [\d.]+ %; \+findings \d+ tx\/s( \d+ µs\/tx)?, [\d.]+ %$/m,
     );
     // Forward mode: the tap in front of the simulator.
     assert.match(out, /^tap\+sim +4 +80 /m);
