@@ -27,6 +27,7 @@
  */
 
 import { isoTime, parseIsoTime } from "../iso_time.ts";
+import { SlotMap } from "../slot_map.ts";
 import type { FieldMap, JournalEntry } from "../terminal/journal.ts";
 import type { FaultKind } from "../terminal/fault.ts";
 import type { Transaction } from "../terminal/simulator.ts";
@@ -124,7 +125,8 @@ export interface DiagnosisOptions extends Partial<DiagnosisSettings> {
 export class Diagnosis {
   #settings: Readonly<DiagnosisSettings>;
   readonly #catalogue: Catalogue;
-  readonly #transactions = new Map<number, TrackedTransaction>();
+  /** The transactions in progress (a SlotMap: an ended one is let go of at once). */
+  readonly #transactions = new SlotMap<TrackedTransaction>();
   readonly #recent = new Map<string, TrackedTransaction[]>();
   /** The key of the POS last in the map of recent transactions. */
   #lastPos?: string;
@@ -511,7 +513,10 @@ export class Diagnosis {
   }
 
   /** Drops the oldest entries of a map beyond a size (maps keep insertion order). */
-  #trim<K, V>(map: Map<K, V>, size: number): void {
+  #trim<K>(
+    map: { readonly size: number; keys(): Iterator<K>; delete(key: K): boolean },
+    size: number,
+  ): void {
     while (map.size > Math.max(size, 1)) map.delete(map.keys().next().value as K);
   }
 }

@@ -25,6 +25,7 @@ import {
   MessageSizeError,
   MessageTimeoutError,
 } from "../framing.ts";
+import { SlotMap } from "../slot_map.ts";
 import { cryptoRandom, type Random } from "../random.ts";
 import { MANDATORY_IDENTIFICATION_TAGS, MANDATORY_REQUEST_TAGS } from "../tags.ts";
 import { decodePartial, encode, type Field, getField } from "../tlv.ts";
@@ -415,10 +416,11 @@ export class TerminalSimulator extends Emitter<SimulatorEventMap> {
   #accepting?: Promise<void>;
   #connectionCount = 0;
   #transactionCount = 0;
-  readonly #connections = new Map<number, Deno.TcpConn>();
+  /** The open connections (a SlotMap: a closed one is let go of at once, see slot_map.ts). */
+  readonly #connections = new SlotMap<Deno.TcpConn>();
   readonly #idle = new Set<number>();
   /** Connections reading after their answer (`extra-bytes`), oldest first, with their end. */
-  readonly #lingering = new Map<number, { until: number; watch: Watch }>();
+  readonly #lingering = new SlotMap<{ until: number; watch: Watch }>();
   #lingerTimer?: ReturnType<typeof setTimeout>;
   readonly #tasks = new Set<Promise<void>>();
   /** Transactions from their request to the end of their answer (busy answers aside). */
