@@ -42,6 +42,7 @@ import {
   type TransactionState,
 } from "./simulator.ts";
 import { DEFAULT_MAX_BYTES, DEFAULT_QUIET_MS } from "../framing.ts";
+import { SlotMap } from "../slot_map.ts";
 
 /** Default time the terminal has to accept a connection: 5 s. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
@@ -112,7 +113,8 @@ export class ForwardTap extends TerminalSimulator {
   readonly #hooks = new Set<BeforeAnswerHook>();
   readonly #wire = new Set<(event: ConnectionEvent) => void>();
   readonly #peers = new Map<number, string>();
-  readonly #connections = new Map<number, Link>();
+  /** The open links (a SlotMap: an ended one is let go of at once, see slot_map.ts). */
+  readonly #connections = new SlotMap<Link>();
   readonly #tasks = new Set<Promise<unknown>>();
   readonly #random: Random;
   readonly #stop = new AbortController();
@@ -123,7 +125,7 @@ export class ForwardTap extends TerminalSimulator {
   #transactionCount = 0;
   #closing = false;
   #closed?: Promise<void>;
-  #fallback?: { simulator: TerminalSimulator; links: Map<number, Link>; ids: Map<number, number> };
+  #fallback?: { simulator: TerminalSimulator; links: SlotMap<Link>; ids: Map<number, number> };
 
   /**
    * Makes a tap; {@linkcode ForwardTap.start} starts it.
@@ -285,10 +287,10 @@ export class ForwardTap extends TerminalSimulator {
 
   /** Starts the fallback simulator and relays its transactions as the tap's own. */
   async #startFallback(simulator: TerminalSimulator): Promise<void> {
-    const links = new Map<number, Link>();
+    const links = new SlotMap<Link>();
     const ids = new Map<number, number>();
     this.#fallback = { simulator, links, ids };
-    const copies = new Map<number, Transaction>();
+    const copies = new SlotMap<Transaction>();
     const relay = (t: Transaction): Transaction | undefined => {
       const link = links.get(localPort(t.peer));
       if (!link) return undefined;
@@ -443,7 +445,7 @@ interface LinkHost {
   readonly masking: boolean;
   readonly stopSignal: AbortSignal;
   readonly random: Random;
-  readonly fallback?: { address: Deno.NetAddr; links: Map<number, Link> };
+  readonly fallback?: { address: Deno.NetAddr; links: SlotMap<Link> };
   nextTransaction(): number;
   problem(problem: ConnectionProblem): void;
   arrived(arrival: Arrival): void;

@@ -17,6 +17,7 @@
 
 import { isoTime } from "../iso_time.ts";
 import type { Finding } from "../message.ts";
+import { SlotMap } from "../slot_map.ts";
 import type { Field } from "../tlv.ts";
 import type { DecidedBy, Outcome, RuleMiss } from "./behaviour.ts";
 import type { FaultSpec } from "./fault.ts";
@@ -265,7 +266,8 @@ export class Journal {
   readonly run: string;
   readonly #capacity: number;
   readonly #sink?: JournalSink;
-  readonly #entries = new Map<number, JournalEntry>();
+  /** The records kept, oldest first (a SlotMap: one dropped is let go of at once). */
+  readonly #entries = new SlotMap<JournalEntry>();
   #writes: Promise<void> = Promise.resolve();
   #failure?: Error;
 
