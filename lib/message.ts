@@ -376,12 +376,7 @@ function checkRecords(
     const at = offset;
     offset += RECORD_HEADER_LENGTH + value.length;
     if (!info) {
-      warnings.push({
-        level: "warning",
-        tag,
-        offset: at,
-        message: `Unknown tag ${tag} (kept, echoed)`,
-      });
+      warnings.push(warning(tag, at, `Unknown tag ${tag} (kept, echoed)`));
       continue;
     }
     const problem = info.charset === "records" ? checkConstructed(value) : checkFormat(tag, value);
@@ -397,50 +392,25 @@ function checkRecords(
       continue;
     }
     if (sender === "pos" && info.direction === "terminal") {
-      warnings.push({
-        level: "warning",
-        tag,
-        offset: at,
-        message: `${tag} is sent by the terminal, not the POS`,
-      });
+      warnings.push(warning(tag, at, `${tag} is sent by the terminal, not the POS`));
     } else if (sender === "pos" && tag === "BF") {
-      warnings.push({
-        level: "warning",
-        tag,
-        offset: at,
-        message: "BF must not be sent: newer Ingenico software fails on it",
-      });
+      warnings.push(warning(tag, at, "BF must not be sent: newer Ingenico software fails on it"));
     } else if (tag === "CD" && !(value in ACTIONS)) {
-      warnings.push({
-        level: "warning",
-        tag,
-        offset: at,
-        message: `Unknown action type CD=${value}`,
-      });
+      warnings.push(warning(tag, at, `Unknown action type CD=${value}`));
     } else if (tag === "CE" && !findCurrency(value)) {
-      warnings.push({
-        level: "warning",
-        tag,
-        offset: at,
-        message: `Unknown currency CE=${value} (ISO 4217)`,
-      });
+      warnings.push(warning(tag, at, `Unknown currency CE=${value} (ISO 4217)`));
     } else if (tag === "CC" && !(value in APPLICATIONS)) {
-      warnings.push({
-        level: "warning",
-        tag,
-        offset: at,
-        message: `Unknown application CC=${value}`,
-      });
+      warnings.push(warning(tag, at, `Unknown application CC=${value}`));
     } else if (info.values && tag !== "CC" && valueMeaning(tag, value) === undefined) {
-      warnings.push({
-        level: "warning",
-        tag,
-        offset: at,
-        message: `Unknown value ${tag}=${value}`,
-      });
+      warnings.push(warning(tag, at, `Unknown value ${tag}=${value}`));
     }
   }
   return warnings;
+}
+
+/** A warning about the record of `tag` at `offset`. */
+function warning(tag: string, offset: number, message: string): Finding {
+  return { level: "warning", tag, offset, message };
 }
 
 function checkConstructed(value: string): string | undefined {
