@@ -5,6 +5,21 @@ import { fileURLToPath } from "node:url";
 /** The repository's root folder. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
+/**
+ * The simulator as the load tools run it: on a free port of 127.0.0.1, answering at once
+ * (`--duration 0`), logging errors only.
+ */
+export const SIMULATOR_ARGS: readonly string[] = [
+  "--host",
+  "127.0.0.1",
+  "--port",
+  "0",
+  "--duration",
+  "0",
+  "--log-level",
+  "error",
+];
+
 /** A program started by {@linkcode startProgram}. */
 export interface Program {
   /** Its process id. */

@@ -12,7 +12,7 @@
 // (kept in the young generation or promoted to the old one), on average per collection; the
 // full collections and their pause.
 import { load } from "./load.ts";
-import { fixed, options, startProgram } from "./_util.ts";
+import { fixed, options, SIMULATOR_ARGS, startProgram } from "./_util.ts";
 
 /** One line of --trace-gc-nvp: a collection, with its figures. */
 type GcRecord = Record<string, number | string | boolean>;
@@ -79,19 +79,7 @@ if (import.meta.main) {
     let output = "";
     const program = await startProgram(
       script,
-      script === "server.ts"
-        ? [
-          "--host",
-          "127.0.0.1",
-          "--port",
-          "0",
-          "--duration",
-          "0",
-          "--log-level",
-          "error",
-          ...extra,
-        ]
-        : extra,
+      script === "server.ts" ? [...SIMULATOR_ARGS, ...extra] : extra,
       { denoFlags: ["--v8-flags=--trace-gc-nvp"], onOutput: (text) => output += text },
     );
     try {

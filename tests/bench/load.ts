@@ -18,6 +18,7 @@ import {
   options,
   percentile,
   type Program,
+  SIMULATOR_ARGS,
   startProgram,
 } from "./_util.ts";
 
@@ -164,17 +165,7 @@ if (import.meta.main) {
     for (const name of names) {
       simulators.set(
         name,
-        await startProgram("server.ts", [
-          "--host",
-          "127.0.0.1",
-          "--port",
-          "0",
-          "--duration",
-          "0",
-          "--log-level",
-          "error",
-          ...SIMULATORS[name],
-        ]),
+        await startProgram("server.ts", [...SIMULATOR_ARGS, ...SIMULATORS[name]]),
       );
     }
     const [behind] = [...simulators.values()];
