@@ -291,8 +291,16 @@ function isPayment(tx: TrackedTransaction): boolean {
     amountOf(tx.fields.CB) !== undefined;
 }
 
+/** CB in minor units: 1 to 12 digits, else `undefined` (read for each recent payment). */
 function amountOf(text: string | undefined): number | undefined {
-  return text !== undefined && /^[0-9]{1,12}$/.test(text) ? Number(text) : undefined;
+  if (text === undefined || text.length === 0 || text.length > 12) return undefined;
+  let amount = 0;
+  for (let i = 0; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    amount = amount * 10 + digit;
+  }
+  return amount;
 }
 
 /** The same payment: register, amount (leading zeros aside), currency, action. */

@@ -630,7 +630,7 @@ export function trackDecided(t: Transaction): TrackedTransaction {
   const receivedAt = time(t.receivedAt) ?? time(t.decidedAt) ?? 0;
   const decidedAt = time(t.decidedAt) ?? receivedAt;
   const plan = t.plan;
-  const fields = pickFields(t.request, REQUEST_TAGS);
+  const fields = pickFields(t.request, REQUEST_TAG_SET);
   const tx: TrackedTransaction = {
     id: t.id,
     connectionId: t.connectionId,
@@ -641,7 +641,7 @@ export function trackDecided(t: Transaction): TrackedTransaction {
     findings: plan.findings,
     outcome: plan.outcome,
     answerRaw: t.answerText,
-    answerFields: pickFields(plan.answer, ANSWER_TAGS),
+    answerFields: pickFields(plan.answer, ANSWER_TAG_SET),
     receivedAt,
     answerDueAt: decidedAt + t.delayMs,
     waitedMs: t.delayMs,
@@ -653,16 +653,14 @@ export function trackDecided(t: Transaction): TrackedTransaction {
   return tx;
 }
 
-/** As {@linkcode pick}, from the records themselves: the first of each tag. */
-function pickFields(fields: readonly Field[], tags: readonly string[]): FieldMap {
+/**
+ * As {@linkcode pick}, from the records themselves: the first of each tag, in one pass
+ * over the records (in their order, which the checks do not depend on).
+ */
+function pickFields(fields: readonly Field[], tags: Readonly<Record<string, true>>): FieldMap {
   const picked: FieldMap = {};
-  for (const tag of tags) {
-    for (const field of fields) {
-      if (field.tag === tag) {
-        picked[tag] = field.value;
-        break;
-      }
-    }
+  for (const { tag, value } of fields) {
+    if (tags[tag] === true && picked[tag] === undefined) picked[tag] = value;
   }
   return picked;
 }
@@ -671,6 +669,15 @@ function pickFields(fields: readonly Field[], tags: readonly string[]): FieldMap
 const REQUEST_TAGS = ["CA", "CB", "CD", "CE", "BA", "CF"] as const;
 /** The answer's records the checks read. */
 const ANSWER_TAGS = ["CB", "AC"] as const;
+/** The same, for {@linkcode pickFields}. */
+const REQUEST_TAG_SET = tagSet(REQUEST_TAGS);
+const ANSWER_TAG_SET = tagSet(ANSWER_TAGS);
+
+function tagSet(tags: readonly string[]): Readonly<Record<string, true>> {
+  const set: Record<string, true> = Object.create(null);
+  for (const tag of tags) set[tag] = true;
+  return set;
+}
 
 /**
  * Some records of a message: a transaction is kept for a while (the recent ones of each
