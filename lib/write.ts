@@ -8,7 +8,9 @@
 const encoder = new TextEncoder();
 
 /**
- * Writes text to a stream, all of it, synchronously (one `writeSync` may write part).
+ * Writes text to a stream, all of it, synchronously (one `writeSync` may write part). When
+ * the stream is a pipe whose reader has gone (`caisse-ap-server --help | head`), the rest
+ * is dropped without an error, as a Unix program that SIGPIPE ends says nothing.
  *
  * @param stream Where: `Deno.stdout`, `Deno.stderr`, a file.
  * @param text The text, written as UTF-8.
@@ -26,10 +28,16 @@ const encoder = new TextEncoder();
  * };
  * writeAllSync(narrow, "caisse-ap");
  * assert.deepEqual(pieces, ["cai", "sse", "-ap"]);
+ * const gone = { writeSync(): number { throw new Deno.errors.BrokenPipe("Broken pipe") } };
+ * writeAllSync(gone, "nobody reads this"); // no error
  * ```
  */
 export function writeAllSync(stream: { writeSync(p: Uint8Array): number }, text: string): void {
   const bytes = encoder.encode(text);
   let written = 0;
-  while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+  try {
+    while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+  }
 }

@@ -71,6 +71,25 @@ Deno.test("--help shows every option with examples, --version the version", asyn
       ]
     ) assert.ok(stdout.includes(option), option);
   });
+  await t.step("piped to a reader that has gone (| head): no error, exit 0", async () => {
+    for (const script of ["client.ts", "server.ts"] as const) {
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "--quiet", script, "--help"],
+        cwd: ROOT,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      // Closed long before the program, which takes about 100 ms to start, writes its help.
+      await child.stdout.cancel();
+      const [errors, { code }] = await Promise.all([
+        new Response(child.stderr).text(),
+        child.status,
+      ]);
+      assert.equal(errors, "", script);
+      assert.equal(code, 0, script);
+    }
+  });
   await t.step("--version", async () => {
     for (const script of ["client.ts", "server.ts"] as const) {
       const { code, stdout } = await run(script, ["--version"]);
