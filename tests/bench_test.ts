@@ -26,9 +26,14 @@ Deno.test("the benchmark tools run and report", async (t) => {
       "--rounds",
       "2",
       "--warmup",
-      "0",
+      "20",
     ]);
     assert.match(out, /^bare +2 +80 /m);
+    // The warm-up's own figures, every server's.
+    assert.match(
+      out,
+      /^Warm-up, each server's first 20 transactions \(2 connections\), before the rounds: bare \d+ tx\/s( \d+ µs\/tx)?, 0 errors; caisse-ap .*, 0 errors; \+findings .*, 0 errors; tap\+sim .*, 0 errors$/m,
+    );
     assert.match(out, /^caisse-ap +4 +80 /m);
     assert.match(out, /^\+findings +4 +80 /m);
     assert.match(

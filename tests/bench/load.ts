@@ -4,13 +4,20 @@
 // runs in its own process; this process is the load. Prints throughput, latency, errors and
 // the simulator's peak memory, and our throughput as a share of the bare server's.
 //
-//   deno task bench:load [--concurrency 20,50] [--total 20000] [--warmup 1000]
+//   deno task bench:load [--concurrency 20,50] [--total 10000] [--warmup 20000]
 //                        [--simulators caisse-ap,+findings] [--tap no]
 //
 // Two simulators by default: `caisse-ap` (--no-diagnosis) and `+findings` (the diagnosis on,
 // as server.ts runs by default). With `--tap yes` (the default), forward mode too: a third
 // server.ts forwarding to the first simulator (`--forward`), the tap's cost on top of the
 // simulator's, as a share of that simulator alone's throughput.
+//
+// The rounds measure a warm server. V8 compiles the simulator's hot functions (#serve,
+// #carryOut, parseRequest, decide, #answer...) with its optimizing compiler only after about
+// 16,000 transactions (`--v8-flags=--trace-opt`; large functions need more calls), and
+// until then each costs 30 to 40 % more CPU. So each server first answers `--warmup`
+// transactions (20,000 by default), whose own figures are printed too: a server's first
+// transactions, what a POS test suite meets.
 import {
   cpuTime,
   fixed,
@@ -149,7 +156,7 @@ if (import.meta.main) {
     concurrency: "20,50",
     total: "10000",
     rounds: "5",
-    warmup: "1000",
+    warmup: "20000",
     simulators: "caisse-ap,+findings",
     tap: "yes",
   });
@@ -182,10 +189,21 @@ if (import.meta.main) {
       ]);
     }
     bare = await startProgram("tests/bench/bare_server.ts", []);
+    const warmed: string[] = [];
     if (warmup > 0) {
-      await load(bare.port, levels[0], warmup);
-      for (const simulator of simulators.values()) await load(simulator.port, levels[0], warmup);
-      if (tap) await load(tap.port, levels[0], warmup);
+      const servers: [string, Program][] = [
+        ["bare", bare],
+        ...simulators,
+        ...(tap ? [["tap+sim", tap] as [string, Program]] : []),
+      ];
+      for (const [name, server] of servers) {
+        const { result, cpu } = await measured(server, levels[0], warmup);
+        warmed.push(
+          `${name} ${fixed(result.perSecond, 0)} tx/s${
+            cpu === undefined ? "" : ` ${fixed(cpu, 0)} µs/tx`
+          }, ${result.errors} errors`,
+        );
+      }
     }
     console.log(
       `${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}; ` +
@@ -273,6 +291,12 @@ if (import.meta.main) {
       }
     }
     for (const line of shares) console.log(line);
+    if (warmed.length > 0) {
+      console.log(
+        `Warm-up, each server's first ${warmup} transactions (${levels[0]} connections), ` +
+          `before the rounds: ${warmed.join("; ")}`,
+      );
+    }
     console.log("Each round (tx/s, the server's CPU per transaction, share of the bare server's):");
     for (const line of roundLines) console.log(`  ${line}`);
   } finally {
