@@ -126,6 +126,13 @@ function row(name: string, concurrency: number, r: LoadResult, rss?: number, cpu
   ].join("  ");
 }
 
+/** A server's pace in a run: "caisse-ap 12345 tx/s 67 µs/tx" (the CPU where it is known). */
+function pace(name: string, result: LoadResult, cpu?: number): string {
+  return `${name} ${fixed(result.perSecond, 0)} tx/s${
+    cpu === undefined ? "" : ` ${fixed(cpu, 0)} µs/tx`
+  }`;
+}
+
 /** The run of median throughput among several, with the median of the other figures. */
 function median(runs: { result: LoadResult; cpu?: number; peak?: number }[]) {
   const by = <T>(pick: (r: typeof runs[number]) => T | undefined) =>
@@ -198,11 +205,7 @@ if (import.meta.main) {
       ];
       for (const [name, server] of servers) {
         const { result, cpu } = await measured(server, levels[0], warmup);
-        warmed.push(
-          `${name} ${fixed(result.perSecond, 0)} tx/s${
-            cpu === undefined ? "" : ` ${fixed(cpu, 0)} µs/tx`
-          }, ${result.errors} errors`,
-        );
+        warmed.push(`${pace(name, result, cpu)}, ${result.errors} errors`);
       }
     }
     console.log(
@@ -255,9 +258,7 @@ if (import.meta.main) {
             const share = name === "bare"
               ? ""
               : `, ${fixed((result.perSecond / results.get("bare")!.result.perSecond) * 100)} %`;
-            return `${name} ${fixed(result.perSecond, 0)} tx/s${
-              cpu === undefined ? "" : ` ${fixed(cpu, 0)} µs/tx`
-            }${share}`;
+            return `${pace(name, result, cpu)}${share}`;
           }).join("; "),
         );
       }
