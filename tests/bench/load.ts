@@ -15,7 +15,7 @@
 // The rounds measure a warm server. V8 compiles the simulator's hot functions (#serve,
 // #carryOut, parseRequest, decide, #answer...) with its optimizing compiler only after about
 // 16,000 transactions (`--v8-flags=--trace-opt`; large functions need more calls), and
-// until then each costs 30 to 40 % more CPU. So each server first answers `--warmup`
+// until then each costs 30 to 50 % more CPU. So each server first answers `--warmup`
 // transactions (20,000 by default), whose own figures are printed too: a server's first
 // transactions, what a POS test suite meets.
 import {
@@ -196,14 +196,11 @@ if (import.meta.main) {
       ]);
     }
     bare = await startProgram("tests/bench/bare_server.ts", []);
+    // The servers each round compares; the tap is measured after them, against the first.
+    const servers: [string, Program][] = [["bare", bare], ...simulators];
     const warmed: string[] = [];
     if (warmup > 0) {
-      const servers: [string, Program][] = [
-        ["bare", bare],
-        ...simulators,
-        ...(tap ? [["tap+sim", tap] as [string, Program]] : []),
-      ];
-      for (const [name, server] of servers) {
+      for (const [name, server] of [...servers, ...(tap ? [["tap+sim", tap] as const] : [])]) {
         const { result, cpu } = await measured(server, levels[0], warmup);
         warmed.push(`${pace(name, result, cpu)}, ${result.errors} errors`);
       }
@@ -221,7 +218,6 @@ if (import.meta.main) {
     const shares: string[] = [];
     const roundLines: string[] = [];
     for (const concurrency of levels) {
-      const servers: [string, Program][] = [["bare", bare], ...simulators];
       const runs = new Map<string, Awaited<ReturnType<typeof measured>>[]>(
         servers.map(([name]) => [name, []]),
       );
