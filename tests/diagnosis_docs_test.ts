@@ -10,6 +10,7 @@ import {
   parseCampaign,
   STANDARD_CAMPAIGN,
 } from "../lib/diagnosis/mod.ts";
+import { CLOSE_SEEN_LATE_MS } from "../lib/diagnosis/codes.ts";
 import { READ_EVERY_FIRST, READ_ONE_IN } from "../lib/terminal/after_answer.ts";
 
 const PAGE = new URL("../lib/diagnosis/README.md", import.meta.url);
@@ -45,6 +46,12 @@ export function codesSection(): string {
       out.push(
         "",
         `\`bytes-after-answer\` needs a read after the answer, which costs a read per connection: the simulator reads after every answer to a POS (address and register) at first, after one in ${READ_ONE_IN} once the POS has had ${READ_EVERY_FIRST} answers followed by nothing, and after every answer again as soon as bytes come (lib/terminal/after_answer.ts). A POS that sends bytes after every answer has each counted; under a load of thousands of payments, a POS that sends them only now and then may have some of them not seen.`,
+        "",
+      );
+    }
+    if (code === "overlapping-requests") {
+      out.push(
+        `A POS that gives up on an answer closes that connection, then sends its next request on a new one; the simulator may read that request a moment before it sees the close. A request is therefore not overlapping when the POS closed the earlier one's connection less than ${CLOSE_SEEN_LATE_MS} ms after the request was seen (lib/diagnosis/codes.ts), and an earlier request that has not ended is judged ${CLOSE_SEEN_LATE_MS} ms after the later one came.`,
         "",
       );
     }

@@ -400,6 +400,33 @@ Deno.test("overlapping-requests", async (t) => {
     s.pay({ at: 5, raw: request({ cd: "I" }), delay: 0 });
     assert.deepEqual(diagnose(s.records), []);
   });
+  // A payment held by no-answer (its POS waits 150 s), the next one at 151 s on a new
+  // connection, and the held connection's close by the POS seen at `closedAt` (after the
+  // next request: the simulator may read the new request before it sees the old end).
+  const heldThenPaid = (closedAt: number) => {
+    const s = new Session();
+    const held = s.pay({ at: 1, fault: { kind: "no-answer" }, end: null });
+    s.pay({ at: 151, raw: request({ amount: "990" }), delay: 0 });
+    s.event({
+      type: "disconnect",
+      connectionId: held.connectionId,
+      at: at(closedAt),
+      by: "pos",
+      phase: "held",
+      transactionId: held.id,
+    });
+    s.event({ type: "end", run: "test", id: held.id, state: "dropped", endedAt: at(closedAt) });
+    return { records: s.records, held };
+  };
+  await t.step("careful: gives up on no answer, closes, pays again; the close seen late", () => {
+    assert.deepEqual(diagnose(heldThenPaid(151.004).records), []);
+  });
+  await t.step("a second request while the first is held, its close seen a second later", () => {
+    const { records, held } = heldThenPaid(152);
+    const findings = diagnose(records);
+    assert.deepEqual(codes(findings), ["overlapping-requests"]);
+    assert.equal(findings[0].facts.previous, held.id);
+  });
   await t.step("careful: one after the other; two registers at once", () => {
     const s = new Session();
     s.pay({ at: 1 });

@@ -87,7 +87,21 @@ export interface DetectorContext {
   holds: Map<number, TrackedTransaction>;
   /** The last partial approval of each POS, by POS key. */
   partials: Map<string, TrackedTransaction>;
+  /**
+   * Requests that came while an earlier one of their POS was in progress, by the earlier
+   * one's id: judged when it ends (see {@linkcode CLOSE_SEEN_LATE_MS}).
+   */
+  overlaps: Map<number, { earlier: TrackedTransaction; later: TrackedTransaction[] }>;
 }
+
+/**
+ * How much later than a POS's next request the simulator may see the POS close its
+ * previous connection, in milliseconds: 250. A POS that gives up on an answer closes
+ * the connection, then sends its next request on a new one; the simulator can read
+ * that request before it sees the close. A request is not overlapping when the POS
+ * closed the previous one's connection within this time after it.
+ */
+export const CLOSE_SEEN_LATE_MS = 250;
 
 /** One occurrence of a finding, as a detector reports it. */
 export interface Hit {
@@ -726,22 +740,92 @@ const overlappingRequests: Detector = {
       if (prev.id === tx.id || prev.fields.CD === "I" || tx.marks.has(`paired:${prev.id}`)) {
         continue;
       }
-      return [{
-        pos: tx.pos,
-        at: tx.receivedAt,
-        transactionId: tx.id,
-        facts: { previous: prev.id },
-        evidence: {
-          transactionId: tx.id,
-          connectionId: tx.connectionId,
-          note:
-            `#${tx.id} (connection ${tx.connectionId}) while #${prev.id} (connection ${prev.connectionId}) was in progress`,
-        },
-      }];
+      // In progress when it came: judged now if it has ended since, else when it ends (the
+      // latest such one only: one finding per request, as when judged at once).
+      if (end !== undefined) {
+        const hits: Hit[] = [];
+        if (judgeOverlap(prev, tx, hits)) return hits;
+        continue;
+      }
+      const waiting = ctx.overlaps.get(prev.id);
+      if (waiting) waiting.later.push(tx);
+      else ctx.overlaps.set(prev.id, { earlier: prev, later: [tx] });
+      return NONE;
     }
     return NONE;
   },
+  end(tx, ctx) {
+    return judgeOverlaps(tx, ctx);
+  },
+  disconnect(_event, tx, ctx) {
+    return tx ? judgeOverlaps(tx, ctx) : NONE;
+  },
+  tick(now, ctx) {
+    // An earlier request that has not ended by now was in progress when the later came.
+    let hits: Hit[] | undefined;
+    for (const [id, { earlier, later }] of ctx.overlaps) {
+      if ((earlier.answeredAt ?? earlier.endedAt ?? earlier.posClosedAt) !== undefined) {
+        // Ended, its end not folded here (forgotten first): judged as at its end.
+        (hits ??= []).push(...judgeOverlaps(earlier, ctx));
+        continue;
+      }
+      for (let i = later.length - 1; i >= 0; i--) {
+        if (now - later[i].receivedAt <= CLOSE_SEEN_LATE_MS) continue;
+        if (once(later[i], "overlapping-requests")) {
+          (hits ??= []).push(overlapHit(earlier, later[i]));
+        }
+        later.splice(i, 1);
+      }
+      if (later.length === 0) ctx.overlaps.delete(id);
+    }
+    return hits ?? NONE;
+  },
 };
+
+/** The requests waiting on one that has now ended, or whose POS closed it: judged. */
+function judgeOverlaps(earlier: TrackedTransaction, ctx: DetectorContext): Hit[] {
+  const waiting = ctx.overlaps.get(earlier.id);
+  if (!waiting || (earlier.answeredAt ?? earlier.endedAt ?? earlier.posClosedAt) === undefined) {
+    return NONE;
+  }
+  ctx.overlaps.delete(earlier.id);
+  const hits: Hit[] = [];
+  for (const later of waiting.later) judgeOverlap(earlier, later, hits);
+  return hits;
+}
+
+/**
+ * Whether a request came while an earlier one that has ended was in progress; adds the
+ * finding's hit if so (once per request). The POS's own close of the earlier connection
+ * counts from {@linkcode CLOSE_SEEN_LATE_MS} before it was seen.
+ */
+function judgeOverlap(
+  earlier: TrackedTransaction,
+  later: TrackedTransaction,
+  hits: Hit[],
+): boolean {
+  const closed = earlier.posClosedAt;
+  if (closed !== undefined && closed - CLOSE_SEEN_LATE_MS <= later.receivedAt) return false;
+  const end = earlier.answeredAt ?? earlier.endedAt ?? closed!;
+  if (later.receivedAt >= end || !once(later, "overlapping-requests")) return false;
+  hits.push(overlapHit(earlier, later));
+  return true;
+}
+
+function overlapHit(prev: TrackedTransaction, tx: TrackedTransaction): Hit {
+  return {
+    pos: tx.pos,
+    at: tx.receivedAt,
+    transactionId: tx.id,
+    facts: { previous: prev.id },
+    evidence: {
+      transactionId: tx.id,
+      connectionId: tx.connectionId,
+      note:
+        `#${tx.id} (connection ${tx.connectionId}) while #${prev.id} (connection ${prev.connectionId}) was in progress`,
+    },
+  };
+}
 
 /** Each code's detector (its severity and summary are in lib/diagnosis/code_info.ts). */
 const DETECTORS: Readonly<Record<FindingCode, Detector>> = {

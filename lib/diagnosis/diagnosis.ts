@@ -157,6 +157,7 @@ export class Diagnosis {
       },
       holds: new Map(),
       partials: new Map(),
+      overlaps: new Map(),
     };
   }
 
@@ -242,6 +243,7 @@ export class Diagnosis {
         this.#connections.clear();
         this.#context.holds.clear();
         this.#context.partials.clear();
+        this.#context.overlaps.clear();
         return;
       case "transaction":
         this.#onTransaction(track(input), hits);
@@ -417,6 +419,7 @@ export class Diagnosis {
     this.#asked = undefined;
     this.#trim(this.#context.holds, this.settings.maxTransactions);
     this.#trim(this.#context.partials, this.settings.maxPos);
+    this.#trim(this.#context.overlaps, this.settings.maxTransactions);
   }
 
   /**
